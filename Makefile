@@ -1,0 +1,42 @@
+# Custody: the two commands that matter are `make demo` and `make test`.
+# Every target installs what is missing first (scripts/install-deps.sh, idempotent).
+
+SWIFT      ?= swift
+PYTHON     ?= /usr/bin/python3
+DEBUG_BIN  := .build/debug
+RELEASE_BIN:= .build/release
+
+.PHONY: all deps build release test unit-test integration-test demo bench clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+## make test: unit tests (Swift Testing) and the integration suite (real daemon, real CLI).
+test: deps
+	$(SWIFT) build --build-tests
+	$(MAKE) unit-test integration-test
+
+unit-test:
+	$(SWIFT) test --skip-build --parallel --num-workers 2
+
+integration-test:
+	cd tests/integration && CUSTODY_BIN=$(CURDIR)/$(DEBUG_BIN) $(PYTHON) -m pytest -q
+
+## make demo: the whole pipeline on generated recordings, in a scratch directory.
+demo: build
+	bash scripts/demo.sh $(DEBUG_BIN)
+
+## make bench: ingest throughput against sha256sum, cp + sha256sum and openssl, as ratios.
+bench: release
+	bash scripts/bench.sh $(RELEASE_BIN)
+
+clean:
+	rm -rf .build out

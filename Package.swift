@@ -1,0 +1,85 @@
+// swift-tools-version:6.2
+// Custody: evidence intake for body cameras and courtroom recorders.
+import PackageDescription
+
+/// Every target of ours: Swift 6 language mode, and warnings are errors (in CI and
+/// everywhere else; dependencies keep their own settings).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .treatAllWarnings(as: .error),
+]
+
+let package = Package(
+    name: "Custody",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "custodyd", targets: ["custodyd"]),
+        .executable(name: "custodyctl", targets: ["custodyctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // Thin executables: parse arguments, hand off to a library.
+        .executableTarget(name: "custodyd", dependencies: ["CustodyDaemon"], swiftSettings: swiftSettings),
+        .executableTarget(name: "custodyctl", dependencies: ["CustodyCLI"], swiftSettings: swiftSettings),
+
+        // Linux-only system calls that need _GNU_SOURCE (syncfs, mkostemp, O_NOATIME, SO_PEERCRED).
+        .target(name: "CLinuxSystem", cSettings: [.treatAllWarnings(as: .error)]),
+        // Shared vocabulary: errors, time, config, system-call wrapper, identities.
+        .target(name: "CustodyCore", dependencies: ["CLinuxSystem"], swiftSettings: swiftSettings),
+        // Media type sniffing and recording-time extraction (MP4/MOV, JPEG EXIF, WAV/BWF).
+        .target(name: "CustodyMetadata", swiftSettings: swiftSettings),
+        // The storage and indexing module: blobs, SQLite index, custody events.
+        .target(name: "CustodyStore", dependencies: [
+            "CLinuxSystem", "CustodyCore", "CustodyProtocol",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: swiftSettings),
+        // Jobs: walk a source, hash while copying, verify, commit.
+        .target(name: "CustodyIngest", dependencies: [
+            "CLinuxSystem", "CustodyCore", "CustodyStore", "CustodyMetadata",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: swiftSettings),
+        // The control protocol's wire vocabulary, shared by server and client.
+        .target(name: "CustodyProtocol", swiftSettings: swiftSettings),
+        // The control server: HTTP/1.1 + JSON on a Unix socket, SO_PEERCRED roles.
+        .target(name: "CustodyServer", dependencies: [
+            "CLinuxSystem", "CustodyCore", "CustodyProtocol", "CustodyStore", "CustodyIngest",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: swiftSettings),
+        // A small blocking HTTP/1.1 client over a Unix socket, for custodyctl.
+        .target(name: "CustodyClient", dependencies: ["CustodyProtocol"], swiftSettings: swiftSettings),
+        // The daemon: config, services, signals, sd_notify.
+        .target(name: "CustodyDaemon", dependencies: [
+            "CustodyCore", "CustodyStore", "CustodyIngest", "CustodyServer",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: swiftSettings),
+        // custodyctl's commands, one per file.
+        .target(name: "CustodyCLI", dependencies: [
+            "CustodyProtocol", "CustodyClient",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: swiftSettings),
+        // Fakes for every seam (clock, files), shared by the tests.
+        .target(name: "CustodyTestSupport", dependencies: ["CustodyCore"], swiftSettings: swiftSettings),
+
+        .testTarget(name: "CustodyCoreTests", dependencies: ["CustodyCore", "CustodyTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "CustodyMetadataTests", dependencies: ["CustodyMetadata"], swiftSettings: swiftSettings),
+        .testTarget(name: "CustodyStoreTests", dependencies: ["CustodyStore", "CustodyTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "CustodyIngestTests", dependencies: ["CustodyIngest", "CustodyStore", "CustodyTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "CustodyServerTests", dependencies: ["CustodyServer", "CustodyClient", "CustodyProtocol", "CustodyTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "CustodyCLITests", dependencies: ["CustodyCLI"], swiftSettings: swiftSettings),
+    ],
+    swiftLanguageModes: [.v6]
+)

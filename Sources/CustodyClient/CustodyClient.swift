@@ -1,0 +1,48 @@
+import CustodyProtocol
+import Foundation
+
+/// The control API, typed: one method per path of `docs/api/openapi.yaml`.
+public struct CustodyClient: Sendable {
+    public static let defaultSocket = "/run/custody/control.sock"
+    public let http: UnixHTTPClient
+
+    public init(socketPath: String) { http = UnixHTTPClient(socketPath: socketPath) }
+
+    public func status() throws(ClientError) -> StatusDTO { try get(API.status) }
+    public func startIngest(_ request: IngestRequestDTO) throws(ClientError) -> JobDTO {
+        try call("POST", API.jobs, body: try encode(request))
+    }
+    public func jobs(limit: Int = 50) throws(ClientError) -> JobListDTO { try get(API.jobs + "?limit=\(limit)") }
+    public func job(_ id: Int64, files: Bool = true) throws(ClientError) -> JobDTO { try get(API.job(id) + (files ? "" : "?files=false")) }
+    public func items(_ query: [(String, String)]) throws(ClientError) -> ItemListDTO { try get(API.items + Self.queryString(query)) }
+    public func item(_ id: Int64) throws(ClientError) -> ItemDTO { try get(API.item(id)) }
+    public func events(_ query: [(String, String)]) throws(ClientError) -> EventListDTO { try get(API.events + Self.queryString(query)) }
+
+    func get<T: Decodable>(_ path: String) throws(ClientError) -> T { try call("GET", path, body: nil) }
+
+    func call<T: Decodable>(_ method: String, _ path: String, body: Data?) throws(ClientError) -> T {
+        let reply = try http.send(method: method, path: path, body: body)
+        guard (200..<300).contains(reply.status) else {
+            if let problem = try? Wire.decoder.decode(ProblemDTO.self, from: reply.body) {
+                throw ClientError(problem.detail.isEmpty ? problem.title : problem.detail)
+            }
+            throw ClientError("custodyd answered \(reply.status)")
+        }
+        do {
+            return try Wire.decoder.decode(T.self, from: reply.body)
+        } catch {
+            throw ClientError("custodyd's answer to \(method) \(path) did not parse: \(error)")
+        }
+    }
+
+    func encode(_ value: some Encodable) throws(ClientError) -> Data {
+        do { return try Wire.encoder().encode(value) } catch { throw ClientError("cannot encode the request: \(error)") }
+    }
+
+    static func queryString(_ query: [(String, String)]) -> String {
+        guard !query.isEmpty else { return "" }
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "&=+?#")
+        return "?" + query.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0.1)" }.joined(separator: "&")
+    }
+}

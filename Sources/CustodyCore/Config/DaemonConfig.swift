@@ -1,0 +1,87 @@
+import Foundation
+
+/// `custodyd`'s configuration. Every key has a default, so the daemon runs with no
+/// file at all; `docs/configuration.md` documents each key and
+/// `config/custodyd.toml` is the commented default file.
+public struct DaemonConfig: Sendable, Equatable {
+    /// `stateDirectory`: where the store lives (blobs, index, temporary files).
+    public var stateDirectory: String = "/var/lib/custody"
+    public var control = Control()
+    public var ingest = Ingest()
+    public var log = Log()
+
+    public init() {}
+
+    /// `[control]`: the control socket and who may use it.
+    public struct Control: Sendable, Equatable {
+        /// `socket`: path of the control socket.
+        public var socket: String = "/run/custody/control.sock"
+        /// `socketMode`: permission bits of the socket, as an octal string. Never world-writable.
+        public var socketMode: UInt32 = 0o660
+        /// `socketGroup`: group owning the socket ("" keeps the daemon's group).
+        public var socketGroup: String = "custody-operators"
+        /// `operatorGroup`, `supervisorGroup`, `auditorGroup`: Unix groups granting each role.
+        public var operatorGroup: String = "custody-operators"
+        public var supervisorGroup: String = "custody-supervisors"
+        public var auditorGroup: String = "custody-auditors"
+        /// `adminGroup`: Unix group granting the admin role besides root ("" = root only).
+        public var adminGroup: String = ""
+        /// `maxRequestBytes`: largest request body accepted.
+        public var maxRequestBytes: Int = 1 << 20
+        public init() {}
+    }
+
+    /// `[ingest]`: how jobs copy, verify and commit.
+    public struct Ingest: Sendable, Equatable {
+        /// `concurrency`: files processed at once; 0 means one per CPU core.
+        public var concurrency: Int = 0
+        /// `allowedPaths`: the only trees an operator may ask to ingest from.
+        public var allowedPaths: [String] = ["/media", "/mnt", "/run/media", "/srv/custody/import"]
+        /// `resumeOnStart`: resume jobs that a crash or shutdown interrupted.
+        public var resumeOnStart: Bool = true
+        /// `commitBatchFiles`: most files committed to the index in one transaction.
+        public var commitBatchFiles: Int = 256
+        /// `commitBatchBytes`: most bytes awaiting one commit.
+        public var commitBatchBytes: Int64 = 256 << 20
+        /// `commitIntervalMilliseconds`: longest a verified file waits for its commit.
+        public var commitIntervalMilliseconds: Int = 1000
+        /// `chunkBytes`: size of each read from the source.
+        public var chunkBytes: Int = 4 << 20
+        /// `syncLargeFilesBytes`: files at least this large are fsynced on their own,
+        /// in parallel; smaller ones are flushed together with one `syncfs` per batch.
+        public var syncLargeFilesBytes: Int64 = 8 << 20
+        public init() {}
+
+        /// The concurrency to use on this machine.
+        public var effectiveConcurrency: Int {
+            concurrency > 0 ? concurrency : max(1, ProcessInfo.processInfo.activeProcessorCount)
+        }
+    }
+
+    /// `[log]`
+    public struct Log: Sendable, Equatable {
+        /// `level`: trace, debug, info, notice, warning, error, critical.
+        public var level: String = "info"
+        public init() {}
+    }
+}
+
+/// A configuration file that could not be used: names the file, line and key.
+public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var key: String?
+    public var message: String
+
+    public init(file: String, line: Int, key: String?, message: String) {
+        self.file = file
+        self.line = line
+        self.key = key
+        self.message = message
+    }
+
+    public var description: String {
+        if let key { return "\(file):\(line): key '\(key)': \(message)" }
+        return "\(file):\(line): \(message)"
+    }
+}

@@ -1,0 +1,74 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CustodyCore
+import CustodyIngest
+import CustodyServer
+import CustodyStore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// `custodyd` as a library: opens the store, recovers from any crash, then runs
+/// the ingest and control services until SIGTERM or SIGINT.
+public struct Daemon: Sendable {
+    public let config: DaemonConfig
+    public let notifier: SystemdNotifier
+
+    public init(config: DaemonConfig, notifier: SystemdNotifier = SystemdNotifier()) {
+        self.config = config
+        self.notifier = notifier
+    }
+
+    public func run() async throws {
+        var logger = Logger(label: "custodyd")
+        logger.logLevel = Logger.Level(rawValue: config.log.level) ?? .info
+
+        let store = try LocalStore(stateDirectory: config.stateDirectory)
+        let recovery = try store.recover()
+        if recovery.temporaryFilesRemoved > 0 {
+            logger.notice("recovery: removed \(recovery.temporaryFilesRemoved) half-written temporary files")
+        }
+        if !recovery.missingBlobs.isEmpty {
+            logger.critical("recovery: \(recovery.missingBlobs.count) blobs named by the index are missing: \(recovery.missingBlobs.prefix(5).joined(separator: ", "))")
+        }
+        if !recovery.unfinishedJobs.isEmpty {
+            logger.notice("recovery: jobs \(recovery.unfinishedJobs.map(String.init).joined(separator: ", ")) were cut off by a crash")
+        }
+        try store.record(EventInput(actor: .daemon, action: "daemon.start", subject: "daemon",
+                                    detail: ["version": .string(CustodyVersion.string), "pid": .number(Double(getpid()))]))
+
+        let engine = IngestEngine(store: store, config: config.ingest, logger: logger)
+        let routes = ControlRoutes(store: store, ingest: engine, stateDirectory: config.stateDirectory)
+        let server = ControlServer(
+            options: .init(socketPath: config.control.socket, socketMode: config.control.socketMode,
+                           socketGroup: config.control.socketGroup, maxRequestBytes: config.control.maxRequestBytes,
+                           inheritedDescriptor: SocketActivation.listeningDescriptor()),
+            routes: routes, roles: RoleMap(config.control), logger: logger)
+
+        let notifier = self.notifier
+        let totals = try store.totals()
+        let control = ControlService(server: server) {
+            notifier.ready(status: "serving \(totals.items) items on \(config.control.socket)")
+        }
+        let group = ServiceGroup(configuration: .init(
+            services: [
+                .init(service: IngestService(engine: engine)),
+                .init(service: control),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            cancellationSignals: [],
+            logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            notifier.stopping()
+            try? store.record(EventInput(actor: .daemon, action: "daemon.stop", subject: "daemon", outcome: "error",
+                                         detail: ["error": .string("\(error)")]))
+            throw error
+        }
+        notifier.stopping()
+        try store.record(EventInput(actor: .daemon, action: "daemon.stop", subject: "daemon"))
+        logger.info("stopped")
+    }
+}

@@ -1,0 +1,38 @@
+import CustodyCore
+import CustodyStore
+import Foundation
+
+/// Verified files waiting for their group commit.
+struct CommitBatch {
+    let limits: DaemonConfig.Ingest
+    private(set) var outcomes: [FileOutcome] = []
+    private(set) var staged: [(TemporaryBlob, sha256: String)] = []
+    private var bytes: Int64 = 0
+    private var firstAdded: ContinuousClock.Instant?
+
+    init(limits: DaemonConfig.Ingest) { self.limits = limits }
+
+    var isEmpty: Bool { outcomes.isEmpty }
+
+    /// True when the group should be committed now: enough files, enough bytes, or
+    /// its first file has waited long enough.
+    var isFull: Bool {
+        guard let firstAdded else { return false }
+        return outcomes.count >= limits.commitBatchFiles || bytes >= limits.commitBatchBytes
+            || ContinuousClock.now - firstAdded >= .milliseconds(limits.commitIntervalMilliseconds)
+    }
+
+    mutating func add(_ outcome: FileOutcome, staged blob: TemporaryBlob?) {
+        if firstAdded == nil { firstAdded = .now }
+        outcomes.append(outcome)
+        if let blob, case .stored(let facts) = outcome.result {
+            staged.append((blob, facts.sha256))
+            bytes += facts.size
+        }
+    }
+
+    mutating func take() -> (outcomes: [FileOutcome], staged: [(TemporaryBlob, sha256: String)]) {
+        defer { outcomes = []; staged = []; bytes = 0; firstAdded = nil }
+        return (outcomes, staged)
+    }
+}

@@ -1,0 +1,202 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CustodyCore
+import CustodyProtocol
+import CustodyStore
+import Foundation
+import Logging
+import Synchronization
+
+/// Accepts ingest requests and runs their jobs. Requests are checked and their
+/// manifests recorded at once; the copying happens only inside ``run()``, which
+/// the daemon runs as a service.
+public final class IngestEngine: Sendable {
+    let store: any EvidenceStore
+    let config: DaemonConfig.Ingest
+    let logger: Logger
+    private let queue: AsyncStream<Int64>
+    private let queueInput: AsyncStream<Int64>.Continuation
+    private let running = Mutex<[Int64: CancellationFlag]>([:])
+    private let shuttingDown = Atomic<Bool>(false)
+
+    public init(store: any EvidenceStore, config: DaemonConfig.Ingest, logger: Logger) {
+        self.store = store
+        self.config = config
+        self.logger = logger
+        (queue, queueInput) = AsyncStream.makeStream(of: Int64.self)
+    }
+
+    /// Jobs being copied right now.
+    public var runningJobs: Int { running.withLock { $0.count } }
+
+    // MARK: Requests
+
+    /// Checks an operator's request, lists the files and records the job; the
+    /// job starts as soon as ``run()`` picks it up.
+    public func submit(_ request: IngestRequestDTO, caller: Caller) async throws(IngestError) -> JobContext {
+        let root = try resolveAllowed(request.path)
+        let files: [PlannedFile]
+        do {
+            files = try await BlockingWork.run { try SourceScanner.scan(root: root) }
+        } catch let error as IngestError {
+            throw error
+        } catch {
+            throw IngestError(.storeFailure, "\(error)")
+        }
+        let job: JobContext
+        do {
+            job = try store.createJob(JobPlan(root: root, deviceSerial: request.device, files: files), caller: caller)
+        } catch {
+            throw IngestError(.storeFailure, "the index could not record the job: \(error)")
+        }
+        guard !shuttingDown.load(ordering: .relaxed) else {
+            throw IngestError(.storeFailure, "custodyd is shutting down; job \(job.jobID) will start at the next start")
+        }
+        queueInput.yield(job.jobID)
+        return job
+    }
+
+    /// The real path of `path`, if it lies inside one of `ingest.allowedPaths`.
+    func resolveAllowed(_ path: String) throws(IngestError) -> String {
+        guard path.hasPrefix("/") else { throw IngestError(.badRequest, "path must be absolute: \(path)") }
+        guard let real = realpath(path, nil) else {
+            throw IngestError(.pathNotFound, "no such file or directory: \(path)")
+        }
+        let resolved = String(cString: real)
+        free(real)
+        for allowed in config.allowedPaths {
+            let base: String
+            if let r = realpath(allowed, nil) { base = String(cString: r); free(r) } else { base = allowed }
+            if resolved == base || resolved.hasPrefix(base.hasSuffix("/") ? base : base + "/") { return resolved }
+        }
+        throw IngestError(.pathNotAllowed, "\(resolved) is outside the paths this station may ingest from (ingest.allowedPaths: \(config.allowedPaths.joined(separator: ", ")))")
+    }
+
+    // MARK: The service
+
+    /// Resumes jobs a crash or shutdown left unfinished, then runs jobs as they are
+    /// submitted, until ``shutdown()``.
+    public func run() async {
+        var resume: [Int64] = []
+        do {
+            resume = try store.jobIDs(in: config.resumeOnStart ? [.queued, .running, .interrupted] : [.queued])
+            if !config.resumeOnStart {
+                // Left running by a crash and not resumed: say so, with the files not stored.
+                for id in try store.jobIDs(in: [.running]) {
+                    let pending = try store.pendingFiles(job: id).count
+                    try store.setJobState(id, .interrupted, message: "interrupted by a restart; \(pending) files not stored", actor: .daemon)
+                }
+            }
+        } catch {
+            logger.error("cannot list unfinished jobs: \(error)")
+        }
+        await withDiscardingTaskGroup { group in
+            for id in resume {
+                group.addTask { await self.runJob(id, resumed: true) }
+            }
+            for await id in queue {
+                group.addTask { await self.runJob(id, resumed: false) }
+            }
+        }
+    }
+
+    /// Asks running jobs to stop at their next chunk and ends ``run()`` once they
+    /// have committed what they verified.
+    public func shutdown() {
+        shuttingDown.store(true, ordering: .relaxed)
+        queueInput.finish()
+        running.withLock { for flag in $0.values { flag.cancel() } }
+    }
+
+    // MARK: Jobs
+
+    func runJob(_ id: Int64, resumed: Bool) async {
+        let cancel = CancellationFlag()
+        guard !shuttingDown.load(ordering: .relaxed) else { return }
+        running.withLock { $0[id] = cancel }
+        defer { running.withLock { _ = $0.removeValue(forKey: id) } }
+        do {
+            guard let job = try store.jobContext(id) else { return }
+            try store.setJobState(id, .running, message: resumed ? "resumed" : nil, actor: .daemon)
+            let pending = try store.pendingFiles(job: id)
+            logger.info("job \(id): \(pending.count) files to read from \(job.root)\(resumed ? " (resumed)" : "")")
+            let stop = await copyAll(pending, job: job, cancel: cancel)
+            try finish(job, stop: stop)
+        } catch {
+            logger.error("job \(id) failed: \(error)")
+            try? store.setJobState(id, .failed, message: "\(error)", actor: .daemon)
+        }
+    }
+
+    /// Why a job stopped before its last file.
+    enum Stop: Sendable { case shutdown, storeFailure(String) }
+
+    private func finish(_ job: JobContext, stop: Stop?) throws {
+        let pending = try store.pendingFiles(job: job.jobID).count
+        switch stop {
+        case .shutdown:
+            try store.setJobState(job.jobID, .interrupted, message: "custodyd stopped; \(pending) files not stored yet, resumed at next start", actor: .daemon)
+        case .storeFailure(let why):
+            try store.setJobState(job.jobID, .interrupted, message: "\(why); \(pending) files not stored", actor: .daemon)
+        case nil:
+            let failed = try store.job(job.jobID, withFiles: false)?.failed ?? 0
+            try store.setJobState(job.jobID, failed > 0 ? .completedWithErrors : .completed, message: nil, actor: .daemon)
+        }
+    }
+
+    /// Copies `files` with up to `concurrency` in flight, committing verified files
+    /// in groups (one `syncfs` and one transaction per group).
+    private func copyAll(_ files: [PlannedFile], job: JobContext, cancel: CancellationFlag) async -> Stop? {
+        let base = SourceScanner.base(ofRoot: job.root)
+        let ingester = FileIngester(store: store, chunkBytes: config.chunkBytes, syncLargeFilesBytes: config.syncLargeFilesBytes)
+        var batch = CommitBatch(limits: config)
+        var stop: Stop?
+
+        await withTaskGroup(of: FileIngester.Result.self) { group in
+            var next = files.makeIterator()
+            func addNext() -> Bool {
+                guard let file = next.next() else { return false }
+                group.addTask {
+                    (try? await BlockingWork.run { ingester.ingest(file, base: base, job: job, cancel: cancel) }) ?? .cancelled
+                }
+                return true
+            }
+            for _ in 0..<config.effectiveConcurrency where !addNext() { break }
+            while let result = await group.next() {
+                switch result {
+                case .done(let outcome, let staged): batch.add(outcome, staged: staged)
+                case .cancelled: if stop == nil { stop = .shutdown }
+                case .storeFailure(let why):
+                    if stop == nil { stop = .storeFailure(why) }
+                    cancel.cancel()
+                }
+                if batch.isFull || (stop != nil && !batch.isEmpty) {
+                    if let failure = await commit(&batch, job: job), stop == nil { stop = .storeFailure(failure); cancel.cancel() }
+                }
+                if stop == nil && !cancel.isCancelled { _ = addNext() } else if stop == nil { stop = .shutdown }
+            }
+        }
+        if let failure = await commit(&batch, job: job), stop == nil { stop = .storeFailure(failure) }
+        return stop
+    }
+
+    /// Installs the batch's blobs and commits its outcomes; returns a failure message
+    /// if the store could not take them (their files then stay pending).
+    private func commit(_ batch: inout CommitBatch, job: JobContext) async -> String? {
+        guard !batch.isEmpty else { return nil }
+        let taken = batch.take()
+        let store = self.store
+        do {
+            try await BlockingWork.run {
+                _ = try store.installBlobs(taken.staged)
+                try store.commit(taken.outcomes, job: job)
+            }
+            return nil
+        } catch {
+            for (blob, _) in taken.staged { blob.discard() }
+            logger.error("job \(job.jobID): commit failed: \(error)")
+            return "the store could not commit \(taken.outcomes.count) files: \(error)"
+        }
+    }
+}

@@ -1,0 +1,15 @@
+/// The control protocol's version and paths, in one place. `docs/api/openapi.yaml`
+/// documents every path; the tests check the server against it.
+public enum API {
+    /// Prefix of every path of this protocol version.
+    public static let prefix = "/v1"
+    public static let status = "/v1/status"
+    public static let jobs = "/v1/jobs"
+    public static func job(_ id: Int64) -> String { "/v1/jobs/\(id)" }
+    public static let items = "/v1/items"
+    public static func item(_ id: Int64) -> String { "/v1/items/\(id)" }
+    public static let events = "/v1/events"
+    /// Media type of error bodies (RFC 9457).
+    public static let problemContentType = "application/problem+json"
+    public static let jsonContentType = "application/json"
+}

@@ -1,0 +1,66 @@
+/// One stored recording. The field names are relied on by other tools.
+public struct ItemDTO: Sendable, Codable, Equatable {
+    public var id: Int64
+    public var sha256: String
+    public var size: Int64
+    /// MIME type sniffed from content: video/mp4, video/quicktime, audio/wav, image/jpeg, application/octet-stream.
+    public var mediaType: String
+    /// mp4, mov, bwf, wav, jpeg, other.
+    public var container: String
+    /// RFC 3339 UTC: when it was recorded, by the file's own metadata or, failing that, its mtime.
+    public var recordedAt: String
+    /// Which source gave `recordedAt`: mp4.mvhd, exif.DateTimeOriginal, bwf.bext, file.mtime.
+    public var recordedAtSource: String
+    public var utcOffsetSeconds: Int?
+    public var durationSeconds: Double?
+    public var ingestedAt: String
+    public var source: ItemSourceDTO
+    public var tags: TagsDTO
+    public var jobId: Int64?
+    /// Metadata problems found in the file (it is stored as evidence regardless).
+    public var metadataProblems: [String]
+    /// The source file's modification time, RFC 3339 UTC.
+    public var fileModifiedAt: String?
+
+    public init(id: Int64, sha256: String, size: Int64, mediaType: String, container: String, recordedAt: String,
+                recordedAtSource: String, utcOffsetSeconds: Int?, durationSeconds: Double?, ingestedAt: String,
+                source: ItemSourceDTO, tags: TagsDTO, jobId: Int64?, metadataProblems: [String], fileModifiedAt: String?) {
+        self.id = id; self.sha256 = sha256; self.size = size; self.mediaType = mediaType; self.container = container
+        self.recordedAt = recordedAt; self.recordedAtSource = recordedAtSource; self.utcOffsetSeconds = utcOffsetSeconds
+        self.durationSeconds = durationSeconds; self.ingestedAt = ingestedAt; self.source = source; self.tags = tags
+        self.jobId = jobId; self.metadataProblems = metadataProblems; self.fileModifiedAt = fileModifiedAt
+    }
+}
+
+/// Where an item came from.
+public struct ItemSourceDTO: Sendable, Codable, Equatable {
+    /// Serial of the device, when known.
+    public var device: String?
+    /// The file's path on its source (relative to the ingested root for a tree).
+    public var path: String
+    /// The root the job read from (a directory, a file, later a device).
+    public var root: String
+    public init(device: String?, path: String, root: String) { self.device = device; self.path = path; self.root = root }
+}
+
+/// Who and what an item belongs to.
+public struct TagsDTO: Sendable, Codable, Equatable {
+    public var officer: String?
+    public var hearing: String?
+    public var `case`: String?
+    public var category: String
+    public init(officer: String?, hearing: String?, case: String?, category: String) {
+        self.officer = officer; self.hearing = hearing; self.case = `case`; self.category = category
+    }
+}
+
+/// `GET /v1/items` answer.
+public struct ItemListDTO: Sendable, Codable, Equatable {
+    public var items: [ItemDTO]
+    public var total: Int64
+    public var limit: Int
+    public var offset: Int
+    public init(items: [ItemDTO], total: Int64, limit: Int, offset: Int) {
+        self.items = items; self.total = total; self.limit = limit; self.offset = offset
+    }
+}

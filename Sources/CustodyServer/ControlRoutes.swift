@@ -1,0 +1,173 @@
+import CustodyCore
+import CustodyIngest
+import CustodyProtocol
+import CustodyStore
+import Foundation
+import NIOHTTP1
+
+/// The control API's routes: each checks the caller's roles, then answers.
+/// `docs/api/openapi.yaml` documents every one of them.
+public struct ControlRoutes: Sendable {
+    let store: any EvidenceStore
+    let ingest: IngestEngine
+    let startedAt: ContinuousClock.Instant
+    let stateDirectory: String
+
+    public init(store: any EvidenceStore, ingest: IngestEngine, stateDirectory: String) {
+        self.store = store
+        self.ingest = ingest
+        self.stateDirectory = stateDirectory
+        self.startedAt = .now
+    }
+
+    static let anyRole: Set<Role> = Set(Role.allCases)
+    static let ingesters: Set<Role> = [.operator_, .supervisor, .admin]
+    static let auditReaders: Set<Role> = [.supervisor, .auditor, .admin]
+
+    /// Answers one request. Never throws: every failure becomes a problem response.
+    public func handle(_ request: ControlRequest) async -> ControlResponse {
+        let segments = request.path.split(separator: "/").map(String.init)
+        guard segments.first == "v1" else {
+            return .problem(.notFound("no such path: \(request.path) (this daemon speaks \(API.prefix))"))
+        }
+        let route = Array(segments.dropFirst())
+        do {
+            switch (request.method, route.count, route.first) {
+            case (.GET, 1, "status"):
+                try authorize(request, Self.anyRole)
+                return try status(request)
+            case (.POST, 1, "jobs"):
+                try authorize(request, Self.ingesters)
+                return try await startJob(request)
+            case (.GET, 1, "jobs"):
+                try authorize(request, Self.anyRole)
+                let limit = try intParameter(request, "limit", default: 50, range: 1...1000)
+                return .json(JobListDTO(jobs: try store.jobs(limit: limit)))
+            case (.GET, 2, "jobs"):
+                try authorize(request, Self.anyRole)
+                let id = try pathID(route[1], "job")
+                guard let job = try store.job(id, withFiles: request.query["files"] != "false") else {
+                    throw ProblemDTO.notFound("no job \(id)")
+                }
+                return .json(job)
+            case (.GET, 1, "items"):
+                try authorize(request, Self.anyRole)
+                return .json(try store.items(try itemQuery(request)))
+            case (.GET, 2, "items"):
+                try authorize(request, Self.anyRole)
+                let id = try pathID(route[1], "item")
+                guard let item = try store.item(id) else { throw ProblemDTO.notFound("no item \(id)") }
+                return .json(item)
+            case (.GET, 1, "events"):
+                try authorize(request, Self.auditReaders)
+                var q = EventQuery()
+                if let item = request.query["item"] { q.itemID = try pathID(item, "item") }
+                q.subject = request.query["subject"]
+                q.afterSeq = Int64(try intParameter(request, "after", default: 0, range: 0...Int.max))
+                q.limit = try intParameter(request, "limit", default: 1000, range: 1...10000)
+                return .json(EventListDTO(events: try store.events(q)))
+            case (_, _, "status"), (_, _, "jobs"), (_, _, "items"), (_, _, "events"):
+                if route.count <= 2 {
+                    return .problem(ProblemDTO(status: 405, code: "method-not-allowed", title: "Method not allowed",
+                                               detail: "\(request.method.rawValue) is not allowed on \(request.path)"))
+                }
+                return .problem(.notFound("no such path: \(request.path)"))
+            default:
+                return .problem(.notFound("no such path: \(request.path)"))
+            }
+        } catch let problem as ProblemDTO {
+            return .problem(problem)
+        } catch {
+            return .problem(.internalError("\(error)"))
+        }
+    }
+
+    /// Refuses callers holding none of `roles`, and records the refusal.
+    private func authorize(_ request: ControlRequest, _ roles: Set<Role>) throws {
+        guard request.caller.holdsAny(of: roles) else {
+            let needed = roles.sorted().map(\.rawValue).joined(separator: ", ")
+            try? store.record(EventInput(actor: request.caller, action: "request.deny", subject: "api:\(request.path)", outcome: "denied",
+                                         detail: ["method": .string(request.method.rawValue), "needs": .string(needed)]))
+            let held = request.caller.roles.isEmpty ? "no Custody role" : "only " + request.caller.roles.sorted().map(\.rawValue).joined(separator: ", ")
+            throw ProblemDTO.forbidden("user \(request.caller.name) (uid \(request.caller.uid)) has \(held); \(request.method.rawValue) \(request.path) needs one of: \(needed)")
+        }
+    }
+
+    private func status(_ request: ControlRequest) throws -> ControlResponse {
+        let totals = try store.totals()
+        let uptime = ContinuousClock.now - startedAt
+        let seconds = Double(uptime.components.seconds) + Double(uptime.components.attoseconds) / 1e18
+        let caller = CallerDTO(uid: request.caller.uid, name: request.caller.name, roles: request.caller.roles.sorted().map(\.rawValue))
+        return .json(StatusDTO(version: CustodyVersion.string, uptimeSeconds: seconds, items: totals.items, blobs: totals.blobs,
+                               bytesStored: totals.bytesStored, jobsRunning: ingest.runningJobs, stateDirectory: stateDirectory, caller: caller))
+    }
+
+    private func startJob(_ request: ControlRequest) async throws -> ControlResponse {
+        let body: IngestRequestDTO
+        do {
+            body = try Wire.decoder.decode(IngestRequestDTO.self, from: request.body)
+        } catch {
+            throw ProblemDTO.badRequest("the body must be JSON like {\"path\": \"/media/card\"}: \(Self.describe(error))")
+        }
+        do {
+            let job = try await ingest.submit(body, caller: request.caller)
+            guard let dto = try store.job(job.jobID, withFiles: false) else { throw ProblemDTO.internalError("job \(job.jobID) vanished") }
+            return .json(dto, status: .accepted)
+        } catch let error as IngestError {
+            let status = switch error.code {
+            case .badRequest: 400
+            case .pathNotAllowed: 403
+            case .pathNotFound: 404
+            case .storeFailure: 503
+            }
+            throw ProblemDTO(status: status, code: error.code.rawValue, title: "Cannot ingest", detail: error.message)
+        }
+    }
+
+    private func itemQuery(_ request: ControlRequest) throws -> ItemQuery {
+        var q = ItemQuery()
+        q.officer = request.query["officer"]
+        q.hearing = request.query["hearing"]
+        q.caseNumber = request.query["case"]
+        q.category = request.query["category"]
+        q.text = request.query["text"]
+        q.sha256 = request.query["sha256"]
+        if let job = request.query["job"] { q.jobID = try pathID(job, "job") }
+        q.from = try dateParameter(request, "from")
+        q.to = try dateParameter(request, "to")
+        q.limit = try intParameter(request, "limit", default: 100, range: 1...10000)
+        q.offset = try intParameter(request, "offset", default: 0, range: 0...Int.max)
+        return q
+    }
+
+    private func pathID(_ text: String, _ what: String) throws -> Int64 {
+        guard let id = Int64(text), id > 0 else { throw ProblemDTO.badRequest("\(what) id must be a positive integer, not \"\(text)\"") }
+        return id
+    }
+
+    private func intParameter(_ request: ControlRequest, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text = request.query[name] else { return value }
+        guard let n = Int(text), range.contains(n) else {
+            throw ProblemDTO.badRequest("query parameter \(name) must be an integer in \(range.lowerBound)...\(range.upperBound), not \"\(text)\"")
+        }
+        return n
+    }
+
+    private func dateParameter(_ request: ControlRequest, _ name: String) throws -> Date? {
+        guard let text = request.query[name] else { return nil }
+        guard let date = RFC3339.parse(text) else {
+            throw ProblemDTO.badRequest("query parameter \(name) must be an RFC 3339 time such as 2026-11-22T08:00:00Z, not \"\(text)\"")
+        }
+        return date
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, _): return "missing field \"\(key.stringValue)\""
+        case DecodingError.typeMismatch(_, let ctx), DecodingError.valueNotFound(_, let ctx):
+            return "wrong type at \"\(ctx.codingPath.map(\.stringValue).joined(separator: "."))\""
+        case DecodingError.dataCorrupted: return "not valid JSON"
+        default: return "\(error)"
+        }
+    }
+}

@@ -1,0 +1,172 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CLinuxSystem
+import CustodyCore
+import CustodyProtocol
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// The control socket: HTTP/1.1 + JSON on a Unix socket. Every connection's peer
+/// is identified by `SO_PEERCRED` before any request is read.
+public final class ControlServer: Sendable {
+    public struct Options: Sendable {
+        public var socketPath: String
+        public var socketMode: UInt32
+        public var socketGroup: String
+        public var maxRequestBytes: Int
+        /// A listening socket passed by systemd (`LISTEN_FDS`), adopted instead of binding.
+        public var inheritedDescriptor: Int32?
+        public init(socketPath: String, socketMode: UInt32, socketGroup: String, maxRequestBytes: Int, inheritedDescriptor: Int32? = nil) {
+            self.socketPath = socketPath; self.socketMode = socketMode; self.socketGroup = socketGroup
+            self.maxRequestBytes = maxRequestBytes; self.inheritedDescriptor = inheritedDescriptor
+        }
+    }
+
+    let options: Options
+    let routes: ControlRoutes
+    let roles: RoleMap
+    let logger: Logger
+    let eventLoopGroup: MultiThreadedEventLoopGroup
+
+    public init(options: Options, routes: ControlRoutes, roles: RoleMap, logger: Logger) {
+        self.options = options
+        self.routes = routes
+        self.roles = roles
+        self.logger = logger
+        self.eventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    }
+
+    typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+
+    /// Binds (or adopts) the socket, then serves until cancelled.
+    public func run(onListening: @Sendable () -> Void = {}) async throws {
+        let bootstrap = ServerBootstrap(group: eventLoopGroup)
+            .serverChannelOption(.backlog, value: 64)
+        let initializer: @Sendable (any Channel) -> EventLoopFuture<(Connection, PeerCredentials)> = { channel in
+            Self.peerCredentials(channel).flatMapThrowing { credentials in
+                try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                return (try Connection(wrappingChannelSynchronously: channel), credentials)
+            }
+        }
+        let server: NIOAsyncChannel<(Connection, PeerCredentials), Never>
+        if let fd = options.inheritedDescriptor {
+            server = try await bootstrap.bind(fd, childChannelInitializer: initializer)
+            logger.info("control socket adopted from systemd (fd \(fd))")
+        } else {
+            try prepareSocketDirectory()
+            // Created with no permission for others: the socket never exists world-accessible, even briefly.
+            let previous = umask(0o177)
+            defer { umask(previous) }
+            server = try await bootstrap.bind(unixDomainSocketPath: options.socketPath, cleanupExistingSocketFile: true,
+                                              childChannelInitializer: initializer)
+            umask(previous)
+            try applySocketPermissions()
+            logger.info("control socket listening on \(options.socketPath)")
+        }
+        onListening()
+        try await withTaskCancellationHandler {
+            try await server.executeThenClose { inbound in
+                try await withThrowingDiscardingTaskGroup { connections in
+                    for try await (connection, credentials) in inbound {
+                        connections.addTask { await self.serve(connection, credentials) }
+                    }
+                }
+            }
+        } onCancel: {
+            server.channel.close(promise: nil)
+        }
+        if options.inheritedDescriptor == nil { unlink(options.socketPath) }
+    }
+
+    private func prepareSocketDirectory() throws {
+        let dir = (options.socketPath as NSString).deletingLastPathComponent
+        if !dir.isEmpty { try POSIXFile.makeDirectories(dir, mode: 0o755) }
+    }
+
+    private func applySocketPermissions() throws {
+        let path = options.socketPath
+        if !options.socketGroup.isEmpty {
+            if let gid = Self.groupID(options.socketGroup) {
+                try systemCall("chown", path) { chown(path, UInt32.max, gid) }
+            } else {
+                logger.warning("socket group \(options.socketGroup) does not exist; the socket keeps the daemon's group")
+            }
+        }
+        // The socket's mode (default 0660) never grants anything to others.
+        try systemCall("chmod", path) { chmod(path, mode_t(options.socketMode & 0o770)) }
+    }
+
+    static func groupID(_ name: String) -> UInt32? {
+        var grp = group()
+        var result: UnsafeMutablePointer<group>?
+        var buffer = [CChar](repeating: 0, count: 65536)
+        guard getgrnam_r(name, &grp, &buffer, buffer.count, &result) == 0, result != nil else { return nil }
+        return grp.gr_gid
+    }
+
+    /// `SO_PEERCRED` of a connected Unix socket.
+    static func peerCredentials(_ channel: any Channel) -> EventLoopFuture<PeerCredentials> {
+        guard let provider = channel as? any SocketOptionProvider else {
+            return channel.eventLoop.makeFailedFuture(ChannelError.operationUnsupported)
+        }
+        return provider.unsafeGetSocketOption(level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(custody_so_peercred()))
+    }
+
+    /// Serves one connection: requests in order, keep-alive honoured.
+    private func serve(_ connection: Connection, _ credentials: PeerCredentials) async {
+        let caller = roles.caller(uid: credentials.uid, gid: credentials.gid)
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                var head: HTTPRequestHead?
+                var body = Data()
+                var tooLarge = false
+                for try await part in inbound {
+                    switch part {
+                    case .head(let h):
+                        head = h
+                        body = Data()
+                        tooLarge = false
+                    case .body(var buffer):
+                        if body.count + buffer.readableBytes > options.maxRequestBytes {
+                            tooLarge = true
+                        } else if let bytes = buffer.readBytes(length: buffer.readableBytes) {
+                            body.append(contentsOf: bytes)
+                        }
+                    case .end:
+                        guard let h = head else { continue }
+                        let response: ControlResponse
+                        if tooLarge {
+                            response = .problem(ProblemDTO(status: 413, code: "too-large", title: "Request too large",
+                                                           detail: "request bodies are limited to \(options.maxRequestBytes) bytes"))
+                        } else {
+                            let request = ControlRequest(method: h.method, uri: h.uri, body: body, caller: caller)
+                            response = await routes.handle(request)
+                        }
+                        try await write(response, keepAlive: h.isKeepAlive && !tooLarge, version: h.version, to: outbound)
+                        logger.debug("\(caller.name)(\(caller.uid)) \(h.method.rawValue) \(h.uri) → \(response.status.code)")
+                        if !h.isKeepAlive || tooLarge { return }
+                        head = nil
+                    }
+                }
+            }
+        } catch {
+            logger.debug("connection from uid \(credentials.uid) ended: \(error)")
+        }
+    }
+
+    private func write(_ response: ControlResponse, keepAlive: Bool, version: HTTPVersion,
+                       to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>) async throws {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: response.contentType)
+        headers.add(name: "Content-Length", value: String(response.body.count))
+        headers.add(name: "Connection", value: keepAlive ? "keep-alive" : "close")
+        headers.add(name: "Server", value: "custodyd/\(CustodyVersion.string)")
+        try await outbound.write(.head(HTTPResponseHead(version: version, status: response.status, headers: headers)))
+        try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body))))
+        try await outbound.write(.end(nil))
+    }
+}

@@ -1,0 +1,70 @@
+import CustodyCore
+import CustodyProtocol
+import Foundation
+import NIOHTTP1
+
+/// A request as the routes see it: whole body read, query decoded, caller known.
+public struct ControlRequest: Sendable {
+    public var method: HTTPMethod
+    public var path: String
+    public var query: [String: String]
+    public var body: Data
+    public var caller: Caller
+
+    public init(method: HTTPMethod, uri: String, body: Data, caller: Caller) {
+        self.method = method
+        self.body = body
+        self.caller = caller
+        let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        self.path = String(parts.first ?? "").removingPercentEncoding ?? String(parts.first ?? "")
+        var query: [String: String] = [:]
+        if parts.count > 1 {
+            for pair in parts[1].split(separator: "&") {
+                let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                let key = Self.decode(kv[0])
+                query[key] = kv.count > 1 ? Self.decode(kv[1]) : ""
+            }
+        }
+        self.query = query
+    }
+
+    private static func decode(_ s: Substring) -> String {
+        let plusDecoded = s.replacingOccurrences(of: "+", with: " ")
+        return plusDecoded.removingPercentEncoding ?? plusDecoded
+    }
+}
+
+/// A response: status, content type, body.
+public struct ControlResponse: Sendable {
+    public var status: HTTPResponseStatus
+    public var contentType: String
+    public var body: Data
+
+    public init(status: HTTPResponseStatus = .ok, contentType: String = API.jsonContentType, body: Data) {
+        self.status = status
+        self.contentType = contentType
+        self.body = body
+    }
+
+    /// A JSON body.
+    public static func json(_ value: some Encodable, status: HTTPResponseStatus = .ok) -> ControlResponse {
+        do {
+            return ControlResponse(status: status, body: try Wire.encoder().encode(value))
+        } catch {
+            return problem(ProblemDTO(status: 500, code: "internal", title: "Internal error", detail: "cannot encode the answer: \(error)"))
+        }
+    }
+
+    /// An `application/problem+json` body (RFC 9457).
+    public static func problem(_ p: ProblemDTO) -> ControlResponse {
+        let body = (try? Wire.encoder().encode(p)) ?? Data()
+        return ControlResponse(status: HTTPResponseStatus(statusCode: p.status), contentType: API.problemContentType, body: body)
+    }
+}
+
+extension ProblemDTO {
+    static func badRequest(_ detail: String) -> ProblemDTO { ProblemDTO(status: 400, code: "bad-request", title: "Bad request", detail: detail) }
+    static func notFound(_ detail: String) -> ProblemDTO { ProblemDTO(status: 404, code: "not-found", title: "Not found", detail: detail) }
+    static func forbidden(_ detail: String) -> ProblemDTO { ProblemDTO(status: 403, code: "forbidden", title: "Forbidden", detail: detail) }
+    static func internalError(_ detail: String) -> ProblemDTO { ProblemDTO(status: 500, code: "internal", title: "Internal error", detail: detail) }
+}

@@ -1,0 +1,131 @@
+import GRDB
+
+// Schema changelog of the index (`index.sqlite`). One migration per version;
+// a migration, once released, is never edited: a change is a new version.
+//
+//   v1  sources, devices, blobs, items (+ items_fts, trigram full-text search over
+//       path and tags), jobs, job_files, and the append-only custody events table
+//       (UPDATE and DELETE are refused by triggers).
+
+/// The index's migrations, in order.
+enum IndexMigrations {
+    static func migrator() -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1", migrate: v1)
+        return migrator
+    }
+
+    /// v1: the foundation schema.
+    static func v1(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE sources (
+                id INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL CHECK (kind IN ('path', 'device')),
+                key TEXT NOT NULL UNIQUE,            -- 'path:<root>' or 'device:<serial>:<root>'
+                root TEXT NOT NULL,
+                device_serial TEXT,
+                created_at TEXT NOT NULL
+            );
+            CREATE TABLE devices (
+                id INTEGER PRIMARY KEY,
+                serial TEXT NOT NULL UNIQUE,
+                vendor_id INTEGER,
+                product_id INTEGER,
+                manufacturer TEXT,
+                product TEXT,
+                model TEXT,
+                kind TEXT,
+                first_seen TEXT NOT NULL,
+                last_seen TEXT NOT NULL
+            );
+            CREATE TABLE blobs (
+                sha256 TEXT PRIMARY KEY,
+                size INTEGER NOT NULL,
+                stored_at TEXT NOT NULL
+            ) WITHOUT ROWID;
+            CREATE TABLE jobs (
+                id INTEGER PRIMARY KEY,
+                source_id INTEGER NOT NULL REFERENCES sources(id),
+                root TEXT NOT NULL,
+                device_serial TEXT,
+                state TEXT NOT NULL,
+                requested_uid INTEGER NOT NULL,
+                requested_name TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                finished_at TEXT,
+                total_files INTEGER NOT NULL DEFAULT 0,
+                stored INTEGER NOT NULL DEFAULT 0,
+                duplicates INTEGER NOT NULL DEFAULT 0,
+                failed INTEGER NOT NULL DEFAULT 0,
+                bytes_stored INTEGER NOT NULL DEFAULT 0,
+                message TEXT
+            );
+            CREATE INDEX jobs_state ON jobs(state);
+            CREATE TABLE items (
+                id INTEGER PRIMARY KEY,
+                sha256 TEXT NOT NULL REFERENCES blobs(sha256),
+                size INTEGER NOT NULL,
+                media_type TEXT NOT NULL,
+                container TEXT NOT NULL,
+                recorded_at TEXT NOT NULL,
+                recorded_at_source TEXT NOT NULL,
+                utc_offset_seconds INTEGER,
+                duration_seconds REAL,
+                metadata_problems TEXT NOT NULL DEFAULT '[]',
+                ingested_at TEXT NOT NULL,
+                source_id INTEGER NOT NULL REFERENCES sources(id),
+                source_path TEXT NOT NULL,
+                file_modified_at TEXT,
+                job_id INTEGER REFERENCES jobs(id),
+                officer TEXT,
+                hearing TEXT,
+                case_number TEXT,
+                category TEXT NOT NULL DEFAULT 'unclassified',
+                UNIQUE (source_id, source_path, sha256)
+            );
+            CREATE INDEX items_recorded_at ON items(recorded_at);
+            CREATE INDEX items_sha256 ON items(sha256);
+            CREATE INDEX items_source_path ON items(source_id, source_path);
+            CREATE TABLE job_files (
+                job_id INTEGER NOT NULL REFERENCES jobs(id),
+                path TEXT NOT NULL,
+                size INTEGER NOT NULL,
+                modified_at TEXT,
+                state TEXT NOT NULL CHECK (state IN ('pending', 'stored', 'duplicate', 'failed')),
+                item_id INTEGER REFERENCES items(id),
+                sha256 TEXT,
+                message TEXT,
+                PRIMARY KEY (job_id, path)
+            ) WITHOUT ROWID;
+            CREATE TABLE events (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                time TEXT NOT NULL,
+                actor_uid INTEGER NOT NULL,
+                actor_name TEXT NOT NULL,
+                action TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                outcome TEXT NOT NULL,
+                detail TEXT NOT NULL DEFAULT '{}'
+            );
+            CREATE INDEX events_subject ON events(subject);
+            CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+                BEGIN SELECT RAISE(ABORT, 'custody events are append-only'); END;
+            CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+                BEGIN SELECT RAISE(ABORT, 'custody events are append-only'); END;
+
+            CREATE VIRTUAL TABLE items_fts USING fts5(
+                source_path, media_type, officer, hearing, case_number, category,
+                content='items', content_rowid='id', tokenize='trigram');
+            CREATE TRIGGER items_fts_insert AFTER INSERT ON items BEGIN
+                INSERT INTO items_fts(rowid, source_path, media_type, officer, hearing, case_number, category)
+                VALUES (new.id, new.source_path, new.media_type, new.officer, new.hearing, new.case_number, new.category);
+            END;
+            CREATE TRIGGER items_fts_update AFTER UPDATE ON items BEGIN
+                INSERT INTO items_fts(items_fts, rowid, source_path, media_type, officer, hearing, case_number, category)
+                VALUES ('delete', old.id, old.source_path, old.media_type, old.officer, old.hearing, old.case_number, old.category);
+                INSERT INTO items_fts(rowid, source_path, media_type, officer, hearing, case_number, category)
+                VALUES (new.id, new.source_path, new.media_type, new.officer, new.hearing, new.case_number, new.category);
+            END;
+            """)
+    }
+}

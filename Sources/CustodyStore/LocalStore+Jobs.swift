@@ -1,0 +1,168 @@
+import CustodyCore
+import CustodyProtocol
+import Foundation
+import GRDB
+
+extension LocalStore {
+    public func createJob(_ plan: JobPlan, caller: Caller) throws -> JobContext {
+        try db.write { db in
+            let key = plan.deviceSerial.map { "device:\($0):\(plan.root)" } ?? "path:\(plan.root)"
+            try db.execute(sql: """
+                INSERT INTO sources (kind, key, root, device_serial, created_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(key) DO NOTHING
+                """, arguments: [plan.deviceSerial == nil ? "path" : "device", key, plan.root, plan.deviceSerial, now])
+            let sourceID = try Int64.fetchOne(db, sql: "SELECT id FROM sources WHERE key = ?", arguments: [key])!
+            try db.execute(sql: """
+                INSERT INTO jobs (source_id, root, device_serial, state, requested_uid, requested_name, created_at, total_files)
+                VALUES (?, ?, ?, 'queued', ?, ?, ?, ?)
+                """, arguments: [sourceID, plan.root, plan.deviceSerial, Int64(caller.uid), caller.name, now, plan.files.count])
+            let jobID = db.lastInsertedRowID
+            try insertEvent(db, EventInput(actor: caller, action: "job.create", subject: "job:\(jobID)",
+                                           detail: ["root": .string(plan.root), "files": .number(Double(plan.files.count)),
+                                                    "device": plan.deviceSerial.map { .string($0) } ?? .null]))
+            let insert = try db.makeStatement(sql: """
+                INSERT OR IGNORE INTO job_files (job_id, path, size, modified_at, state, message) VALUES (?, ?, ?, ?, ?, ?)
+                """)
+            var failedAtScan: Int64 = 0
+            for f in plan.files {
+                // Entries that cannot be read at all (a symbolic link, an unreadable
+                // directory) fail here, with their reason, and are never copied.
+                try insert.execute(arguments: [jobID, f.path, f.size, f.modifiedAt.map(RFC3339.format),
+                                               f.failure == nil ? "pending" : "failed", f.failure])
+                if let failure = f.failure {
+                    failedAtScan += 1
+                    try insertEvent(db, EventInput(actor: caller, action: "file.fail", subject: "job:\(jobID)", outcome: "error",
+                                                   detail: ["path": .string(f.path), "message": .string(failure)]))
+                }
+            }
+            try db.execute(sql: "UPDATE jobs SET failed = ? WHERE id = ?", arguments: [failedAtScan, jobID])
+            return JobContext(jobID: jobID, sourceID: sourceID, root: plan.root, deviceSerial: plan.deviceSerial, requester: caller)
+        }
+    }
+
+    public func jobContext(_ id: Int64) throws -> JobContext? {
+        try db.read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT source_id, root, device_serial, requested_uid, requested_name FROM jobs WHERE id = ?
+                """, arguments: [id]) else { return nil }
+            let uid = UInt32(row["requested_uid"] as Int64)
+            return JobContext(jobID: id, sourceID: row["source_id"], root: row["root"], deviceSerial: row["device_serial"],
+                              requester: Caller(uid: uid, gid: 0, name: row["requested_name"], roles: []))
+        }
+    }
+
+    public func pendingFiles(job: Int64) throws -> [PlannedFile] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT path, size, modified_at FROM job_files WHERE job_id = ? AND state = 'pending' ORDER BY path",
+                             arguments: [job]).map { row in
+                PlannedFile(path: row["path"], size: row["size"], modifiedAt: (row["modified_at"] as String?).flatMap(RFC3339.parse))
+            }
+        }
+    }
+
+    public func existingItem(sourceID: Int64, path: String, size: Int64, modifiedAt: Date?) throws -> (id: Int64, sha256: String)? {
+        try db.read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT id, sha256 FROM items WHERE source_id = ? AND source_path = ? AND size = ? AND file_modified_at IS ?
+                ORDER BY id DESC LIMIT 1
+                """, arguments: [sourceID, path, size, modifiedAt.map(RFC3339.format)]) else { return nil }
+            return (row["id"], row["sha256"])
+        }
+    }
+
+    public func commit(_ outcomes: [FileOutcome], job: JobContext) throws {
+        guard !outcomes.isEmpty else { return }
+        try db.write { db in
+            let ingestedAt = now
+            var stored: Int64 = 0, duplicates: Int64 = 0, failed: Int64 = 0, bytes: Int64 = 0
+            for o in outcomes {
+                switch o.result {
+                case .stored(let f):
+                    try db.execute(sql: "INSERT OR IGNORE INTO blobs (sha256, size, stored_at) VALUES (?, ?, ?)",
+                                   arguments: [f.sha256, f.size, ingestedAt])
+                    if let existing = try Int64.fetchOne(db, sql: """
+                        SELECT id FROM items WHERE source_id = ? AND source_path = ? AND sha256 = ?
+                        """, arguments: [job.sourceID, o.path, f.sha256]) {
+                        // Same file, same source, same bytes (its mtime changed): not a new item.
+                        try markFile(db, job, o, state: "duplicate", itemID: existing, sha: f.sha256, message: nil)
+                        try insertEvent(db, EventInput(actor: job.requester, action: "item.duplicate", subject: "item:\(existing)",
+                                                       detail: ["job": .number(Double(job.jobID)), "path": .string(o.path)]))
+                        duplicates += 1
+                        continue
+                    }
+                    let problems = String(decoding: try Wire.encoder().encode(f.metadataProblems), as: UTF8.self)
+                    try db.execute(sql: """
+                        INSERT INTO items (sha256, size, media_type, container, recorded_at, recorded_at_source, utc_offset_seconds,
+                                           duration_seconds, metadata_problems, ingested_at, source_id, source_path, file_modified_at, job_id)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: [f.sha256, f.size, f.mediaType, f.container, RFC3339.format(f.recordedAt), f.recordedAtSource,
+                                         f.utcOffsetSeconds, f.durationSeconds, problems, ingestedAt, job.sourceID, o.path,
+                                         f.fileModifiedAt.map(RFC3339.format), job.jobID])
+                    let itemID = db.lastInsertedRowID
+                    try markFile(db, job, o, state: "stored", itemID: itemID, sha: f.sha256, message: nil)
+                    var detail: [String: JSONValue] = [
+                        "job": .number(Double(job.jobID)), "path": .string(o.path), "root": .string(job.root),
+                        "sha256": .string(f.sha256), "size": .number(Double(f.size)), "verified": .bool(true),
+                    ]
+                    if let serial = job.deviceSerial { detail["device"] = .string(serial) }
+                    try insertEvent(db, EventInput(actor: job.requester, action: "item.store", subject: "item:\(itemID)", detail: detail))
+                    stored += 1
+                    bytes += f.size
+                case .duplicate(let itemID, let sha):
+                    try markFile(db, job, o, state: "duplicate", itemID: itemID, sha: sha, message: nil)
+                    try insertEvent(db, EventInput(actor: job.requester, action: "item.duplicate", subject: "item:\(itemID)",
+                                                   detail: ["job": .number(Double(job.jobID)), "path": .string(o.path)]))
+                    duplicates += 1
+                case .failed(let message):
+                    try markFile(db, job, o, state: "failed", itemID: nil, sha: nil, message: message)
+                    try insertEvent(db, EventInput(actor: job.requester, action: "file.fail", subject: "job:\(job.jobID)", outcome: "error",
+                                                   detail: ["path": .string(o.path), "message": .string(message)]))
+                    failed += 1
+                }
+            }
+            try db.execute(sql: """
+                UPDATE jobs SET stored = stored + ?, duplicates = duplicates + ?, failed = failed + ?, bytes_stored = bytes_stored + ?
+                WHERE id = ?
+                """, arguments: [stored, duplicates, failed, bytes, job.jobID])
+        }
+    }
+
+    private func markFile(_ db: Database, _ job: JobContext, _ o: FileOutcome, state: String, itemID: Int64?, sha: String?, message: String?) throws {
+        // A file found during the run (not in the manifest) is added; a known one is updated.
+        try db.execute(sql: """
+            INSERT INTO job_files (job_id, path, size, state, item_id, sha256, message) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(job_id, path) DO UPDATE SET state = excluded.state, item_id = excluded.item_id,
+                sha256 = excluded.sha256, message = excluded.message
+            """, arguments: [job.jobID, o.path, o.size, state, itemID, sha, message])
+    }
+
+    public func setJobState(_ id: Int64, _ state: JobState, message: String?, actor: Caller) throws {
+        try db.write { db in
+            let final: Bool = [.completed, .completedWithErrors, .failed, .interrupted].contains(state)
+            try db.execute(sql: "UPDATE jobs SET state = ?, message = ?, finished_at = ? WHERE id = ?",
+                           arguments: [state.rawValue, message, final ? now : nil, id])
+            let counts = try Row.fetchOne(db, sql: "SELECT total_files, stored, duplicates, failed FROM jobs WHERE id = ?", arguments: [id])
+            var detail: [String: JSONValue] = ["state": .string(state.rawValue)]
+            if let message { detail["message"] = .string(message) }
+            if let counts {
+                for key in ["total_files", "stored", "duplicates", "failed"] { detail[key] = .number(Double(counts[key] as Int64)) }
+            }
+            let action = switch state {
+            case .running: "job.start"
+            case .interrupted: "job.interrupt"
+            case .queued: "job.queue"
+            default: "job.finish"
+            }
+            let outcome = (state == .completed || state == .running || state == .queued) ? "ok" : "error"
+            try insertEvent(db, EventInput(actor: actor, action: action, subject: "job:\(id)", outcome: outcome, detail: detail))
+        }
+    }
+
+    public func jobIDs(in states: [JobState]) throws -> [Int64] {
+        try db.read { db in
+            let marks = states.map { _ in "?" }.joined(separator: ",")
+            return try Int64.fetchAll(db, sql: "SELECT id FROM jobs WHERE state IN (\(marks)) ORDER BY id",
+                                      arguments: StatementArguments(states.map(\.rawValue)))
+        }
+    }
+}

@@ -1,0 +1,130 @@
+import CustodyCore
+import CustodyProtocol
+import Foundation
+import GRDB
+
+extension LocalStore {
+    public func totals() throws -> StoreTotals {
+        try db.read { db in
+            let items = try Int64.fetchOne(db, sql: "SELECT count(*) FROM items") ?? 0
+            let row = try Row.fetchOne(db, sql: "SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM blobs")!
+            return StoreTotals(items: items, blobs: row["n"], bytesStored: row["bytes"])
+        }
+    }
+
+    // MARK: Jobs
+
+    public func job(_ id: Int64, withFiles: Bool) throws -> JobDTO? {
+        try db.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id]) else { return nil }
+            return try jobDTO(db, row, withFiles: withFiles)
+        }
+    }
+
+    public func jobs(limit: Int) throws -> [JobDTO] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM jobs ORDER BY id DESC LIMIT ?", arguments: [limit]).map {
+                try jobDTO(db, $0, withFiles: false)
+            }
+        }
+    }
+
+    private func jobDTO(_ db: Database, _ row: Row, withFiles: Bool) throws -> JobDTO {
+        let id: Int64 = row["id"]
+        let errors = try Row.fetchAll(db, sql: "SELECT path, message FROM job_files WHERE job_id = ? AND state = 'failed' ORDER BY path",
+                                      arguments: [id]).map { JobErrorDTO(path: $0["path"], message: $0["message"] ?? "") }
+        let total: Int64 = row["total_files"], stored: Int64 = row["stored"], dups: Int64 = row["duplicates"], failed: Int64 = row["failed"]
+        let pending = try Int64.fetchOne(db, sql: "SELECT count(*) FROM job_files WHERE job_id = ? AND state = 'pending'", arguments: [id]) ?? 0
+        var files: [JobFileDTO]?
+        if withFiles {
+            files = try Row.fetchAll(db, sql: "SELECT * FROM job_files WHERE job_id = ? ORDER BY path", arguments: [id]).map {
+                JobFileDTO(path: $0["path"], size: $0["size"], state: JobFileState(rawValue: $0["state"]) ?? .pending,
+                           itemId: $0["item_id"], sha256: $0["sha256"], message: $0["message"])
+            }
+        }
+        return JobDTO(id: id, state: JobState(rawValue: row["state"]) ?? .failed, root: row["root"], device: row["device_serial"],
+                      requestedBy: CallerDTO(uid: UInt32(row["requested_uid"] as Int64), name: row["requested_name"], roles: []),
+                      createdAt: row["created_at"], finishedAt: row["finished_at"], totalFiles: max(total, stored + dups + failed + pending),
+                      stored: stored, duplicates: dups, failed: failed, pending: pending, bytesStored: row["bytes_stored"],
+                      errors: errors, files: files, message: row["message"])
+    }
+
+    // MARK: Items
+
+    public func item(_ id: Int64) throws -> ItemDTO? {
+        try db.read { db in
+            try Row.fetchOne(db, sql: "\(Self.itemSelect) WHERE items.id = ?", arguments: [id]).map(itemDTO)
+        }
+    }
+
+    public func items(_ q: ItemQuery) throws -> ItemListDTO {
+        var clauses: [String] = []
+        var args: [any DatabaseValueConvertible] = []
+        func equal(_ column: String, _ value: String?) {
+            if let value { clauses.append("items.\(column) = ?"); args.append(value) }
+        }
+        equal("officer", q.officer)
+        equal("hearing", q.hearing)
+        equal("case_number", q.caseNumber)
+        equal("category", q.category)
+        equal("sha256", q.sha256)
+        if let job = q.jobID { clauses.append("items.job_id = ?"); args.append(job) }
+        if let from = q.from { clauses.append("items.recorded_at >= ?"); args.append(RFC3339.format(from)) }
+        if let to = q.to { clauses.append("items.recorded_at < ?"); args.append(RFC3339.format(to)) }
+        if let text = q.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            if text.count >= 3 {
+                // Trigram full-text search: any substring of path or tags, case-insensitive.
+                clauses.append("items.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
+                args.append("\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"")
+            } else {
+                clauses.append("(items.source_path LIKE ? ESCAPE '\\' OR items.officer LIKE ? ESCAPE '\\' OR items.case_number LIKE ? ESCAPE '\\')")
+                let like = "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                    .replacingOccurrences(of: "_", with: "\\_") + "%"
+                args += [like, like, like]
+            }
+        }
+        let whereSQL = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
+        return try db.read { db in
+            let total = try Int64.fetchOne(db, sql: "SELECT count(*) FROM items\(whereSQL)", arguments: StatementArguments(args)) ?? 0
+            let rows = try Row.fetchAll(db, sql: "\(Self.itemSelect)\(whereSQL) ORDER BY items.recorded_at, items.id LIMIT ? OFFSET ?",
+                                        arguments: StatementArguments(args + [q.limit, q.offset]))
+            return ItemListDTO(items: rows.map(itemDTO), total: total, limit: q.limit, offset: q.offset)
+        }
+    }
+
+    static let itemSelect = """
+        SELECT items.*, sources.root AS source_root, sources.device_serial AS source_device
+        FROM items JOIN sources ON sources.id = items.source_id
+        """
+
+    private func itemDTO(_ row: Row) -> ItemDTO {
+        let problems = (try? Wire.decoder.decode([String].self, from: Data((row["metadata_problems"] as String).utf8))) ?? []
+        return ItemDTO(id: row["id"], sha256: row["sha256"], size: row["size"], mediaType: row["media_type"], container: row["container"],
+                       recordedAt: row["recorded_at"], recordedAtSource: row["recorded_at_source"], utcOffsetSeconds: row["utc_offset_seconds"],
+                       durationSeconds: row["duration_seconds"], ingestedAt: row["ingested_at"],
+                       source: ItemSourceDTO(device: row["source_device"], path: row["source_path"], root: row["source_root"]),
+                       tags: TagsDTO(officer: row["officer"], hearing: row["hearing"], case: row["case_number"], category: row["category"]),
+                       jobId: row["job_id"], metadataProblems: problems, fileModifiedAt: row["file_modified_at"])
+    }
+
+    // MARK: Events
+
+    public func events(_ q: EventQuery) throws -> [EventDTO] {
+        var clauses = ["seq > ?"]
+        var args: [any DatabaseValueConvertible] = [q.afterSeq]
+        if let subject = q.subject { clauses.append("subject = ?"); args.append(subject) }
+        if let item = q.itemID {
+            // The item's own events and its job's: creation, start, finish.
+            clauses.append("(subject = ? OR subject = (SELECT 'job:' || job_id FROM items WHERE id = ?))")
+            args += ["item:\(item)", item]
+        }
+        let sql = "SELECT * FROM events WHERE \(clauses.joined(separator: " AND ")) ORDER BY seq LIMIT ?"
+        return try db.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args + [q.limit])).map { row in
+                let detail = (try? Wire.decoder.decode([String: JSONValue].self, from: Data((row["detail"] as String).utf8))) ?? [:]
+                return EventDTO(seq: row["seq"], time: row["time"], actor: ActorDTO(uid: UInt32(row["actor_uid"] as Int64), name: row["actor_name"]),
+                                action: row["action"], subject: row["subject"], outcome: row["outcome"], detail: detail)
+            }
+        }
+    }
+}

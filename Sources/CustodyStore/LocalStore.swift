@@ -1,0 +1,80 @@
+import CustodyCore
+import CustodyProtocol
+import Foundation
+import GRDB
+
+/// The on-disk store: blobs under `<state>/blobs`, the index in `<state>/index.sqlite`
+/// (WAL, `synchronous=FULL`: a commit is durable when it returns).
+public final class LocalStore: EvidenceStore {
+    public let stateDirectory: String
+    let blobStore: BlobStore
+    let db: DatabasePool
+    let clock: any WallClock
+
+    public init(stateDirectory: String, clock: any WallClock = SystemWallClock()) throws {
+        self.stateDirectory = stateDirectory
+        self.clock = clock
+        try POSIXFile.makeDirectories(stateDirectory)
+        blobStore = try BlobStore(root: stateDirectory)
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            // Durable commits: every custody event is on disk before its request is answered.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        configuration.busyMode = .timeout(30)
+        db = try DatabasePool(path: stateDirectory + "/index.sqlite", configuration: configuration)
+        try IndexMigrations.migrator().migrate(db)
+    }
+
+    var now: String { RFC3339.format(clock.now()) }
+
+    // MARK: Blobs
+
+    public func stageBlob() throws -> TemporaryBlob { try blobStore.makeTemporary() }
+
+    public func installBlobs(_ blobs: [(TemporaryBlob, sha256: String)]) throws -> [Bool] {
+        guard !blobs.isEmpty else { return [] }
+        // Data of every temporary file durable before any name points at it…
+        try blobStore.syncAll()
+        var created: [Bool] = []
+        for (blob, sha) in blobs { created.append(try blobStore.install(blob, sha256: sha)) }
+        // …and the new directory entries durable before the index names them.
+        try blobStore.syncAll()
+        return created
+    }
+
+    public func rehashBlob(_ sha256: String) throws -> String { try blobStore.hashOfStoredBlob(sha256) }
+
+    public func blobPath(_ sha256: String) -> String { blobStore.path(for: sha256) }
+
+    // MARK: Events
+
+    public func record(_ event: EventInput) throws {
+        try db.write { db in try insertEvent(db, event) }
+    }
+
+    func insertEvent(_ db: Database, _ e: EventInput) throws {
+        let detail = String(decoding: try Wire.encoder().encode(e.detail), as: UTF8.self)
+        try db.execute(sql: """
+            INSERT INTO events (time, actor_uid, actor_name, action, subject, outcome, detail)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [now, Int64(e.actor.uid), e.actor.name, e.action, e.subject, e.outcome, detail])
+    }
+
+    // MARK: Recovery
+
+    public func recover() throws -> RecoveryReport {
+        let removed = blobStore.removeLeftovers()
+        let hashes = try db.read { db in try String.fetchAll(db, sql: "SELECT sha256 FROM blobs") }
+        let missing = hashes.filter { !blobStore.contains($0) }
+        let unfinished = try jobIDs(in: [.queued, .running])
+        let report = RecoveryReport(temporaryFilesRemoved: removed, missingBlobs: missing, unfinishedJobs: unfinished)
+        try record(EventInput(actor: .daemon, action: "store.recover", subject: "store",
+                              outcome: missing.isEmpty ? "ok" : "error",
+                              detail: ["temporaryFilesRemoved": .number(Double(removed)),
+                                       "missingBlobs": .array(missing.map { .string($0) }),
+                                       "unfinishedJobs": .array(unfinished.map { .number(Double($0)) })]))
+        return report
+    }
+}

@@ -1,0 +1,5 @@
+import CustodyCLI
+import Foundation
+
+// custodyctl: everything lives in CustodyCLI; this file only hands off.
+exit(CustodyctlCommand.run(arguments: Array(CommandLine.arguments.dropFirst())))

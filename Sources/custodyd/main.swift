@@ -1,0 +1,4 @@
+import CustodyDaemon
+
+// custodyd: everything lives in CustodyDaemon; this file only hands off.
+await CustodydCommand.runMain()

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs every Debian package Custody needs to build, test, demo and benchmark.
+# Idempotent: packages already present are skipped, and apt is only consulted when
+# something is missing. Run as root (or through sudo).
+set -euo pipefail
+
+packages=(
+  # build: the C libraries Custody wraps
+  libusb-1.0-0-dev libasound2-dev libsqlite3-dev pkg-config
+  # hardware emulation (design brief: umockdev, ALSA file/null PCMs)
+  umockdev libumockdev-dev gir1.2-umockdev-1.0 python3-gi alsa-utils
+  # real file-system images and independent cross-checks
+  dosfstools mtools exfatprogs exfat-fuse sleuthkit mediainfo libimage-exiftool-perl
+  # realistic media for tests and the demo
+  ffmpeg sox espeak-ng
+  # integration tests run on Debian's own python3 (the umockdev bindings live there)
+  python3 python3-pytest python3-yaml python3-jsonschema
+  # peers for the benchmark, and tools the tests and demo use
+  coreutils openssl rsync curl util-linux procps file
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
