@@ -4,7 +4,7 @@
 SWIFT      ?= swift
 PYTHON     ?= /usr/bin/python3
 DEBUG_BIN  := .build/debug
-RELEASE_BIN:= .build/release
+RELEASE_BIN:= .build-release/release
 
 .PHONY: all deps build release test unit-test integration-test demo bench clean
 
@@ -17,7 +17,7 @@ build: deps
 	$(SWIFT) build
 
 release: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --scratch-path .build-release
 
 ## make test: unit tests (Swift Testing) and the integration suite (real daemon, real CLI).
 test: deps

@@ -16,7 +16,7 @@ packages=(
   # integration tests run on Debian's own python3 (the umockdev bindings live there)
   python3 python3-pytest python3-yaml python3-jsonschema
   # peers for the benchmark, and tools the tests and demo use
-  coreutils openssl rsync curl util-linux procps file
+  coreutils openssl rsync curl util-linux procps file bc sqlite3
 )
 
 missing=()

@@ -57,20 +57,47 @@ public final class IngestEngine: Sendable {
         return job
     }
 
+    /// Queues an interrupted job again (after a full disk was cleared, say); its
+    /// pending files are read, the ones already stored are not.
+    public func resume(_ id: Int64, caller: Caller) throws(IngestError) {
+        let job: JobDTO?
+        do { job = try store.job(id, withFiles: false) } catch { throw IngestError(.storeFailure, "\(error)") }
+        guard let job else { throw IngestError(.pathNotFound, "no job \(id)") }
+        guard job.state == .interrupted else {
+            throw IngestError(.badRequest, "job \(id) is \(job.state.rawValue); only an interrupted job can be resumed")
+        }
+        do {
+            try store.setJobState(id, .queued, message: "resume requested by \(caller.name)", actor: caller)
+        } catch {
+            throw IngestError(.storeFailure, "\(error)")
+        }
+        queueInput.yield(id)
+    }
+
     /// The real path of `path`, if it lies inside one of `ingest.allowedPaths`.
     func resolveAllowed(_ path: String) throws(IngestError) -> String {
         guard path.hasPrefix("/") else { throw IngestError(.badRequest, "path must be absolute: \(path)") }
+        let refusal = IngestError(.pathNotAllowed, "\(path) is outside the paths this station may ingest from (ingest.allowedPaths: \(config.allowedPaths.joined(separator: ", ")))")
+        // Checked on the path as written first, so that nobody can probe which paths
+        // exist elsewhere on this machine (404 against 403)…
+        let lexical = URL(fileURLWithPath: path).standardizedFileURL.path
+        guard config.allowedPaths.contains(where: { Self.isInside(lexical, $0) }) else { throw refusal }
         guard let real = realpath(path, nil) else {
             throw IngestError(.pathNotFound, "no such file or directory: \(path)")
         }
         let resolved = String(cString: real)
         free(real)
+        // …and on the real path, so that a symbolic link cannot lead outside.
         for allowed in config.allowedPaths {
             let base: String
             if let r = realpath(allowed, nil) { base = String(cString: r); free(r) } else { base = allowed }
-            if resolved == base || resolved.hasPrefix(base.hasSuffix("/") ? base : base + "/") { return resolved }
+            if Self.isInside(resolved, base) { return resolved }
         }
-        throw IngestError(.pathNotAllowed, "\(resolved) is outside the paths this station may ingest from (ingest.allowedPaths: \(config.allowedPaths.joined(separator: ", ")))")
+        throw refusal
+    }
+
+    static func isInside(_ path: String, _ base: String) -> Bool {
+        path == base || path.hasPrefix(base.hasSuffix("/") ? base : base + "/")
     }
 
     // MARK: The service
@@ -111,13 +138,24 @@ public final class IngestEngine: Sendable {
 
     // MARK: Jobs
 
+    /// States from which a job may (still) be run.
+    static let runnable: Set<JobState> = [.queued, .running, .interrupted]
+
     func runJob(_ id: Int64, resumed: Bool) async {
         let cancel = CancellationFlag()
         guard !shuttingDown.load(ordering: .relaxed) else { return }
-        running.withLock { $0[id] = cancel }
+        // One runner per job: a job both queued and found by the resume scan runs once.
+        let claimed = running.withLock { jobs -> Bool in
+            guard jobs[id] == nil else { return false }
+            jobs[id] = cancel
+            return true
+        }
+        guard claimed else { return }
         defer { running.withLock { _ = $0.removeValue(forKey: id) } }
         do {
-            guard let job = try store.jobContext(id) else { return }
+            // …and a job another runner already finished is not run again.
+            guard let state = try store.job(id, withFiles: false)?.state, Self.runnable.contains(state),
+                  let job = try store.jobContext(id) else { return }
             try store.setJobState(id, .running, message: resumed ? "resumed" : nil, actor: .daemon)
             let pending = try store.pendingFiles(job: id)
             logger.info("job \(id): \(pending.count) files to read from \(job.root)\(resumed ? " (resumed)" : "")")

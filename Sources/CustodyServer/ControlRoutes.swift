@@ -20,6 +20,14 @@ public struct ControlRoutes: Sendable {
         self.startedAt = .now
     }
 
+    /// The methods of each resource, by its first segment and its segment count.
+    static let methods: [String: [Int: [String]]] = [
+        "status": [1: ["GET"]],
+        "jobs": [1: ["GET", "POST"], 2: ["GET"]],
+        "items": [1: ["GET"], 2: ["GET"]],
+        "events": [1: ["GET"]],
+    ]
+
     static let anyRole: Set<Role> = Set(Role.allCases)
     static let ingesters: Set<Role> = [.operator_, .supervisor, .admin]
     static let auditReaders: Set<Role> = [.supervisor, .auditor, .admin]
@@ -66,13 +74,16 @@ public struct ControlRoutes: Sendable {
                 q.afterSeq = Int64(try intParameter(request, "after", default: 0, range: 0...Int.max))
                 q.limit = try intParameter(request, "limit", default: 1000, range: 1...10000)
                 return .json(EventListDTO(events: try store.events(q)))
-            case (_, _, "status"), (_, _, "jobs"), (_, _, "items"), (_, _, "events"):
-                if route.count <= 2 {
-                    return .problem(ProblemDTO(status: 405, code: "method-not-allowed", title: "Method not allowed",
-                                               detail: "\(request.method.rawValue) is not allowed on \(request.path)"))
-                }
-                return .problem(.notFound("no such path: \(request.path)"))
             default:
+                // A resource of this protocol asked with the wrong method: 405 naming the
+                // methods it has (RFC 9110 15.5.6); anything else does not exist.
+                if let first = route.first, let allowed = Self.methods[first]?[route.count] {
+                    var response = ControlResponse.problem(ProblemDTO(
+                        status: 405, code: "method-not-allowed", title: "Method not allowed",
+                        detail: "\(request.method.rawValue) is not allowed on \(request.path); use \(allowed.joined(separator: " or "))"))
+                    response.headers.append(("Allow", allowed.joined(separator: ", ")))
+                    return response
+                }
                 return .problem(.notFound("no such path: \(request.path)"))
             }
         } catch let problem as ProblemDTO {

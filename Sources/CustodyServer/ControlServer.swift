@@ -165,6 +165,7 @@ public final class ControlServer: Sendable {
         headers.add(name: "Content-Length", value: String(response.body.count))
         headers.add(name: "Connection", value: keepAlive ? "keep-alive" : "close")
         headers.add(name: "Server", value: "custodyd/\(CustodyVersion.string)")
+        for (name, value) in response.headers { headers.add(name: name, value: value) }
         try await outbound.write(.head(HTTPResponseHead(version: version, status: response.status, headers: headers)))
         try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body))))
         try await outbound.write(.end(nil))

@@ -39,6 +39,8 @@ public struct ControlResponse: Sendable {
     public var status: HTTPResponseStatus
     public var contentType: String
     public var body: Data
+    /// Headers besides Content-Type, Content-Length and Connection (e.g. Allow).
+    public var headers: [(String, String)] = []
 
     public init(status: HTTPResponseStatus = .ok, contentType: String = API.jsonContentType, body: Data) {
         self.status = status

@@ -51,6 +51,7 @@ enum IndexMigrations {
                 state TEXT NOT NULL,
                 requested_uid INTEGER NOT NULL,
                 requested_name TEXT NOT NULL,
+                requested_roles TEXT NOT NULL DEFAULT '',  -- the requester's roles then, comma-separated
                 created_at TEXT NOT NULL,
                 finished_at TEXT,
                 total_files INTEGER NOT NULL DEFAULT 0,

@@ -13,9 +13,10 @@ extension LocalStore {
                 """, arguments: [plan.deviceSerial == nil ? "path" : "device", key, plan.root, plan.deviceSerial, now])
             let sourceID = try Int64.fetchOne(db, sql: "SELECT id FROM sources WHERE key = ?", arguments: [key])!
             try db.execute(sql: """
-                INSERT INTO jobs (source_id, root, device_serial, state, requested_uid, requested_name, created_at, total_files)
-                VALUES (?, ?, ?, 'queued', ?, ?, ?, ?)
-                """, arguments: [sourceID, plan.root, plan.deviceSerial, Int64(caller.uid), caller.name, now, plan.files.count])
+                INSERT INTO jobs (source_id, root, device_serial, state, requested_uid, requested_name, requested_roles, created_at, total_files)
+                VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?)
+                """, arguments: [sourceID, plan.root, plan.deviceSerial, Int64(caller.uid), caller.name,
+                                 caller.roles.sorted().map(\.rawValue).joined(separator: ","), now, plan.files.count])
             let jobID = db.lastInsertedRowID
             try insertEvent(db, EventInput(actor: caller, action: "job.create", subject: "job:\(jobID)",
                                            detail: ["root": .string(plan.root), "files": .number(Double(plan.files.count)),

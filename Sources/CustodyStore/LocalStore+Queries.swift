@@ -43,7 +43,8 @@ extension LocalStore {
             }
         }
         return JobDTO(id: id, state: JobState(rawValue: row["state"]) ?? .failed, root: row["root"], device: row["device_serial"],
-                      requestedBy: CallerDTO(uid: UInt32(row["requested_uid"] as Int64), name: row["requested_name"], roles: []),
+                      requestedBy: CallerDTO(uid: UInt32(row["requested_uid"] as Int64), name: row["requested_name"],
+                                             roles: (row["requested_roles"] as String).split(separator: ",").map(String.init)),
                       createdAt: row["created_at"], finishedAt: row["finished_at"], totalFiles: max(total, stored + dups + failed + pending),
                       stored: stored, duplicates: dups, failed: failed, pending: pending, bytesStored: row["bytes_stored"],
                       errors: errors, files: files, message: row["message"])
@@ -77,10 +78,12 @@ extension LocalStore {
                 clauses.append("items.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
                 args.append("\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"")
             } else {
-                clauses.append("(items.source_path LIKE ? ESCAPE '\\' OR items.officer LIKE ? ESCAPE '\\' OR items.case_number LIKE ? ESCAPE '\\')")
+                // Too short for trigrams: the same columns, by LIKE.
+                let columns = Self.textColumns.map { "items.\($0) LIKE ? ESCAPE '\\'" }
+                clauses.append("(" + columns.joined(separator: " OR ") + ")")
                 let like = "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
                     .replacingOccurrences(of: "_", with: "\\_") + "%"
-                args += [like, like, like]
+                args += Array(repeating: like, count: Self.textColumns.count)
             }
         }
         let whereSQL = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
@@ -91,6 +94,9 @@ extension LocalStore {
             return ItemListDTO(items: rows.map(itemDTO), total: total, limit: q.limit, offset: q.offset)
         }
     }
+
+    /// The columns `--text` searches (the same as items_fts holds).
+    static let textColumns = ["source_path", "media_type", "officer", "hearing", "case_number", "category"]
 
     static let itemSelect = """
         SELECT items.*, sources.root AS source_root, sources.device_serial AS source_device

@@ -1,0 +1,60 @@
+import Testing
+@testable import CustodyCLI
+
+@Suite("custodyctl arguments")
+struct CLIParsingTests {
+    @Test("global options before the command move after it", arguments: [
+        (["--json", "status"], ["status", "--json"]),
+        (["--socket", "/s", "items", "--text", "x"], ["items", "--text", "x", "--socket", "/s"]),
+        (["--socket=/s", "--json", "job", "3"], ["job", "3", "--socket=/s", "--json"]),
+        (["status", "--json"], ["status", "--json"]),
+        (["--json", "ingest", "--", "--odd-name"], ["ingest", "--json", "--", "--odd-name"]),
+        (["--json"], ["--json"]),
+    ])
+    func reorder(input: [String], expected: [String]) {
+        #expect(GlobalArguments.moveToEnd(input) == expected)
+    }
+
+    @Test("global options parse in either place")
+    func parsesBothWays() throws {
+        for args in [["--json", "--socket", "/x.sock", "items"], ["items", "--socket", "/x.sock", "--json"]] {
+            let command = try #require(try CustodyctlCommand.parseAsRoot(GlobalArguments.moveToEnd(args)) as? ItemsCommand)
+            #expect(command.global.json && command.global.socketPath == "/x.sock")
+        }
+    }
+
+    @Test("usage errors exit 2, help exits 0")
+    func exitCodes() {
+        #expect(CustodyctlCommand.run(arguments: ["items", "--no-such-option"]) == 2)
+        #expect(CustodyctlCommand.run(arguments: ["no-such-command"]) == 2)
+        #expect(CustodyctlCommand.run(arguments: ["job", "not-a-number"]) == 2)
+        #expect(CustodyctlCommand.run(arguments: ["--help"]) == 0)
+    }
+
+    @Test("the ingest command's help is exactly this")
+    func ingestHelp() {
+        let help = CustodyctlCommand.helpMessage(for: IngestCommand.self, columns: 100)
+        #expect(help == """
+            OVERVIEW: Ingest the recordings under a path (a card reader's mount, a directory, a file).
+
+            USAGE: custodyctl ingest <path> [--device <serial>] [--wait] [--socket <path>] [--json]
+
+            ARGUMENTS:
+              <path>                  Directory tree or file to ingest.
+
+            OPTIONS:
+              --device <serial>       Serial of the registered device the files came from.
+              --wait                  Follow the job to its end; exit 1 if any file was not stored.
+              --socket <path>         Control socket (default: $CUSTODY_SOCKET or /run/custody/control.sock).
+              --json                  Print JSON instead of tables.
+              --version               Show the version.
+              -h, --help              Show help information.
+
+            """)
+    }
+
+    @Test("a failure to reach the daemon exits 1")
+    func unreachable() {
+        #expect(CustodyctlCommand.run(arguments: ["status", "--socket", "/nonexistent/custody.sock"]) == 1)
+    }
+}

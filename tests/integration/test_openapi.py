@@ -1,0 +1,771 @@
+"""The control API answers as docs/api/openapi.yaml says.
+
+Every response these tests provoke is checked against the document: its status
+must be one the document lists for that path and method, its content type the
+one the document gives for that status, and its body must validate (JSON Schema
+draft 2020-12) against the schema the document gives. Every documented operation
+and response must be provoked by this module (see the last two tests), so an
+operation the server grows without documentation, or a documented answer nothing
+checks, fails the suite.
+"""
+
+import datetime
+import grp
+import json
+import os
+import pwd
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from jsonschema import Draft202012Validator, FormatChecker
+
+from conftest import Daemon, world_readable_tmp
+
+REPO = Path(__file__).resolve().parents[2]
+SPEC_PATH = REPO / "docs" / "api" / "openapi.yaml"
+SPEC = yaml.safe_load(SPEC_PATH.read_text())
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+JSON = "application/json"
+PROBLEM = "application/problem+json"
+
+# What this module provoked: (METHOD, documented path, status), and the answers
+# given outside any operation ("405" for a documented path's other methods,
+# "unknown-path" for a path the document does not have).
+HITS = set()
+OTHER_HITS = set()
+
+
+# ---------------------------------------------------------------------------
+# The document: $ref resolution and schema validation
+
+
+def resolve_pointer(ref):
+    assert ref.startswith("#/"), f"only local references are used, not {ref}"
+    node = SPEC
+    for part in ref[2:].split("/"):
+        node = node[part.replace("~1", "/").replace("~0", "~")]
+    return node
+
+
+def inline(node, seen=()):
+    """The node with every local $ref replaced by what it names. A $ref with
+    sibling keywords (a property's description) becomes allOf [target, siblings],
+    which is what $ref means in draft 2020-12."""
+    if isinstance(node, dict):
+        if "$ref" in node:
+            ref = node["$ref"]
+            assert ref not in seen, f"recursive $ref {ref}"
+            target = inline(resolve_pointer(ref), seen + (ref,))
+            rest = {k: inline(v, seen) for k, v in node.items() if k != "$ref"}
+            return {"allOf": [target, rest]} if rest else target
+        return {k: inline(v, seen) for k, v in node.items()}
+    if isinstance(node, list):
+        return [inline(v, seen) for v in node]
+    return node
+
+
+RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+FORMATS = FormatChecker()
+
+
+@FORMATS.checks("date-time", raises=ValueError)
+def is_date_time(value):
+    # jsonschema only checks date-time with an optional package; check it ourselves.
+    if not isinstance(value, str):
+        return True
+    if not RFC3339.match(value):
+        raise ValueError(f"{value!r} is not an RFC 3339 date-time")
+    datetime.datetime.fromisoformat(value.replace("z", "Z").replace("t", "T"))
+    return True
+
+
+def validate(instance, schema, what):
+    validator = Draft202012Validator(inline(schema), format_checker=FORMATS)
+    errors = sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path))
+    assert not errors, f"{what}: body does not match the document:\n" + "\n".join(
+        f"  at {'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in errors[:20]
+    ) + f"\nbody: {json.dumps(instance)[:2000]}"
+
+
+def check_response(reply, response, what):
+    """Checks content type and body of a reply against a Response Object."""
+    response = inline(response)
+    content = response.get("content", {})
+    assert reply.content_type in content, (
+        f"{what}: content type {reply.content_type!r}, the document gives {sorted(content)}")
+    try:
+        body = reply.json()
+    except ValueError as e:
+        raise AssertionError(f"{what}: body is not JSON ({e}): {reply.body[:500]!r}")
+    validate(body, content[reply.content_type]["schema"], what)
+    if reply.content_type == PROBLEM:
+        assert body["status"] == reply.status, f"{what}: problem says status {body['status']}, HTTP says {reply.status}"
+    return body
+
+
+def expect(reply, method, template, status):
+    """Asserts the reply is a documented answer of operation METHOD template with
+    this status, validates it, records the hit and returns its body."""
+    what = f"{method} {template} -> {status}"
+    assert template in SPEC["paths"], f"{what}: the document has no path {template}"
+    assert method.lower() in SPEC["paths"][template], f"{what}: the document has no {method} on {template}"
+    op = SPEC["paths"][template][method.lower()]
+    assert str(status) in op["responses"], f"{what}: the document lists no {status} for this operation"
+    assert reply.status == status, f"{what}: got {reply.status} {reply.body[:600]!r}"
+    body = check_response(reply, op["responses"][str(status)], what)
+    HITS.add((method.upper(), template, status))
+    return body
+
+
+def operations():
+    for template, item in SPEC["paths"].items():
+        for method in HTTP_METHODS:
+            if method in item:
+                yield method.upper(), template, item[method]
+
+
+def concrete(template, ident=1):
+    return template.replace("{id}", str(ident))
+
+
+# ---------------------------------------------------------------------------
+# The document itself
+
+# openapi_spec_validator is not packaged for Debian's python3 here, so unless it
+# is importable the document's structure is checked with jsonschema against this
+# condensed form of the official OpenAPI 3.1 schema (spec.openapis.org/oas/3.1/
+# schema): same objects, same fixed fields, no unknown members except x-*.
+# Schema Objects are checked separately against the draft 2020-12 metaschema.
+
+
+def _obj(properties, required=(), extensions=True, **more):
+    s = {"type": "object", "properties": properties, "unevaluatedProperties": False, **more}
+    if required:
+        s["required"] = list(required)
+    if extensions:
+        s["patternProperties"] = {"^x-": True}
+    return s
+
+
+def _or_ref(name):
+    return {"if": {"type": "object", "required": ["$ref"]}, "then": {"$ref": "#/$defs/reference"},
+            "else": {"$ref": f"#/$defs/{name}"}}
+
+
+def _map(of):
+    return {"type": "object", "additionalProperties": of}
+
+
+STR = {"type": "string"}
+BOOL = {"type": "boolean"}
+SCHEMA_OBJECT = {"type": ["object", "boolean"]}
+OPENAPI_31_STRUCTURE = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$defs": {
+        "reference": _obj({"$ref": STR, "summary": STR, "description": STR}, ["$ref"], extensions=False),
+        "info": _obj({"title": STR, "summary": STR, "description": STR, "termsOfService": STR,
+                      "contact": {"type": "object"}, "license": {"type": "object"}, "version": STR},
+                     ["title", "version"]),
+        "server": _obj({"url": STR, "description": STR, "variables": {"type": "object"}}, ["url"]),
+        "tag": _obj({"name": STR, "description": STR, "externalDocs": {"type": "object"}}, ["name"]),
+        "paths": {"type": "object", "patternProperties": {"^/": {"$ref": "#/$defs/path-item"}, "^x-": True},
+                  "unevaluatedProperties": False},
+        "path-item": _obj({"summary": STR, "description": STR,
+                           "servers": {"type": "array", "items": {"$ref": "#/$defs/server"}},
+                           "parameters": {"type": "array", "items": {"$ref": "#/$defs/parameter-or-reference"}},
+                           **{m: {"$ref": "#/$defs/operation"} for m in HTTP_METHODS}}),
+        "operation": _obj({"tags": {"type": "array", "items": STR}, "summary": STR, "description": STR,
+                           "externalDocs": {"type": "object"}, "operationId": STR,
+                           "parameters": {"type": "array", "items": {"$ref": "#/$defs/parameter-or-reference"}},
+                           "requestBody": {"$ref": "#/$defs/request-body-or-reference"},
+                           "responses": {"$ref": "#/$defs/responses"}, "callbacks": {"type": "object"},
+                           "deprecated": BOOL, "security": {"type": "array"},
+                           "servers": {"type": "array", "items": {"$ref": "#/$defs/server"}}}),
+        "parameter": _obj({"name": STR, "in": {"enum": ["query", "header", "path", "cookie"]}, "description": STR,
+                           "required": BOOL, "deprecated": BOOL, "allowEmptyValue": BOOL, "schema": SCHEMA_OBJECT,
+                           "content": {"$ref": "#/$defs/content"}, "style": STR, "explode": BOOL,
+                           "allowReserved": BOOL, "example": True, "examples": {"type": "object"}},
+                          ["name", "in"],
+                          oneOf=[{"required": ["schema"]}, {"required": ["content"]}],
+                          **{"if": {"properties": {"in": {"const": "path"}}},
+                             "then": {"properties": {"required": {"const": True}}, "required": ["required"]}}),
+        "parameter-or-reference": _or_ref("parameter"),
+        "request-body": _obj({"description": STR, "content": {"$ref": "#/$defs/content"}, "required": BOOL}, ["content"]),
+        "request-body-or-reference": _or_ref("request-body"),
+        "content": {"type": "object", "additionalProperties": {"$ref": "#/$defs/media-type"},
+                    "propertyNames": {"pattern": r"^[a-z*]+/[a-z0-9.+*-]+$"}},
+        "media-type": _obj({"schema": SCHEMA_OBJECT, "example": True, "examples": {"type": "object"},
+                            "encoding": {"type": "object"}}),
+        "responses": {"type": "object", "minProperties": 1,
+                      "properties": {"default": {"$ref": "#/$defs/response-or-reference"}},
+                      "patternProperties": {"^[1-5](?:[0-9]{2}|XX)$": {"$ref": "#/$defs/response-or-reference"},
+                                            "^x-": True},
+                      "unevaluatedProperties": False},
+        "response": _obj({"description": STR, "headers": _map({"$ref": "#/$defs/header-or-reference"}),
+                          "content": {"$ref": "#/$defs/content"}, "links": {"type": "object"}}, ["description"]),
+        "response-or-reference": _or_ref("response"),
+        "header": _obj({"description": STR, "required": BOOL, "deprecated": BOOL, "schema": SCHEMA_OBJECT,
+                        "content": {"$ref": "#/$defs/content"}, "style": {"const": "simple"}, "explode": BOOL,
+                        "example": True, "examples": {"type": "object"}}),
+        "header-or-reference": _or_ref("header"),
+        "components": _obj({
+            "schemas": _map(SCHEMA_OBJECT),
+            "responses": _map({"$ref": "#/$defs/response-or-reference"}),
+            "parameters": _map({"$ref": "#/$defs/parameter-or-reference"}),
+            "examples": {"type": "object"},
+            "requestBodies": _map({"$ref": "#/$defs/request-body-or-reference"}),
+            "headers": _map({"$ref": "#/$defs/header-or-reference"}),
+            "securitySchemes": {"type": "object"}, "links": {"type": "object"},
+            "callbacks": {"type": "object"}, "pathItems": {"type": "object"}},
+            patternProperties={"^x-": True, "^(schemas|responses|parameters|examples|requestBodies|headers|"
+                                            "securitySchemes|links|callbacks|pathItems)$":
+                               {"propertyNames": {"pattern": "^[a-zA-Z0-9._-]+$"}}}),
+    },
+    **_obj({"openapi": {"type": "string", "pattern": r"^3\.1\.\d+(-.+)?$"},
+            "info": {"$ref": "#/$defs/info"}, "jsonSchemaDialect": STR,
+            "servers": {"type": "array", "items": {"$ref": "#/$defs/server"}},
+            "paths": {"$ref": "#/$defs/paths"}, "webhooks": {"type": "object"},
+            "components": {"$ref": "#/$defs/components"}, "security": {"type": "array"},
+            "tags": {"type": "array", "items": {"$ref": "#/$defs/tag"}}, "externalDocs": {"type": "object"}},
+           ["openapi", "info"], anyOf=[{"required": ["paths"]}, {"required": ["components"]}, {"required": ["webhooks"]}]),
+}
+
+
+def all_refs(node):
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == "$ref" and isinstance(v, str):
+                yield v
+            else:
+                yield from all_refs(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from all_refs(v)
+
+
+def schema_objects():
+    """Every Schema Object of the document, with where it is."""
+    for name, schema in SPEC["components"]["schemas"].items():
+        yield f"components/schemas/{name}", schema
+    for name, p in SPEC["components"].get("parameters", {}).items():
+        yield f"components/parameters/{name}", p["schema"]
+    for name, h in SPEC["components"].get("headers", {}).items():
+        yield f"components/headers/{name}", h["schema"]
+    for name, r in SPEC["components"].get("responses", {}).items():
+        for ct, media in r.get("content", {}).items():
+            yield f"components/responses/{name} {ct}", media["schema"]
+    for method, template, op in operations():
+        for status, r in op["responses"].items():
+            for ct, media in r.get("content", {}).items():
+                yield f"{method} {template} {status} {ct}", media["schema"]
+        for ct, media in op.get("requestBody", {}).get("content", {}).items():
+            yield f"{method} {template} request {ct}", media["schema"]
+
+
+def test_document_is_valid_openapi_3_1():
+    try:
+        import openapi_spec_validator as osv
+    except ImportError:
+        osv = None
+    if osv is not None:
+        (getattr(osv, "validate", None) or osv.validate_spec)(SPEC)
+    assert SPEC["openapi"].startswith("3.1."), "the document must be OpenAPI 3.1"
+    structure = Draft202012Validator(OPENAPI_31_STRUCTURE)
+    errors = list(structure.iter_errors(SPEC))
+    assert not errors, "not a well-formed OpenAPI 3.1 document:\n" + "\n".join(
+        f"  at {'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors[:20])
+    for where, schema in schema_objects():
+        Draft202012Validator.check_schema(schema)  # raises SchemaError, naming the keyword
+    for ref in set(all_refs(SPEC)):
+        try:
+            resolve_pointer(ref)
+        except (KeyError, TypeError, AssertionError):
+            pytest.fail(f"$ref {ref} names nothing in the document")
+    ids = [op["operationId"] for _, _, op in operations()]
+    assert len(ids) == len(set(ids)), f"operationIds must be unique: {ids}"
+    for method, template, op in operations():
+        params = [inline(p) for p in SPEC["paths"][template].get("parameters", []) + op.get("parameters", [])]
+        keys = [(p["name"], p["in"]) for p in params]
+        assert len(keys) == len(set(keys)), f"{method} {template}: a parameter is declared twice: {keys}"
+        declared = {p["name"] for p in params if p["in"] == "path"}
+        used = set(re.findall(r"{([^}]+)}", template))
+        assert declared == used, f"{method} {template}: path parameters {used}, declared {declared}"
+
+
+def test_document_describes_every_member():
+    info = SPEC["info"]
+    assert info["version"] == "1"
+    for needle in ("/run/custody/control.sock", "SO_PEERCRED", "operator", "supervisor", "auditor", "admin",
+                   "root", "curl --unix-socket /run/custody/control.sock http://custodyd/v1/status"):
+        assert needle in info["description"], f"info.description should mention {needle!r}"
+    role_enum = SPEC["components"]["schemas"]["Role"]["enum"]
+    assert role_enum == ["operator", "supervisor", "auditor", "admin"]
+    for method, template, op in operations():
+        what = f"{method} {template}"
+        assert op.get("description"), f"{what}: no description"
+        roles = op.get("x-custody-roles")
+        assert roles and set(roles) <= set(role_enum), f"{what}: x-custody-roles {roles!r} must list roles of {role_enum}"
+        assert "admin" in roles, f"{what}: root (admin) may do everything"
+        for p in SPEC["paths"][template].get("parameters", []) + op.get("parameters", []):
+            p = inline(p)
+            assert p.get("description"), f"{what}: parameter {p['name']} has no description"
+        for status, response in op["responses"].items():
+            response = inline(response)
+            assert response.get("description"), f"{what} {status}: no description"
+            if int(status) >= 400:
+                assert list(response.get("content", {})) == [PROBLEM], f"{what} {status}: errors are {PROBLEM}"
+                raw = op["responses"][status]
+                chain = json.dumps(resolve_pointer(raw["$ref"]) if "$ref" in raw else raw)
+                assert "#/components/schemas/Problem" in chain, f"{what} {status}: errors use the Problem schema"
+            else:
+                assert list(response.get("content", {})) == [JSON], f"{what} {status}: answers are {JSON}"
+    # Every schema member is documented; every object the server writes is closed.
+    seen = set()
+
+    def collect(node):
+        for ref in all_refs(node):
+            if ref not in seen:
+                seen.add(ref)
+                collect(resolve_pointer(ref))
+
+    for _, _, op in operations():
+        collect(op["responses"])
+    written = {ref.rsplit("/", 1)[1] for ref in seen if ref.startswith("#/components/schemas/")}
+    assert {"Status", "Job", "Item", "Event", "Problem"} <= written
+    for name, schema in SPEC["components"]["schemas"].items():
+        assert schema.get("description"), f"schema {name} has no description"
+        props = schema.get("properties", {})
+        for prop, sub in props.items():
+            assert sub.get("description"), f"schema {name}: property {prop} has no description"
+            if sub.get("type") == "string" and any(w in sub["description"] for w in ("RFC 3339",)):
+                assert sub.get("format") == "date-time", f"schema {name}: {prop} is RFC 3339, format date-time"
+        assert set(schema.get("required", [])) <= set(props), f"schema {name}: required names unknown properties"
+        if props and name in written:
+            assert schema.get("additionalProperties") is False, f"schema {name}: the server writes it, close it"
+    for name in ("JobState", "JobFileState"):
+        assert SPEC["components"]["schemas"][name].get("enum"), f"{name} must be an enum"
+
+
+def test_server_routes_are_the_documented_operations():
+    # The server's route table and path constants, read from its sources, name
+    # exactly the documented operations: a route added without documentation fails
+    # here even before any test calls it.
+    routes_swift = REPO / "Sources" / "CustodyServer" / "ControlRoutes.swift"
+    paths_swift = REPO / "Sources" / "CustodyProtocol" / "APIPaths.swift"
+    routes = set()
+    for method, count, first in re.findall(r'case \(\.(\w+), (\d+), "(\w+)"\)', routes_swift.read_text()):
+        routes.add((method, f"/v1/{first}" + ("/{id}" if count == "2" else "")))
+        assert count in ("1", "2"), f"ControlRoutes has a route {count} segments deep; document it and teach this test"
+    assert routes, f"no routes found in {routes_swift}; has the route table changed shape?"
+    documented = {(m, t) for m, t, _ in operations()}
+    assert routes == documented, (f"routes in ControlRoutes.swift but not documented: {sorted(routes - documented)}; "
+                                  f"documented but not routed: {sorted(documented - routes)}")
+    constants = {re.sub(r"\\\(\w+\)", "{id}", p) for p in re.findall(r'"(/v1/[^"]*)"', paths_swift.read_text())}
+    assert constants == set(SPEC["paths"]), f"API paths {sorted(constants)} vs documented {sorted(SPEC['paths'])}"
+
+
+# ---------------------------------------------------------------------------
+# A daemon holding real evidence, shared by the read-only tests
+
+
+def make_card(inbox, sample_media):
+    """The sample card plus entries a job must refuse: a symbolic link and a FIFO."""
+    card = inbox / "card"
+    shutil.copytree(sample_media, card, copy_function=shutil.copy2)
+    os.symlink("/etc/hostname", card / "LINK.MP4")
+    os.mkfifo(card / "PIPE.WAV")
+    return card
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory, sample_media):
+    """One daemon that ingested the sample media (two jobs: stored, then all
+    duplicates) and one single file with a device serial."""
+    d = Daemon(tmp_path_factory.mktemp("openapi") / "d")
+    d.start()
+    try:
+        card = make_card(d.inbox, sample_media)
+        single = d.inbox / "single" / "statement.txt"
+        single.parent.mkdir()
+        single.write_bytes(b"witness statement, dictated 2026-03-14\n")
+        jobs = {}
+        for name, body in (("card", {"path": str(card)}), ("again", {"path": str(card)}),
+                           ("single", {"path": str(single), "device": "BWC-0042"})):
+            accepted = expect(d.request("POST", "/v1/jobs", body), "POST", "/v1/jobs", 202)
+            assert "files" not in accepted, "POST /v1/jobs answers without files"
+            assert accepted["requestedBy"]["uid"] == os.getuid()
+            jobs[name] = d.wait_job(accepted["id"])
+        d.jobs = jobs
+        d.card = card
+        yield d
+    finally:
+        d.stop()
+
+
+def items_of(d, query=""):
+    return expect(d.request("GET", "/v1/items" + query), "GET", "/v1/items", 200)
+
+
+# ---------------------------------------------------------------------------
+# 200 and 202, with real data
+
+
+def test_status(loaded):
+    body = expect(loaded.request("GET", "/v1/status"), "GET", "/v1/status", 200)
+    assert body["caller"] == {"uid": 0, "name": "root", "roles": ["admin"]}, "root is admin"
+    assert body["items"] == items_of(loaded)["total"] > 0
+    assert body["stateDirectory"] == str(loaded.state)
+
+
+def test_jobs(loaded):
+    card, again, single = loaded.jobs["card"], loaded.jobs["again"], loaded.jobs["single"]
+    assert card["state"] == "completedWithErrors" and {e["path"] for e in card["errors"]} == {"LINK.MP4", "PIPE.WAV"}
+    assert again["duplicates"] == card["stored"] > 0 and again["stored"] == 0
+    assert single["device"] == "BWC-0042" and single["state"] == "completed"
+
+    listed = expect(loaded.request("GET", "/v1/jobs"), "GET", "/v1/jobs", 200)["jobs"]
+    assert [j["id"] for j in listed] == sorted((j["id"] for j in listed), reverse=True), "newest first"
+    assert {card["id"], again["id"], single["id"]} <= {j["id"] for j in listed}
+    assert all("files" not in j for j in listed), "the list leaves out files"
+    one = expect(loaded.request("GET", "/v1/jobs?limit=1"), "GET", "/v1/jobs", 200)["jobs"]
+    assert len(one) == 1 and one[0]["id"] == listed[0]["id"]
+
+    for job in (card, again, single):
+        full = expect(loaded.request("GET", f"/v1/jobs/{job['id']}"), "GET", "/v1/jobs/{id}", 200)
+        assert len(full["files"]) == full["totalFiles"], "files lists the whole manifest"
+        assert "finishedAt" in full
+        brief = expect(loaded.request("GET", f"/v1/jobs/{job['id']}?files=false"), "GET", "/v1/jobs/{id}", 200)
+        assert "files" not in brief and brief["id"] == job["id"]
+    states = {f["state"] for f in expect(loaded.request("GET", f"/v1/jobs/{card['id']}"), "GET", "/v1/jobs/{id}", 200)["files"]}
+    assert states == {"stored", "failed"}
+    states = {f["state"] for f in expect(loaded.request("GET", f"/v1/jobs/{again['id']}?files=yes"), "GET", "/v1/jobs/{id}", 200)["files"]}
+    assert "duplicate" in states
+
+
+def test_items(loaded):
+    everything = items_of(loaded, "?limit=10000")
+    items = everything["items"]
+    assert everything["total"] == len(items) == loaded.jobs["card"]["stored"] + loaded.jobs["single"]["stored"]
+    # The optional members are exercised with real data.
+    for member in ("utcOffsetSeconds", "durationSeconds", "fileModifiedAt", "jobId"):
+        assert any(member in i for i in items), f"no item has {member}"
+    assert any(i["metadataProblems"] for i in items), "the truncated clip reports metadata problems"
+    assert any(i["source"].get("device") == "BWC-0042" for i in items)
+
+    page = items_of(loaded, "?limit=2&offset=1")
+    assert (page["limit"], page["offset"], page["total"]) == (2, 1, len(items))
+    assert [i["id"] for i in page["items"]] == [i["id"] for i in items[1:3]]
+    job = loaded.jobs["single"]["id"]
+    assert {i["jobId"] for i in items_of(loaded, f"?job={job}")["items"]} == {job}
+    target = items[0]
+    assert [i["id"] for i in items_of(loaded, f"?sha256={target['sha256']}")["items"]] == [target["id"]]
+    assert items_of(loaded, "?category=unclassified")["total"] == len(items)
+    assert items_of(loaded, "?officer=nobody&hearing=none&case=0")["total"] == 0
+    clips = items_of(loaded, "?text=clip")["items"]
+    assert clips and all("clip" in i["source"]["path"].lower() for i in clips)
+    window = items_of(loaded, "?from=2026-03-14T00:00:00Z&to=2026-03-15T00:00:00%2B00:00")["items"]
+    assert window and all("2026-03-14" <= i["recordedAt"] < "2026-03-15" for i in window)
+
+    for item in (items[0], items[-1]):
+        got = expect(loaded.request("GET", f"/v1/items/{item['id']}"), "GET", "/v1/items/{id}", 200)
+        assert got == item
+
+
+def test_events(loaded):
+    events = expect(loaded.request("GET", "/v1/events?limit=10000"), "GET", "/v1/events", 200)["events"]
+    seqs = [e["seq"] for e in events]
+    assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
+    assert {"daemon.start", "job.create", "job.finish", "item.store", "item.duplicate", "file.fail"} <= {e["action"] for e in events}
+    after = expect(loaded.request("GET", f"/v1/events?after={seqs[2]}&limit=2"), "GET", "/v1/events", 200)["events"]
+    assert [e["seq"] for e in after] == seqs[3:5]
+    subject = f"job:{loaded.jobs['card']['id']}"
+    mine = expect(loaded.request("GET", f"/v1/events?subject={subject}"), "GET", "/v1/events", 200)["events"]
+    assert mine and {e["subject"] for e in mine} == {subject}
+    item = items_of(loaded, f"?job={loaded.jobs['card']['id']}&limit=1")["items"][0]
+    theirs = expect(loaded.request("GET", f"/v1/events?item={item['id']}"), "GET", "/v1/events", 200)["events"]
+    assert {e["subject"] for e in theirs} == {f"item:{item['id']}", subject}
+
+
+# ---------------------------------------------------------------------------
+# 400, 403, 404
+
+
+@pytest.mark.parametrize("method,template,path,body", [
+    ("GET", "/v1/jobs", "/v1/jobs?limit=0", None),
+    ("GET", "/v1/jobs", "/v1/jobs?limit=1001", None),
+    ("GET", "/v1/jobs", "/v1/jobs?limit=many", None),
+    ("GET", "/v1/jobs/{id}", "/v1/jobs/abc", None),
+    ("GET", "/v1/jobs/{id}", "/v1/jobs/0", None),
+    ("GET", "/v1/jobs/{id}", "/v1/jobs/-3", None),
+    ("GET", "/v1/jobs/{id}", "/v1/jobs/99999999999999999999", None),
+    ("GET", "/v1/items", "/v1/items?limit=0", None),
+    ("GET", "/v1/items", "/v1/items?limit=10001", None),
+    ("GET", "/v1/items", "/v1/items?offset=-1", None),
+    ("GET", "/v1/items", "/v1/items?job=abc", None),
+    ("GET", "/v1/items", "/v1/items?job=0", None),
+    ("GET", "/v1/items", "/v1/items?from=yesterday", None),
+    ("GET", "/v1/items", "/v1/items?to=2026-13-45T99:00:00Z", None),
+    ("GET", "/v1/items/{id}", "/v1/items/abc", None),
+    ("GET", "/v1/items/{id}", "/v1/items/0", None),
+    ("GET", "/v1/events", "/v1/events?limit=0", None),
+    ("GET", "/v1/events", "/v1/events?limit=10001", None),
+    ("GET", "/v1/events", "/v1/events?after=-1", None),
+    ("GET", "/v1/events", "/v1/events?after=x", None),
+    ("GET", "/v1/events", "/v1/events?item=abc", None),
+    ("POST", "/v1/jobs", "/v1/jobs", "not json"),
+    ("POST", "/v1/jobs", "/v1/jobs", ""),
+    ("POST", "/v1/jobs", "/v1/jobs", "[]"),
+    ("POST", "/v1/jobs", "/v1/jobs", '{"device": "BWC-0042"}'),
+    ("POST", "/v1/jobs", "/v1/jobs", '{"path": 5}'),
+    ("POST", "/v1/jobs", "/v1/jobs", '{"path": "relative/card"}'),
+    ("POST", "/v1/jobs", "/v1/jobs", "FIFO"),
+])
+def test_bad_request(loaded, method, template, path, body):
+    if body == "FIFO":  # neither a directory nor a regular file
+        body = json.dumps({"path": str(loaded.card / "PIPE.WAV")})
+    problem = expect(loaded.request(method, path, body), method, template, 400)
+    assert problem["code"] == "bad-request"
+
+
+def test_not_found(loaded):
+    expect(loaded.request("GET", "/v1/jobs/999999"), "GET", "/v1/jobs/{id}", 404)
+    expect(loaded.request("GET", "/v1/items/999999"), "GET", "/v1/items/{id}", 404)
+    problem = expect(loaded.request("POST", "/v1/jobs", {"path": str(loaded.inbox / "no-such-card")}),
+                     "POST", "/v1/jobs", 404)
+    assert problem["code"] == "path-not-found"
+
+
+def test_ingest_outside_allowed_paths(loaded):
+    escape = loaded.inbox / "escape"
+    if not escape.is_symlink():
+        os.symlink("/etc", escape)
+    for path in ("/etc", "/", str(escape)):  # a link inside the inbox is judged by where it leads
+        problem = expect(loaded.request("POST", "/v1/jobs", {"path": path}), "POST", "/v1/jobs", 403)
+        assert problem["code"] == "path-not-allowed"
+
+
+# ---------------------------------------------------------------------------
+# Roles: x-custody-roles is what the daemon enforces
+
+CLIENT = r"""
+import http.client, json, socket, sys
+class C(http.client.HTTPConnection):
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect(sys.argv[1])
+c = C("custodyd", timeout=60)
+body = sys.argv[4] if len(sys.argv) > 4 else None
+c.request(sys.argv[2], sys.argv[3], body=body, headers={"Content-Type": "application/json"} if body else {})
+r = c.getresponse()
+print(json.dumps({"status": r.status, "headers": {k.lower(): v for k, v in r.getheaders()}, "body": r.read().decode()}))
+"""
+
+
+class Remote:
+    """A reply obtained by a client running as another uid and gid."""
+
+    def __init__(self, raw):
+        self.status = raw["status"]
+        self.headers = raw["headers"]
+        self.body = raw["body"].encode()
+
+    @property
+    def content_type(self):
+        return self.headers.get("content-type", "").split(";")[0].strip()
+
+    def json(self):
+        return json.loads(self.body)
+
+
+def unused_uid():
+    for uid in range(54321, 60000):
+        try:
+            pwd.getpwuid(uid)
+        except KeyError:
+            return uid
+    pytest.skip("no unused uid")
+
+
+def test_roles_are_enforced_as_documented(daemon_factory, sample_media):
+    if os.geteuid() != 0 or not shutil.which("setpriv"):
+        pytest.skip("needs root and setpriv to connect as other users")
+    groups = [g for g in grp.getgrall() if g.gr_gid != 0 and re.fullmatch(r"[a-z][a-z0-9_-]*", g.gr_name)]
+    if len(groups) < 5:
+        pytest.skip("needs five Unix groups")
+    sock_group, *role_groups = groups[:5]
+    group_of = dict(zip(["operator", "supervisor", "auditor", None], role_groups))
+    d = daemon_factory(config=(
+        f'[control]\nsocketGroup = "{sock_group.gr_name}"\noperatorGroup = "{group_of["operator"].gr_name}"\n'
+        f'supervisorGroup = "{group_of["supervisor"].gr_name}"\nauditorGroup = "{group_of["auditor"].gr_name}"\n'))
+    world_readable_tmp(d.socket.parent)
+    card = make_card(d.inbox, sample_media)
+    job = d.wait_job(expect(d.request("POST", "/v1/jobs", {"path": str(card)}), "POST", "/v1/jobs", 202)["id"])
+    item = items_of(d, "?limit=1")["items"][0]
+    uid = unused_uid()
+
+    def as_role(role, method, path, body=None):
+        cmd = ["setpriv", f"--reuid={uid}", f"--regid={group_of[role].gr_gid}", f"--groups={sock_group.gr_gid}",
+               sys.executable, "-c", CLIENT, str(d.socket), method, path]
+        if body is not None:
+            cmd.append(json.dumps(body))
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, f"client as {role} failed: {out.stderr}"
+        return Remote(json.loads(out.stdout))
+
+    allowed_status = {"GET": 200, "POST": 202}
+    for role in ("operator", "supervisor", "auditor", None):
+        for method, template, op in operations():
+            path = template.replace("{id}", str(item["id"] if "items" in template else job["id"]))
+            body = {"path": str(card)} if method == "POST" else None
+            reply = as_role(role, method, path, body)
+            if role in op["x-custody-roles"]:
+                expect(reply, method, template, allowed_status[method])
+            else:
+                problem = expect(reply, method, template, 403)
+                assert problem["code"] == "forbidden" and f"uid {uid}" in problem["detail"], problem
+        if role is not None:
+            status = expect(as_role(role, "GET", "/v1/status"), "GET", "/v1/status", 200)
+            assert status["caller"] == {"uid": uid, "name": f"uid{uid}", "roles": [role]}
+    denied = expect(d.request("GET", "/v1/events?subject=api:/v1/events"), "GET", "/v1/events", 200)["events"]
+    assert denied and all(e["action"] == "request.deny" and e["outcome"] == "denied" for e in denied)
+    assert {e["actor"]["uid"] for e in denied} == {uid}, "each refusal is in the custody log"
+
+
+# ---------------------------------------------------------------------------
+# 405, 413, 500, 503
+
+
+def test_method_not_allowed(loaded):
+    response = SPEC["components"]["responses"]["MethodNotAllowed"]
+    for template, path_item in SPEC["paths"].items():
+        for method in ("GET", "POST", "PUT", "DELETE", "PATCH"):
+            if method.lower() in path_item:
+                continue
+            reply = loaded.request(method, concrete(template), "{}" if method != "GET" else None)
+            assert reply.status == 405, f"{method} {template}: got {reply.status} {reply.body[:300]!r}"
+            problem = check_response(reply, response, f"{method} {template} -> 405")
+            assert problem["code"] == "method-not-allowed"
+            OTHER_HITS.add("405")
+
+
+def test_method_not_allowed_names_the_allowed_methods(loaded):
+    # RFC 9110 section 15.5.6: a 405 response MUST carry Allow; the document says it does.
+    required = [n for n, h in inline(SPEC["components"]["responses"]["MethodNotAllowed"]["headers"]).items()
+                if h.get("required")]
+    assert required == ["Allow"]
+    missing = []
+    for template, path_item in SPEC["paths"].items():
+        documented = {m.upper() for m in HTTP_METHODS if m in path_item}
+        reply = loaded.request("DELETE", concrete(template))
+        assert reply.status == 405
+        allow = {m.strip() for m in reply.headers.get("allow", "").split(",") if m.strip()}
+        if allow != documented:
+            missing.append(f"DELETE {concrete(template)}: Allow {reply.headers.get('allow')!r}, expected {sorted(documented)}")
+    assert not missing, ("SERVER BUG: 405 answers carry no Allow header naming the path's methods "
+                         "(RFC 9110 15.5.6 makes it a MUST; ControlServer.write adds no Allow):\n  " + "\n  ".join(missing))
+
+
+def test_too_large(daemon_factory):
+    limit = 2048
+    d = daemon_factory(config=f'[control]\nsocketGroup = ""\nmaxRequestBytes = {limit}\n')
+    (d.inbox / "note.txt").write_text("a small note\n")
+    for method, template, _ in operations():
+        reply = d.request(method, concrete(template), b"x" * (limit + 1))
+        problem = expect(reply, method, template, 413)
+        assert problem["code"] == "too-large" and str(limit) in problem["detail"]
+        assert reply.headers.get("connection") == "close"
+    # Exactly the limit is accepted; one byte more is not.
+    body = json.dumps({"path": str(d.inbox / "note.txt")})
+    exact = body + " " * (limit - len(body.encode()))
+    expect(d.request("POST", "/v1/jobs", exact), "POST", "/v1/jobs", 202)
+    expect(d.request("POST", "/v1/jobs", exact + " "), "POST", "/v1/jobs", 413)
+
+
+def test_index_failures(daemon_factory):
+    """500 on every operation and 503 on POST /v1/jobs, provoked by damaging the
+    index of a throwaway daemon behind its back (this test knows the index's table
+    names: if they change, change it)."""
+    d = daemon_factory()
+    (d.inbox / "empty").mkdir()
+    (d.inbox / "note.txt").write_text("a small note\n")
+    d.wait_job(expect(d.request("POST", "/v1/jobs", {"path": str(d.inbox / "note.txt")}), "POST", "/v1/jobs", 202)["id"])
+    db = sqlite3.connect(str(d.state / "index.sqlite"), isolation_level=None, timeout=30)
+    # A job is recorded (an empty one writes no job_files rows) but cannot be read back: 500.
+    db.executescript("""
+        BEGIN;
+        DROP TABLE job_files;
+        CREATE VIEW job_files AS SELECT NULL AS job_id, NULL AS path, 0 AS size, NULL AS modified_at,
+            'pending' AS state, NULL AS item_id, NULL AS sha256, NULL AS message WHERE json('broken') IS NOT NULL;
+        CREATE TRIGGER job_files_insert INSTEAD OF INSERT ON job_files BEGIN SELECT 1; END;
+        COMMIT;
+    """)
+    problem = expect(d.request("POST", "/v1/jobs", {"path": str(d.inbox / "empty")}), "POST", "/v1/jobs", 500)
+    assert problem["code"] == "internal"
+    # No job can be recorded at all: 503; and nothing can be read: 500.
+    db.executescript("BEGIN; DROP TABLE items; DROP TABLE blobs; DROP TABLE jobs; DROP TABLE events; COMMIT;")
+    db.close()
+    problem = expect(d.request("POST", "/v1/jobs", {"path": str(d.inbox / "empty")}), "POST", "/v1/jobs", 503)
+    assert problem["code"] == "store-failure"
+    for method, template, _ in operations():
+        if method == "GET":
+            problem = expect(d.request(method, concrete(template)), method, template, 500)
+            assert problem["code"] == "internal"
+
+
+# ---------------------------------------------------------------------------
+# Paths the document does not have
+
+
+def test_unknown_path_is_404(loaded):
+    response = SPEC["components"]["responses"]["NotFound"]
+    for path in ("/", "/v1", "/v2/status", "/status", "/v1/nothing", "/v1/jobs/1/files", "/v1/items/1/raw",
+                 "/v1/jobs/1/files/2", "/v1/status/a/b"):
+        assert not any(re.fullmatch(re.sub(r"{[^}]+}", "[^/]+", t), path) for t in SPEC["paths"])
+        for method in ("GET", "POST", "DELETE"):
+            reply = loaded.request(method, path, "{}" if method == "POST" else None)
+            assert reply.status == 404, f"{method} {path}: got {reply.status} {reply.body[:300]!r}"
+            assert check_response(reply, response, f"{method} {path} -> 404")["code"] == "not-found"
+    OTHER_HITS.add("unknown-path")
+
+
+def test_no_members_below_status_and_events(loaded):
+    # The document has no /v1/status/{x} or /v1/events/{x}: like any other path it
+    # does not have, they answer 404 (a 405 would claim the resource exists).
+    response = SPEC["components"]["responses"]["NotFound"]
+    wrong = []
+    for path in ("/v1/status/now", "/v1/events/1"):
+        for method in ("GET", "POST"):
+            reply = loaded.request(method, path, "{}" if method == "POST" else None)
+            if reply.status != 404:
+                wrong.append(f"{method} {path} -> {reply.status} {reply.body.decode()[:160]}")
+            else:
+                check_response(reply, response, f"{method} {path} -> 404")
+    assert not wrong, ("SERVER BUG: ControlRoutes answers 405 instead of 404 for a path one segment below "
+                       "/v1/status or /v1/events (its `(_, _, \"status\")`/`\"events\"` case catches route.count == 2):\n  "
+                       + "\n  ".join(wrong))
+
+
+# ---------------------------------------------------------------------------
+# Coverage: keep these last; they judge what the tests above provoked.
+
+
+def test_every_documented_operation_is_exercised():
+    documented = {(m, t) for m, t, _ in operations()}
+    exercised = {(m, t) for m, t, _ in HITS}
+    assert documented - exercised == set(), (
+        f"documented operations no test provoked (run the whole module): {sorted(documented - exercised)}")
+    assert exercised <= documented
+
+
+def test_every_documented_response_is_exercised():
+    documented = {(m, t, int(s)) for m, t, op in operations() for s in op["responses"]}
+    missing = documented - HITS
+    assert not missing, f"documented answers no test provoked (run the whole module): {sorted(missing)}"
+    assert {"405", "unknown-path"} <= OTHER_HITS, "405 and unknown-path answers must be checked too"
