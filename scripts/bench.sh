@@ -46,7 +46,9 @@ now() { date +%s.%N; }
 # median of the arguments
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-# time_cmd SETUP CMD: runs SETUP (untimed) then CMD (timed), RUNS times; prints the median seconds.
+# time_cmd SETUP CMD: runs SETUP (untimed) then CMD (timed), RUNS times; sets $elapsed
+# to the median seconds. (No subshell: SETUP may start the daemon this shell stops.)
+elapsed=""
 time_cmd() {
   local setup="$1" cmd="$2" times=() t0 t1
   for _ in $(seq 1 "$runs"); do
@@ -55,13 +57,18 @@ time_cmd() {
     t0=$(now); eval "$cmd" > /dev/null; t1=$(now)
     times+=("$(echo "$t1 - $t0" | bc -l)")
   done
-  median "${times[@]}"
+  elapsed=$(median "${times[@]}")
 }
 
 scratch="$work/scratch"
+mkdir -p "$scratch"
 daemon_pid=""
+run_no=0
 start_daemon() {
-  rm -rf "$scratch/state"
+  # A new state directory per run; old ones are removed only after the set is timed
+  # (ext4 avoids reusing just-freed inodes, which would slow the next run unfairly).
+  run_no=$((run_no + 1))
+  state="$scratch/state-$run_no"
   mkdir -p "$scratch"
   cat > "$scratch/custodyd.toml" <<TOML
 [ingest]
@@ -69,7 +76,7 @@ allowedPaths = ["$data"]
 [control]
 socketGroup = ""
 TOML
-  "$bin/custodyd" --config "$scratch/custodyd.toml" --state-dir "$scratch/state" --socket "$scratch/control.sock" \
+  "$bin/custodyd" --config "$scratch/custodyd.toml" --state-dir "$state" --socket "$scratch/control.sock" \
     > "$scratch/custodyd.log" 2>&1 &
   daemon_pid=$!
   for _ in $(seq 1 200); do "$bin/custodyctl" --socket "$scratch/control.sock" status > /dev/null 2>&1 && return; sleep 0.05; done
@@ -83,14 +90,15 @@ bench_set() {
   bytes=$(du -sb --apparent-size "$dir" | cut -f1)
   files=$(find "$dir" -type f | wc -l)
   local t_sha t_cp t_ssl t_cust
-  t_sha=$(time_cmd ":" "find '$dir' -type f -print0 | xargs -0 sha256sum")
-  t_cp=$(time_cmd "rm -rf '$scratch/copy'" "cp -r '$dir' '$scratch/copy' && find '$scratch/copy' -type f -print0 | xargs -0 sha256sum && sync -f '$scratch/copy'")
-  rm -rf "$scratch/copy"
-  t_ssl=$(time_cmd ":" "find '$dir' -type f -print0 | xargs -0 -n 64 -P 2 openssl dgst -sha256")
-  t_cust=$(time_cmd "stop_daemon; start_daemon" "'$bin/custodyctl' --socket '$scratch/control.sock' ingest '$dir' --wait")
+  time_cmd ":" "find '$dir' -type f -print0 | xargs -0 sha256sum"; t_sha=$elapsed
+  time_cmd "copy=\$scratch/copy-\$RANDOM\$RANDOM" "cp -r '$dir' \$copy && find \$copy -type f -print0 | xargs -0 sha256sum && sync -f \$copy"; t_cp=$elapsed
+  time_cmd ":" "find '$dir' -type f -print0 | xargs -0 -n 64 -P 2 openssl dgst -sha256"; t_ssl=$elapsed
+  time_cmd "stop_daemon; start_daemon" "'$bin/custodyctl' --socket '$scratch/control.sock' ingest '$dir' --wait"; t_cust=$elapsed
   stop_daemon
   local stored
-  stored=$(sqlite3 "$scratch/state/index.sqlite" "select count(*) from items" 2>/dev/null || echo "?")
+  stored=$(sqlite3 "$state/index.sqlite" "select count(*) from items" 2>/dev/null || echo "?")
+  rm -rf "$scratch"/copy-* "$scratch"/state-*
+  sync; sleep 2
   mbps() { echo "scale=1; $bytes / 1048576 / $1" | bc -l; }
   ratio() { echo "scale=2; $2 / $1" | bc -l; }
   printf '\n%s: %d files, %.1f MiB (custodyd stored %s items; median of %d runs)\n' "$name" "$files" "$(echo "$bytes/1048576" | bc -l)" "$stored" "$runs"

@@ -31,8 +31,14 @@ struct CommitBatch {
         }
     }
 
-    mutating func take() -> (outcomes: [FileOutcome], staged: [(TemporaryBlob, sha256: String)]) {
+    /// A group taken for commit.
+    struct Taken: Sendable {
+        var outcomes: [FileOutcome]
+        var staged: [(TemporaryBlob, sha256: String)]
+    }
+
+    mutating func take() -> Taken {
         defer { outcomes = []; staged = []; bytes = 0; firstAdded = nil }
-        return (outcomes, staged)
+        return Taken(outcomes: outcomes, staged: staged)
     }
 }

@@ -15,6 +15,8 @@ struct FileIngester: Sendable {
     let store: any EvidenceStore
     let chunkBytes: Int
     let syncLargeFilesBytes: Int64
+    /// Files of this source already stored, by path (read once per job).
+    let known: [String: KnownFile]
 
     /// What became of one file.
     enum Result: Sendable {
@@ -49,10 +51,10 @@ struct FileIngester: Sendable {
 
         // Re-docked or re-ingested: the same path, size and mtime as a stored item.
         // Hash the source (no copy) to confirm the bytes are the same.
-        if let known = try? store.existingItem(sourceID: job.sourceID, path: file.path, size: size, modifiedAt: modifiedAt) {
+        if let known = known[file.path], known.matches(size: size, modifiedAt: modifiedAt) {
             switch hashOnly(fd: fd, path: fullPath, cancel: cancel) {
             case .success(let sha) where sha == known.sha256:
-                return .done(FileOutcome(path: file.path, size: size, result: .duplicate(itemID: known.id, sha256: sha)), staged: nil)
+                return .done(FileOutcome(path: file.path, size: size, result: .duplicate(itemID: known.itemID, sha256: sha)), staged: nil)
             case .success: break // changed content under the same mtime: a new item
             case .failure(let error):
                 if error is CancellationError { return .cancelled }
@@ -82,6 +84,8 @@ struct FileIngester: Sendable {
             do { try POSIXFile.writeFully(fd: staged.fd, chunk, subject: staged.path) } catch {
                 return .storeFailure("writing to the store failed: \(error.reason)")
             }
+            // Large files: the disk starts writing this chunk while the next is hashed.
+            if size >= syncLargeFilesBytes { _ = custody_start_writeback(staged.fd, Int64(offset), Int64(n)) }
             offset += UInt64(n)
         }
         let sha = hasher.finalize().hexString
@@ -94,19 +98,21 @@ struct FileIngester: Sendable {
         guard Int64(offset) == size else {
             return failed("read \(offset) bytes but the file is \(size) bytes long")
         }
-        if size >= syncLargeFilesBytes {
-            do { try systemCall("fdatasync", staged.path) { fdatasync(staged.fd) } } catch {
-                return .storeFailure("flushing to the store failed: \(error.reason)")
-            }
-        }
-
         // Verification: read back what the store holds and compare.
         let readBack: String
-        do { readBack = try StreamingSHA256.hash(fd: staged.fd, subject: staged.path, chunkBytes: bufferSize) } catch {
+        do { readBack = try StreamingSHA256.hash(fd: staged.fd, subject: staged.path, buffer: buffer) } catch {
             return .storeFailure("re-reading the stored copy failed: \(error.reason)")
         }
         guard readBack == sha else {
             return .storeFailure("verification failed for \(file.path): copied \(sha), stored copy reads \(readBack)")
+        }
+        // Large files are made durable here, in parallel across workers (after the
+        // verification, which overlapped with the writeback); small ones together,
+        // with one syncfs per commit group.
+        if size >= syncLargeFilesBytes {
+            do { try systemCall("fdatasync", staged.path) { fdatasync(staged.fd) } } catch {
+                return .storeFailure("flushing to the store failed: \(error.reason)")
+            }
         }
 
         let meta = MetadataReader.read(FileDescriptorInput(fd: staged.fd, size: UInt64(size)))
@@ -117,7 +123,7 @@ struct FileIngester: Sendable {
             utcOffsetSeconds: meta.utcOffsetSeconds, durationSeconds: meta.durationSeconds,
             metadataProblems: meta.problems, fileModifiedAt: modifiedAt)
         keep = true
-        return .done(FileOutcome(path: file.path, size: size, result: .stored(facts)), staged: staged)
+        return .done(FileOutcome(path: file.path, size: size, result: .stored(facts)), staged: staged.sealed())
     }
 
     private func hashOnly(fd: Int32, path: String, cancel: CancellationFlag) -> Swift.Result<String, any Error> {

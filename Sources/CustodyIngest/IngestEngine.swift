@@ -184,46 +184,64 @@ public final class IngestEngine: Sendable {
     }
 
     /// Copies `files` with up to `concurrency` in flight, committing verified files
-    /// in groups (one `syncfs` and one transaction per group).
+    /// in groups (one `syncfs` and one transaction per group). A group commits while
+    /// the next files are being copied: workers never wait for the index.
     private func copyAll(_ files: [PlannedFile], job: JobContext, cancel: CancellationFlag) async -> Stop? {
         let base = SourceScanner.base(ofRoot: job.root)
-        let ingester = FileIngester(store: store, chunkBytes: config.chunkBytes, syncLargeFilesBytes: config.syncLargeFilesBytes)
+        let store = self.store
+        let known = (try? await BlockingWork.run { try store.knownFiles(sourceID: job.sourceID) }) ?? [:]
+        let ingester = FileIngester(store: store, chunkBytes: config.chunkBytes, syncLargeFilesBytes: config.syncLargeFilesBytes,
+                                    known: known)
         var batch = CommitBatch(limits: config)
         var stop: Stop?
 
-        await withTaskGroup(of: FileIngester.Result.self) { group in
+        enum Event: Sendable {
+            case file(FileIngester.Result)
+            case committed(failure: String?)
+        }
+        await withTaskGroup(of: Event.self) { group in
             var next = files.makeIterator()
+            var committing = false
             func addNext() -> Bool {
                 guard let file = next.next() else { return false }
                 group.addTask {
-                    (try? await BlockingWork.run { ingester.ingest(file, base: base, job: job, cancel: cancel) }) ?? .cancelled
+                    .file((try? await BlockingWork.run { ingester.ingest(file, base: base, job: job, cancel: cancel) }) ?? .cancelled)
                 }
                 return true
             }
+            func startCommit() {
+                guard !committing, !batch.isEmpty else { return }
+                committing = true
+                let taken = batch.take()
+                group.addTask { .committed(failure: await self.commit(taken, job: job)) }
+            }
             for _ in 0..<config.effectiveConcurrency where !addNext() { break }
-            while let result = await group.next() {
-                switch result {
-                case .done(let outcome, let staged): batch.add(outcome, staged: staged)
-                case .cancelled: if stop == nil { stop = .shutdown }
-                case .storeFailure(let why):
+            while let event = await group.next() {
+                switch event {
+                case .file(.done(let outcome, let staged)):
+                    batch.add(outcome, staged: staged)
+                case .file(.cancelled):
+                    if stop == nil { stop = .shutdown }
+                case .file(.storeFailure(let why)):
                     if stop == nil { stop = .storeFailure(why) }
                     cancel.cancel()
+                case .committed(let failure):
+                    committing = false
+                    if let failure, stop == nil { stop = .storeFailure(failure); cancel.cancel() }
                 }
-                if batch.isFull || (stop != nil && !batch.isEmpty) {
-                    if let failure = await commit(&batch, job: job), stop == nil { stop = .storeFailure(failure); cancel.cancel() }
+                if case .file = event {
+                    if stop == nil && !cancel.isCancelled { _ = addNext() } else if stop == nil { stop = .shutdown }
                 }
-                if stop == nil && !cancel.isCancelled { _ = addNext() } else if stop == nil { stop = .shutdown }
+                if batch.isFull || stop != nil { startCommit() }
             }
         }
-        if let failure = await commit(&batch, job: job), stop == nil { stop = .storeFailure(failure) }
+        if !batch.isEmpty, let failure = await commit(batch.take(), job: job), stop == nil { stop = .storeFailure(failure) }
         return stop
     }
 
-    /// Installs the batch's blobs and commits its outcomes; returns a failure message
+    /// Installs a group's blobs and commits its outcomes; returns a failure message
     /// if the store could not take them (their files then stay pending).
-    private func commit(_ batch: inout CommitBatch, job: JobContext) async -> String? {
-        guard !batch.isEmpty else { return nil }
-        let taken = batch.take()
+    private func commit(_ taken: CommitBatch.Taken, job: JobContext) async -> String? {
         let store = self.store
         do {
             try await BlockingWork.run {

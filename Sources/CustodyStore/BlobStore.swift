@@ -63,12 +63,19 @@ public final class BlobStore: Sendable {
     @discardableResult
     public func install(_ blob: TemporaryBlob, sha256: String) throws(SystemCallError) -> Bool {
         let final = path(for: sha256)
-        let dir = String(final[..<final.lastIndex(of: "/")!])
-        try POSIXFile.makeDirectories(dir)
-        _ = fchmod(blob.fd, 0o440)
+        let blob = blob.sealed()
         // link() never replaces an existing name, so two jobs storing the same bytes
         // at once cannot race each other into replacing a blob.
-        if link(blob.path, final) == -1 {
+        var result = link(blob.path, final)
+        if result == -1 && errno == ENOENT {
+            // First blob under this ab/cd prefix: make the two levels, then link.
+            let dir = String(final[..<final.lastIndex(of: "/")!])
+            for level in [String(dir[..<dir.lastIndex(of: "/")!]), dir] where mkdir(level, 0o750) == -1 && errno != EEXIST {
+                throw SystemCallError(call: "mkdir", subject: level, errno: errno)
+            }
+            result = link(blob.path, final)
+        }
+        if result == -1 {
             let code = errno
             guard code == EEXIST else { throw SystemCallError(call: "link", subject: final, errno: code) }
             unlink(blob.path)
@@ -96,14 +103,28 @@ public final class BlobStore: Sendable {
     }
 }
 
-/// A blob being written: an open descriptor and its temporary path.
+/// A blob being written: an open descriptor (or -1 once sealed) and its temporary path.
 public struct TemporaryBlob: Sendable {
     public let fd: Int32
     public let path: String
 
-    /// Closes and removes the temporary file (after a failure).
-    public func discard() {
+    public init(fd: Int32, path: String) {
+        self.fd = fd
+        self.path = path
+    }
+
+    /// Makes the verified file read-only and closes it: a blob waiting for its group
+    /// commit holds no descriptor, however many wait.
+    public func sealed() -> TemporaryBlob {
+        guard fd >= 0 else { return self }
+        _ = fchmod(fd, 0o440)
         close(fd)
+        return TemporaryBlob(fd: -1, path: path)
+    }
+
+    /// Closes (if open) and removes the temporary file (after a failure).
+    public func discard() {
+        if fd >= 0 { close(fd) }
         unlink(path)
     }
 }

@@ -29,8 +29,9 @@ public protocol EvidenceStore: Sendable {
     func setJobState(_ id: Int64, _ state: JobState, message: String?, actor: Caller) throws
     /// Jobs in any of these states.
     func jobIDs(in states: [JobState]) throws -> [Int64]
-    /// An item already stored from this source at this path with this size and mtime.
-    func existingItem(sourceID: Int64, path: String, size: Int64, modifiedAt: Date?) throws -> (id: Int64, sha256: String)?
+    /// The files already stored from this source, by path (the newest item of each),
+    /// read once per job so that re-docking a card costs one query, not one per file.
+    func knownFiles(sourceID: Int64) throws -> [String: KnownFile]
 
     // MARK: Queries
     func job(_ id: Int64, withFiles: Bool) throws -> JobDTO?
@@ -80,6 +81,22 @@ public struct JobContext: Sendable, Equatable {
     public var requester: Caller
     public init(jobID: Int64, sourceID: Int64, root: String, deviceSerial: String?, requester: Caller) {
         self.jobID = jobID; self.sourceID = sourceID; self.root = root; self.deviceSerial = deviceSerial; self.requester = requester
+    }
+}
+
+/// A file of a source that is already an item.
+public struct KnownFile: Sendable, Equatable {
+    public var itemID: Int64
+    public var sha256: String
+    public var size: Int64
+    public var modifiedAt: String?
+    public init(itemID: Int64, sha256: String, size: Int64, modifiedAt: String?) {
+        self.itemID = itemID; self.sha256 = sha256; self.size = size; self.modifiedAt = modifiedAt
+    }
+
+    /// True when a file of this size and mtime is probably this item (its hash decides).
+    public func matches(size: Int64, modifiedAt: Date?) -> Bool {
+        self.size == size && self.modifiedAt == modifiedAt.map(RFC3339.format)
     }
 }
 

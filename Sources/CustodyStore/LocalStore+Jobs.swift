@@ -61,13 +61,17 @@ extension LocalStore {
         }
     }
 
-    public func existingItem(sourceID: Int64, path: String, size: Int64, modifiedAt: Date?) throws -> (id: Int64, sha256: String)? {
+    public func knownFiles(sourceID: Int64) throws -> [String: KnownFile] {
         try db.read { db in
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT id, sha256 FROM items WHERE source_id = ? AND source_path = ? AND size = ? AND file_modified_at IS ?
-                ORDER BY id DESC LIMIT 1
-                """, arguments: [sourceID, path, size, modifiedAt.map(RFC3339.format)]) else { return nil }
-            return (row["id"], row["sha256"])
+            var known: [String: KnownFile] = [:]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT id, sha256, size, file_modified_at, source_path FROM items WHERE source_id = ? ORDER BY id
+                """, arguments: [sourceID])
+            while let row = try rows.next() {
+                known[row["source_path"]] = KnownFile(itemID: row["id"], sha256: row["sha256"], size: row["size"],
+                                                      modifiedAt: row["file_modified_at"])
+            }
+            return known
         }
     }
 
@@ -75,66 +79,70 @@ extension LocalStore {
         guard !outcomes.isEmpty else { return }
         try db.write { db in
             let ingestedAt = now
+            let encoder = Wire.encoder()
+            // Prepared once per connection and reused: a batch is thousands of statements.
+            func run(_ sql: String, _ arguments: StatementArguments) throws {
+                try db.cachedStatement(sql: sql).execute(arguments: arguments)
+            }
+            func event(_ e: EventInput) throws { try insertEvent(db, e, encoder: encoder, time: ingestedAt) }
+            func markFile(_ o: FileOutcome, state: String, itemID: Int64?, sha: String?, message: String?) throws {
+                // A file found during the run (not in the manifest) is added; a known one is updated.
+                try run("""
+                    INSERT INTO job_files (job_id, path, size, state, item_id, sha256, message) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(job_id, path) DO UPDATE SET state = excluded.state, item_id = excluded.item_id,
+                        sha256 = excluded.sha256, message = excluded.message
+                    """, [job.jobID, o.path, o.size, state, itemID, sha, message])
+            }
             var stored: Int64 = 0, duplicates: Int64 = 0, failed: Int64 = 0, bytes: Int64 = 0
             for o in outcomes {
                 switch o.result {
                 case .stored(let f):
-                    try db.execute(sql: "INSERT OR IGNORE INTO blobs (sha256, size, stored_at) VALUES (?, ?, ?)",
-                                   arguments: [f.sha256, f.size, ingestedAt])
-                    if let existing = try Int64.fetchOne(db, sql: """
+                    try run("INSERT OR IGNORE INTO blobs (sha256, size, stored_at) VALUES (?, ?, ?)", [f.sha256, f.size, ingestedAt])
+                    if let existing = try Int64.fetchOne(db.cachedStatement(sql: """
                         SELECT id FROM items WHERE source_id = ? AND source_path = ? AND sha256 = ?
-                        """, arguments: [job.sourceID, o.path, f.sha256]) {
+                        """), arguments: [job.sourceID, o.path, f.sha256]) {
                         // Same file, same source, same bytes (its mtime changed): not a new item.
-                        try markFile(db, job, o, state: "duplicate", itemID: existing, sha: f.sha256, message: nil)
-                        try insertEvent(db, EventInput(actor: job.requester, action: "item.duplicate", subject: "item:\(existing)",
+                        try markFile(o, state: "duplicate", itemID: existing, sha: f.sha256, message: nil)
+                        try event(EventInput(actor: job.requester, action: "item.duplicate", subject: "item:\(existing)",
                                                        detail: ["job": .number(Double(job.jobID)), "path": .string(o.path)]))
                         duplicates += 1
                         continue
                     }
-                    let problems = String(decoding: try Wire.encoder().encode(f.metadataProblems), as: UTF8.self)
-                    try db.execute(sql: """
+                    let problems = String(decoding: try encoder.encode(f.metadataProblems), as: UTF8.self)
+                    try run("""
                         INSERT INTO items (sha256, size, media_type, container, recorded_at, recorded_at_source, utc_offset_seconds,
                                            duration_seconds, metadata_problems, ingested_at, source_id, source_path, file_modified_at, job_id)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [f.sha256, f.size, f.mediaType, f.container, RFC3339.format(f.recordedAt), f.recordedAtSource,
+                        """, [f.sha256, f.size, f.mediaType, f.container, RFC3339.format(f.recordedAt), f.recordedAtSource,
                                          f.utcOffsetSeconds, f.durationSeconds, problems, ingestedAt, job.sourceID, o.path,
                                          f.fileModifiedAt.map(RFC3339.format), job.jobID])
                     let itemID = db.lastInsertedRowID
-                    try markFile(db, job, o, state: "stored", itemID: itemID, sha: f.sha256, message: nil)
+                    try markFile(o, state: "stored", itemID: itemID, sha: f.sha256, message: nil)
                     var detail: [String: JSONValue] = [
                         "job": .number(Double(job.jobID)), "path": .string(o.path), "root": .string(job.root),
                         "sha256": .string(f.sha256), "size": .number(Double(f.size)), "verified": .bool(true),
                     ]
                     if let serial = job.deviceSerial { detail["device"] = .string(serial) }
-                    try insertEvent(db, EventInput(actor: job.requester, action: "item.store", subject: "item:\(itemID)", detail: detail))
+                    try event(EventInput(actor: job.requester, action: "item.store", subject: "item:\(itemID)", detail: detail))
                     stored += 1
                     bytes += f.size
                 case .duplicate(let itemID, let sha):
-                    try markFile(db, job, o, state: "duplicate", itemID: itemID, sha: sha, message: nil)
-                    try insertEvent(db, EventInput(actor: job.requester, action: "item.duplicate", subject: "item:\(itemID)",
+                    try markFile(o, state: "duplicate", itemID: itemID, sha: sha, message: nil)
+                    try event(EventInput(actor: job.requester, action: "item.duplicate", subject: "item:\(itemID)",
                                                    detail: ["job": .number(Double(job.jobID)), "path": .string(o.path)]))
                     duplicates += 1
                 case .failed(let message):
-                    try markFile(db, job, o, state: "failed", itemID: nil, sha: nil, message: message)
-                    try insertEvent(db, EventInput(actor: job.requester, action: "file.fail", subject: "job:\(job.jobID)", outcome: "error",
+                    try markFile(o, state: "failed", itemID: nil, sha: nil, message: message)
+                    try event(EventInput(actor: job.requester, action: "file.fail", subject: "job:\(job.jobID)", outcome: "error",
                                                    detail: ["path": .string(o.path), "message": .string(message)]))
                     failed += 1
                 }
             }
-            try db.execute(sql: """
+            try run("""
                 UPDATE jobs SET stored = stored + ?, duplicates = duplicates + ?, failed = failed + ?, bytes_stored = bytes_stored + ?
                 WHERE id = ?
-                """, arguments: [stored, duplicates, failed, bytes, job.jobID])
+                """, [stored, duplicates, failed, bytes, job.jobID])
         }
-    }
-
-    private func markFile(_ db: Database, _ job: JobContext, _ o: FileOutcome, state: String, itemID: Int64?, sha: String?, message: String?) throws {
-        // A file found during the run (not in the manifest) is added; a known one is updated.
-        try db.execute(sql: """
-            INSERT INTO job_files (job_id, path, size, state, item_id, sha256, message) VALUES (?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(job_id, path) DO UPDATE SET state = excluded.state, item_id = excluded.item_id,
-                sha256 = excluded.sha256, message = excluded.message
-            """, arguments: [job.jobID, o.path, o.size, state, itemID, sha, message])
     }
 
     public func setJobState(_ id: Int64, _ state: JobState, message: String?, actor: Caller) throws {

@@ -54,12 +54,12 @@ public final class LocalStore: EvidenceStore {
         try db.write { db in try insertEvent(db, event) }
     }
 
-    func insertEvent(_ db: Database, _ e: EventInput) throws {
-        let detail = String(decoding: try Wire.encoder().encode(e.detail), as: UTF8.self)
-        try db.execute(sql: """
+    func insertEvent(_ db: Database, _ e: EventInput, encoder: JSONEncoder = Wire.encoder(), time: String? = nil) throws {
+        let detail = String(decoding: try encoder.encode(e.detail), as: UTF8.self)
+        try db.cachedStatement(sql: """
             INSERT INTO events (time, actor_uid, actor_name, action, subject, outcome, detail)
             VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [now, Int64(e.actor.uid), e.actor.name, e.action, e.subject, e.outcome, detail])
+            """).execute(arguments: [time ?? now, Int64(e.actor.uid), e.actor.name, e.action, e.subject, e.outcome, detail])
     }
 
     // MARK: Recovery

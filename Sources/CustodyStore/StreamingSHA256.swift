@@ -7,9 +7,15 @@ import CustodyCore
 /// SHA-256 over a file descriptor, read in large chunks.
 public enum StreamingSHA256 {
     public static func hash(fd: Int32, subject: String, chunkBytes: Int = 4 << 20) throws(SystemCallError) -> String {
-        var hasher = SHA256()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkBytes, alignment: 4096)
         defer { buffer.deallocate() }
+        return try hash(fd: fd, subject: subject, buffer: buffer)
+    }
+
+    /// The same, reading through the caller's buffer (no allocation per file).
+    public static func hash(fd: Int32, subject: String, buffer: UnsafeMutableRawBufferPointer) throws(SystemCallError) -> String {
+        let chunkBytes = buffer.count
+        var hasher = SHA256()
         var offset: UInt64 = 0
         while true {
             let n = try POSIXFile.readFully(fd: fd, into: buffer, at: offset, subject: subject)

@@ -41,9 +41,7 @@ final class FullDiskStore: EvidenceStore {
         try inner.setJobState(id, state, message: message, actor: actor)
     }
     func jobIDs(in states: [JobState]) throws -> [Int64] { try inner.jobIDs(in: states) }
-    func existingItem(sourceID: Int64, path: String, size: Int64, modifiedAt: Date?) throws -> (id: Int64, sha256: String)? {
-        try inner.existingItem(sourceID: sourceID, path: path, size: size, modifiedAt: modifiedAt)
-    }
+    func knownFiles(sourceID: Int64) throws -> [String: KnownFile] { try inner.knownFiles(sourceID: sourceID) }
     func job(_ id: Int64, withFiles: Bool) throws -> JobDTO? { try inner.job(id, withFiles: withFiles) }
     func jobs(limit: Int) throws -> [JobDTO] { try inner.jobs(limit: limit) }
     func item(_ id: Int64) throws -> ItemDTO? { try inner.item(id) }
@@ -122,6 +120,20 @@ struct IngestEngineTests {
         #expect(Dictionary(uniqueKeysWithValues: items.map { ($0.source.path, $0.sha256) }) == hashes)
         for item in items { #expect(try f.store.rehashBlob(item.sha256) == item.sha256) }
         #expect(items.allSatisfy { $0.recordedAtSource == "file.mtime" && $0.mediaType == "application/octet-stream" })
+    }
+
+    @Test("a job of many files holds no descriptor per file")
+    func noDescriptorLeak() async throws {
+        let f = try IngestFixture()
+        defer { f.dir.remove() }
+        _ = try f.writeFiles(300, size: 700)
+        let engine = IngestEngine(store: f.store, config: f.config(concurrency: 4, batch: 64), logger: Logger(label: "test"))
+        let before = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
+        let job = try await engine.submit(IngestRequestDTO(path: f.card), caller: f.caller)
+        let done = try await f.runUntilDone(engine, job.jobID, on: f.store)
+        #expect(done.stored == 300)
+        let after = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
+        #expect(after <= before + 8, "\(after - before) descriptors still open after 300 files")
     }
 
     @Test("a file that vanishes before it is read fails alone, with its path")

@@ -73,6 +73,21 @@ struct LocalStoreTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: f.dir.path + "/state/tmp").isEmpty)
     }
 
+    @Test("installing blobs leaves no descriptor open")
+    func noDescriptorLeak() throws {
+        let f = try StoreFixture()
+        defer { f.dir.remove() }
+        let before = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
+        for round in 0..<4 {
+            let staged = try (0..<50).map { try f.stage(Array("blob \(round) \($0)".utf8)) }
+            _ = try f.store.installBlobs(staged)
+            let again = try f.stage(Array("blob \(round) 0".utf8))
+            _ = try f.store.installBlobs([again])
+        }
+        let after = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
+        #expect(after <= before + 2, "\(after - before) descriptors leaked by 204 installs")
+    }
+
     @Test("the same bytes from two sources are two items sharing one blob")
     func twoSourcesOneBlob() throws {
         let f = try StoreFixture()
@@ -97,9 +112,11 @@ struct LocalStoreTests {
         let job = try #require(try f.store.job(second.jobID, withFiles: true))
         #expect(job.stored == 0 && job.duplicates == 2)
         #expect(job.files?.map(\.state) == [.duplicate, .duplicate])
-        let known = try f.store.existingItem(sourceID: second.sourceID, path: "a.mp4", size: 5,
-                                             modifiedAt: Date(timeIntervalSince1970: 1_775_000_000))
-        #expect(known?.sha256 == SHA256.hash(data: Array("a.mp4".utf8)).hexString)
+        let known = try f.store.knownFiles(sourceID: second.sourceID)
+        #expect(known.keys.sorted() == ["a.mp4", "b.mp4"])
+        #expect(known["a.mp4"]?.sha256 == SHA256.hash(data: Array("a.mp4".utf8)).hexString)
+        #expect(known["a.mp4"]?.matches(size: 5, modifiedAt: Date(timeIntervalSince1970: 1_775_000_000)) == true)
+        #expect(known["a.mp4"]?.matches(size: 5, modifiedAt: Date(timeIntervalSince1970: 1_775_000_001)) == false)
     }
 
     @Test("custody events cannot be changed or deleted")

@@ -17,4 +17,8 @@ int custody_o_noatime(void);
 /// The SO_PEERCRED socket option: the peer's struct ucred (pid, uid, gid).
 int custody_so_peercred(void);
 
+/// sync_file_range(2) with SYNC_FILE_RANGE_WRITE: start writing back a range now,
+/// without waiting, so that a later fdatasync has little left to do.
+int custody_start_writeback(int fd, long long offset, long long count);
+
 #endif
