@@ -41,6 +41,14 @@ public struct ItemSourceDTO: Sendable, Codable, Equatable {
     /// The root the job read from (a directory, a file, later a device).
     public var root: String
     public init(device: String?, path: String, root: String) { self.device = device; self.path = path; self.root = root }
+
+    /// `device` is always written (null when unknown): scripts rely on the key.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(device, forKey: .device)
+        try c.encode(path, forKey: .path)
+        try c.encode(root, forKey: .root)
+    }
 }
 
 /// Who and what an item belongs to.
@@ -51,6 +59,15 @@ public struct TagsDTO: Sendable, Codable, Equatable {
     public var category: String
     public init(officer: String?, hearing: String?, case: String?, category: String) {
         self.officer = officer; self.hearing = hearing; self.case = `case`; self.category = category
+    }
+
+    /// Every tag is always written (null when not set): scripts rely on the keys.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(officer, forKey: .officer)
+        try c.encode(hearing, forKey: .hearing)
+        try c.encode(`case`, forKey: .case)
+        try c.encode(category, forKey: .category)
     }
 }
 

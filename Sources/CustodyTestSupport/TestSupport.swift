@@ -28,3 +28,13 @@ public struct TemporaryDirectory: Sendable {
     }
     public func remove() { try? FileManager.default.removeItem(atPath: path) }
 }
+
+/// Open descriptors of this process that point below `directory` (read from
+/// /proc/self/fd), so a test can check for leaks while other tests run in parallel.
+public func openDescriptors(under directory: String) -> Int {
+    let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+    return fds.filter { fd in
+        guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)") else { return false }
+        return target.hasPrefix(directory + "/")
+    }.count
+}

@@ -128,12 +128,12 @@ struct IngestEngineTests {
         defer { f.dir.remove() }
         _ = try f.writeFiles(300, size: 700)
         let engine = IngestEngine(store: f.store, config: f.config(concurrency: 4, batch: 64), logger: Logger(label: "test"))
-        let before = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
         let job = try await engine.submit(IngestRequestDTO(path: f.card), caller: f.caller)
         let done = try await f.runUntilDone(engine, job.jobID, on: f.store)
         #expect(done.stored == 300)
-        let after = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
-        #expect(after <= before + 8, "\(after - before) descriptors still open after 300 files")
+        let open = openDescriptors(under: f.dir.path + "/state/tmp") + openDescriptors(under: f.dir.path + "/state/blobs")
+            + openDescriptors(under: f.card)
+        #expect(open == 0, "\(open) descriptors still open after 300 files")
     }
 
     @Test("a file that vanishes before it is read fails alone, with its path")

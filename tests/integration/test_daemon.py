@@ -382,3 +382,17 @@ def test_items_filters_and_text_search(daemon, sample_media):
     assert "RECORDED (UTC)" in table.splitlines()[0]
     bad = daemon.ctl("items", "--from", "yesterday")
     assert bad.returncode == 1 and "RFC 3339" in bad.stderr
+
+
+def test_item_json_always_has_the_keys_other_tools_rely_on(daemon):
+    (daemon.inbox / "card").mkdir()
+    (daemon.inbox / "card" / "note.txt").write_text("a note\n")
+    ingest(daemon, daemon.inbox / "card")
+    for item in daemon.ctl_json("items") + [daemon.ctl_json("item", "1")]:
+        assert {"id", "sha256", "size", "mediaType", "recordedAt", "recordedAtSource", "ingestedAt", "source", "tags"} <= item.keys()
+        assert item["source"]["device"] is None and item["source"]["path"] == "note.txt"
+        assert item["tags"] == {"officer": None, "hearing": None, "case": None, "category": "unclassified"}
+    job = daemon.ctl_json("job", "1")
+    assert {"id", "state", "stored", "duplicates", "failed", "errors"} <= job.keys()
+    status = daemon.ctl_json("status")
+    assert {"version", "uptimeSeconds", "items", "bytesStored", "jobsRunning"} <= status.keys()
