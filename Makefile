@@ -6,7 +6,7 @@ PYTHON     ?= /usr/bin/python3
 DEBUG_BIN  := .build/debug
 RELEASE_BIN:= .build-release/release
 
-.PHONY: all deps build release test unit-test integration-test demo bench clean
+.PHONY: all deps build release test unit-test usb-test integration-test demo bench clean
 
 all: build
 
@@ -19,13 +19,17 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --scratch-path .build-release
 
-## make test: unit tests (Swift Testing) and the integration suite (real daemon, real CLI).
+## make test: unit tests (Swift Testing), the real libusb against umockdev's emulated
+## devices, and the integration suite (real daemon, real CLI, emulated docking).
 test: deps
 	$(SWIFT) build --build-tests
-	$(MAKE) unit-test integration-test
+	$(MAKE) unit-test usb-test integration-test
 
 unit-test:
 	$(SWIFT) test --skip-build --parallel --num-workers 2
+
+usb-test:
+	CUSTODY_SKIP_BUILD=1 bash tests/umockdev/run-usb-tests.sh
 
 integration-test:
 	cd tests/integration && CUSTODY_BIN=$(CURDIR)/$(DEBUG_BIN) $(PYTHON) -m pytest -q

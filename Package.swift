@@ -33,6 +33,17 @@ let package = Package(
         .target(name: "CLinuxSystem", cSettings: [.treatAllWarnings(as: .error)]),
         // Shared vocabulary: errors, time, config, system-call wrapper, identities.
         .target(name: "CustodyCore", dependencies: ["CLinuxSystem"], swiftSettings: swiftSettings),
+        // libusb-1.0, wrapped once by CustodyUSB.
+        .systemLibrary(name: "CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
+        // USB devices: enumeration, hotplug as an AsyncStream, descriptors, transfers.
+        .target(name: "CustodyUSB", dependencies: ["CLibUSB", "CustodyCore"], swiftSettings: swiftSettings),
+        // The device catalog (data files) and the udev rules made from it.
+        .target(name: "CustodyCatalog", dependencies: ["CustodyCore"], swiftSettings: swiftSettings),
+        // Docking: device manager, driver protocol, sysfs locator.
+        .target(name: "CustodyDevices", dependencies: [
+            "CustodyCore", "CustodyUSB", "CustodyCatalog", "CustodyStore", "CustodyIngest", "CustodyProtocol",
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: swiftSettings),
         // Media type sniffing and recording-time extraction (MP4/MOV, JPEG EXIF, WAV/BWF).
         .target(name: "CustodyMetadata", swiftSettings: swiftSettings),
         // The storage and indexing module: blobs, SQLite index, custody events.
@@ -61,18 +72,18 @@ let package = Package(
         .target(name: "CustodyClient", dependencies: ["CustodyProtocol"], swiftSettings: swiftSettings),
         // The daemon: config, services, signals, sd_notify.
         .target(name: "CustodyDaemon", dependencies: [
-            "CustodyCore", "CustodyStore", "CustodyIngest", "CustodyServer",
+            "CustodyCore", "CustodyStore", "CustodyIngest", "CustodyServer", "CustodyDevices", "CustodyUSB", "CustodyCatalog",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
         // custodyctl's commands, one per file.
         .target(name: "CustodyCLI", dependencies: [
-            "CustodyProtocol", "CustodyClient",
+            "CustodyProtocol", "CustodyClient", "CustodyCatalog", "CustodyCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: swiftSettings),
         // Fakes for every seam (clock, files), shared by the tests.
-        .target(name: "CustodyTestSupport", dependencies: ["CustodyCore"], swiftSettings: swiftSettings),
+        .target(name: "CustodyTestSupport", dependencies: ["CustodyCore", "CustodyUSB"], swiftSettings: swiftSettings),
 
         .testTarget(name: "CustodyCoreTests", dependencies: ["CustodyCore", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyMetadataTests", dependencies: ["CustodyMetadata"], swiftSettings: swiftSettings),
@@ -80,6 +91,11 @@ let package = Package(
         .testTarget(name: "CustodyIngestTests", dependencies: ["CustodyIngest", "CustodyStore", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyServerTests", dependencies: ["CustodyServer", "CustodyClient", "CustodyProtocol", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyCLITests", dependencies: ["CustodyCLI"], swiftSettings: swiftSettings),
+        .testTarget(name: "CustodyUSBTests", dependencies: ["CustodyUSB", "CustodyTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "CustodyCatalogTests", dependencies: ["CustodyCatalog"], swiftSettings: swiftSettings),
+        .testTarget(name: "CustodyDevicesTests", dependencies: [
+            "CustodyDevices", "CustodyCatalog", "CustodyStore", "CustodyIngest", "CustodyTestSupport",
+        ], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )

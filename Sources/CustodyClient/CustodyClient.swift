@@ -18,6 +18,8 @@ public struct CustodyClient: Sendable {
     public func item(_ id: Int64) throws(ClientError) -> ItemDTO { try get(API.item(id)) }
     public func events(_ query: [(String, String)]) throws(ClientError) -> EventListDTO { try get(API.events + Self.queryString(query)) }
 
+    public func devices(all: Bool = false) throws(ClientError) -> DeviceListDTO { try get(API.devices + (all ? "?all=true" : "")) }
+
     func get<T: Decodable>(_ path: String) throws(ClientError) -> T { try call("GET", path, body: nil) }
 
     func call<T: Decodable>(_ method: String, _ path: String, body: Data?) throws(ClientError) -> T {

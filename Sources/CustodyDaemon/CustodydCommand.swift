@@ -39,6 +39,9 @@ public struct CustodydCommand: AsyncParsableCommand {
         if let socket { settings.control.socket = Self.absolute(socket) }
         do {
             try await Daemon(config: settings).run()
+        } catch let error as ConfigError {
+            FileHandle.standardError.write(Data("custodyd: configuration error: \(error)\n".utf8))
+            throw ExitCode(78)
         } catch {
             FileHandle.standardError.write(Data("custodyd: \(error)\n".utf8))
             throw ExitCode.failure

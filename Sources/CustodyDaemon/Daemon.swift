@@ -1,10 +1,13 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CustodyCatalog
 import CustodyCore
+import CustodyDevices
 import CustodyIngest
 import CustodyServer
 import CustodyStore
+import CustodyUSB
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -46,16 +49,18 @@ public struct Daemon: Sendable {
                            inheritedDescriptor: SocketActivation.listeningDescriptor()),
             routes: routes, roles: RoleMap(config.control), logger: logger)
 
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: IngestService(engine: engine))]
+        if let devices = try makeDeviceManager(store: store, engine: engine, logger: logger) {
+            services.append(.init(service: DeviceService(manager: devices)))
+        }
+
         let notifier = self.notifier
         let totals = try store.totals()
         let control = ControlService(server: server) {
             notifier.ready(status: "serving \(totals.items) items on \(config.control.socket)")
         }
         let group = ServiceGroup(configuration: .init(
-            services: [
-                .init(service: IngestService(engine: engine)),
-                .init(service: control),
-            ],
+            services: services + [.init(service: control)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             cancellationSignals: [],
             logger: logger))
@@ -70,5 +75,28 @@ public struct Daemon: Sendable {
         notifier.stopping()
         try store.record(EventInput(actor: .daemon, action: "daemon.stop", subject: "daemon"))
         logger.info("stopped")
+    }
+
+    /// The device manager, when docking is enabled and USB can be used. A bad
+    /// catalog entry is a configuration error; USB missing is only a warning.
+    func makeDeviceManager(store: LocalStore, engine: IngestEngine, logger: Logger) throws -> DeviceManager? {
+        guard config.devices.enabled else { return nil }
+        let catalog: DeviceCatalog
+        do {
+            catalog = try DeviceCatalog.load(directories: config.devices.catalog)
+        } catch {
+            throw ConfigError(file: error.file, line: error.line, key: nil, message: "device catalog: \(error.message)")
+        }
+        let bus: LibUSBBus
+        do {
+            bus = try LibUSBBus(sysfs: .fromEnvironment())
+        } catch {
+            logger.warning("USB is not available (\(error)); devices will not be detected")
+            return nil
+        }
+        logger.info("docking: \(catalog.entries.count) catalog entries from \(config.devices.catalog.joined(separator: ", "))")
+        return DeviceManager(bus: bus, catalog: catalog, drivers: DriverRegistry(), docks: store, engine: engine,
+                             sysfs: .fromEnvironment(),
+                             options: .init(autoIngestKinds: Set(config.devices.autoIngest)), logger: logger)
     }
 }

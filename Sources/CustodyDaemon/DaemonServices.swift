@@ -1,3 +1,4 @@
+import CustodyDevices
 import CustodyIngest
 import CustodyServer
 import Logging
@@ -29,6 +30,17 @@ struct ControlService: Service {
             }
         } catch is CancellationError {
             // Graceful shutdown cancels the accept loop: a clean stop, not a failure.
+        }
+    }
+}
+
+/// Follows docking until shutdown.
+struct DeviceService: Service {
+    let manager: DeviceManager
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await manager.run()
         }
     }
 }

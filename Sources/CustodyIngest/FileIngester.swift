@@ -76,6 +76,8 @@ struct FileIngester: Sendable {
             if cancel.isCancelled { return .cancelled }
             let n: Int
             do { n = try POSIXFile.readFully(fd: fd, into: buffer, at: offset, subject: fullPath) } catch {
+                // A read failing because the device was pulled is not the file's fault: it stays pending.
+                if cancel.isCancelled { return .cancelled }
                 return failed("read error at byte \(offset): \(error.reason)")
             }
             if n == 0 { break }

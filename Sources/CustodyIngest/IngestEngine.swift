@@ -19,6 +19,8 @@ public final class IngestEngine: Sendable {
     private let queueInput: AsyncStream<Int64>.Continuation
     private let running = Mutex<[Int64: CancellationFlag]>([:])
     private let shuttingDown = Atomic<Bool>(false)
+    /// Why a job was interrupted (a device removed), by job id.
+    private let interruptions = Mutex<[Int64: String]>([:])
 
     public init(store: any EvidenceStore, config: DaemonConfig.Ingest, logger: Logger) {
         self.store = store
@@ -55,6 +57,38 @@ public final class IngestEngine: Sendable {
         }
         queueInput.yield(job.jobID)
         return job
+    }
+
+    /// Starts a job for a docked device's files (a driver's request, not an operator's:
+    /// `ingest.allowedPaths` does not apply). `root` is where the driver exposes them.
+    public func submitDeviceJob(root: String, deviceSerial: String?, caller: Caller) async throws(IngestError) -> JobContext {
+        let files: [PlannedFile]
+        do {
+            files = try await BlockingWork.run { try SourceScanner.scan(root: root) }
+        } catch let error as IngestError {
+            throw error
+        } catch {
+            throw IngestError(.storeFailure, "\(error)")
+        }
+        let job: JobContext
+        do {
+            job = try store.createJob(JobPlan(root: root, deviceSerial: deviceSerial, files: files), caller: caller)
+        } catch {
+            throw IngestError(.storeFailure, "the index could not record the job: \(error)")
+        }
+        queueInput.yield(job.jobID)
+        return job
+    }
+
+    /// Stops a running job at its next chunk (its device was removed): what was
+    /// verified is committed, the rest stays pending, and the job ends `interrupted`
+    /// with `reason`. Returns false when the job was not running.
+    @discardableResult
+    public func interrupt(_ id: Int64, reason: String) -> Bool {
+        guard let flag = running.withLock({ $0[id] }) else { return false }
+        interruptions.withLock { $0[id] = reason }
+        flag.cancel()
+        return true
     }
 
     /// Queues an interrupted job again (after a full disk was cleared, say); its
@@ -172,7 +206,10 @@ public final class IngestEngine: Sendable {
 
     private func finish(_ job: JobContext, stop: Stop?) throws {
         let pending = try store.pendingFiles(job: job.jobID).count
+        let interruption = interruptions.withLock { $0.removeValue(forKey: job.jobID) }
         switch stop {
+        case .shutdown where interruption != nil:
+            try store.setJobState(job.jobID, .interrupted, message: "\(interruption!); \(pending) files not stored", actor: .daemon)
         case .shutdown:
             try store.setJobState(job.jobID, .interrupted, message: "custodyd stopped; \(pending) files not stored yet, resumed at next start", actor: .daemon)
         case .storeFailure(let why):

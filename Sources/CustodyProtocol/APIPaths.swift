@@ -9,6 +9,7 @@ public enum API {
     public static let items = "/v1/items"
     public static func item(_ id: Int64) -> String { "/v1/items/\(id)" }
     public static let events = "/v1/events"
+    public static let devices = "/v1/devices"
     /// Media type of error bodies (RFC 9457).
     public static let problemContentType = "application/problem+json"
     public static let jsonContentType = "application/json"

@@ -8,12 +8,12 @@ import NIOHTTP1
 /// The control API's routes: each checks the caller's roles, then answers.
 /// `docs/api/openapi.yaml` documents every one of them.
 public struct ControlRoutes: Sendable {
-    let store: any EvidenceStore
+    let store: any EvidenceStore & DockStore
     let ingest: IngestEngine
     let startedAt: ContinuousClock.Instant
     let stateDirectory: String
 
-    public init(store: any EvidenceStore, ingest: IngestEngine, stateDirectory: String) {
+    public init(store: any EvidenceStore & DockStore, ingest: IngestEngine, stateDirectory: String) {
         self.store = store
         self.ingest = ingest
         self.stateDirectory = stateDirectory
@@ -26,6 +26,7 @@ public struct ControlRoutes: Sendable {
         "jobs": [1: ["GET", "POST"], 2: ["GET"]],
         "items": [1: ["GET"], 2: ["GET"]],
         "events": [1: ["GET"]],
+        "devices": [1: ["GET"]],
     ]
 
     static let anyRole: Set<Role> = Set(Role.allCases)
@@ -66,6 +67,11 @@ public struct ControlRoutes: Sendable {
                 let id = try pathID(route[1], "item")
                 guard let item = try store.item(id) else { throw ProblemDTO.notFound("no item \(id)") }
                 return .json(item)
+            case (.GET, 1, "devices"):
+                try authorize(request, Self.anyRole)
+                let all = request.query["all"] == "true"
+                let limit = try intParameter(request, "limit", default: 100, range: 1...10000)
+                return .json(DeviceListDTO(devices: try store.docks(presentOnly: !all, limit: limit)))
             case (.GET, 1, "events"):
                 try authorize(request, Self.auditReaders)
                 var q = EventQuery()

@@ -6,12 +6,16 @@ import GRDB
 //   v1  sources, devices, blobs, items (+ items_fts, trigram full-text search over
 //       path and tags), jobs, job_files, and the append-only custody events table
 //       (UPDATE and DELETE are refused by triggers).
+//   v2  docks: one row per time a device was docked (identity as read then, bus
+//       path, block device or ALSA card, catalog match, state, dock and undock
+//       times, the job it started); jobs.dock_id links a job to its dock.
 
 /// The index's migrations, in order.
 enum IndexMigrations {
     static func migrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: v1)
+        migrator.registerMigration("v2", migrate: v2)
         return migrator
     }
 
@@ -127,6 +131,35 @@ enum IndexMigrations {
                 INSERT INTO items_fts(rowid, source_path, media_type, officer, hearing, case_number, category)
                 VALUES (new.id, new.source_path, new.media_type, new.officer, new.hearing, new.case_number, new.category);
             END;
+            """)
+    
+    }
+
+    /// v2: docks.
+    static func v2(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE docks (
+                id INTEGER PRIMARY KEY,
+                device_serial TEXT,
+                vendor_id INTEGER NOT NULL,
+                product_id INTEGER NOT NULL,
+                manufacturer TEXT,
+                product TEXT,
+                model TEXT,
+                kind TEXT,
+                driver TEXT,
+                catalog_entry TEXT,              -- 'file:line' of the matching entry, NULL when unsupported
+                bus_path TEXT NOT NULL,
+                block_device TEXT,
+                alsa_card TEXT,
+                state TEXT NOT NULL CHECK (state IN ('docked', 'ingesting', 'done', 'error', 'removed', 'unsupported')),
+                message TEXT,
+                docked_at TEXT NOT NULL,
+                undocked_at TEXT,
+                job_id INTEGER REFERENCES jobs(id)
+            );
+            CREATE INDEX docks_serial ON docks(device_serial);
+            ALTER TABLE jobs ADD COLUMN dock_id INTEGER REFERENCES docks(id);
             """)
     }
 }

@@ -212,13 +212,36 @@ struct LocalStoreTests {
         #expect(try f.store.events(EventQuery()).last?.outcome == "error")
     }
 
+    @Test("an index at v1 is upgraded to v2 on open, its items and events kept")
+    func upgradeFromV1() throws {
+        let dir = try TemporaryDirectory("custody-upgrade")
+        defer { dir.remove() }
+        try FileManager.default.createDirectory(atPath: dir.path + "/state", withIntermediateDirectories: true)
+        let old = try DatabaseQueue(path: dir.path + "/state/index.sqlite")
+        try IndexMigrations.migrator().migrate(old, upTo: "v1")
+        try old.write { db in
+            try db.execute(sql: "INSERT INTO sources (kind, key, root, created_at) VALUES ('path', 'path:/media/card', '/media/card', 'x')")
+            try db.execute(sql: """
+                INSERT INTO jobs (source_id, root, state, requested_uid, requested_name, created_at) VALUES (1, '/media/card', 'completed', 0, 'root', 'x')
+                """)
+            try db.execute(sql: "INSERT INTO events (time, actor_uid, actor_name, action, subject, outcome) VALUES ('t', 0, 'root', 'job.create', 'job:1', 'ok')")
+        }
+        try old.close()
+        let store = try LocalStore(stateDirectory: dir.path + "/state")
+        #expect(try store.job(1, withFiles: false)?.state == .completed)
+        #expect(try store.events(EventQuery()).first?.action == "job.create")
+        let columns = try store.db.read { try $0.columns(in: "jobs").map(\.name) }
+        #expect(columns.contains("dock_id"))
+        #expect(try store.docks(presentOnly: false, limit: 10).isEmpty)
+    }
+
     @Test("the schema is at its newest migration and reopening keeps everything")
     func reopen() throws {
         let f = try StoreFixture()
         defer { f.dir.remove() }
         try f.ingest(root: "/media/card", paths: ["a.mp4"]) { Array($0.utf8) }
         let applied = try f.store.db.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(applied == ["v1"])
+        #expect(applied == ["v1", "v2"])
         let reopened = try LocalStore(stateDirectory: f.dir.path + "/state")
         #expect(try reopened.items(ItemQuery()).items == f.store.items(ItemQuery()).items)
         #expect(try reopened.events(EventQuery()) == f.store.events(EventQuery()))

@@ -68,12 +68,13 @@ class Daemon:
             text += '[control]\nsocketGroup = ""\n'
         self.config_path.write_text(text + extra)
 
-    def start(self, wait=True, extra_env=None, user=None):
-        """Starts custodyd; with user, as that Unix user (its state directory chowned to it)."""
+    def start(self, wait=True, extra_env=None, user=None, wrapper=()):
+        """Starts custodyd; with user, as that Unix user (its state directory chowned to it);
+        with wrapper, under that command (e.g. umockdev-run -d DEVICE --)."""
         env = dict(os.environ)
         env.update(extra_env or {})
         self.log = open(self.log_path, "ab")
-        cmd = [str(CUSTODYD), "--config", str(self.config_path), "--state-dir", str(self.state), "--socket", str(self.socket)]
+        cmd = [*wrapper, str(CUSTODYD), "--config", str(self.config_path), "--state-dir", str(self.state), "--socket", str(self.socket)]
         if user is not None:
             pw = pwd.getpwnam(user)
             world_readable_tmp(self.root)

@@ -424,6 +424,14 @@ def test_status(loaded):
     assert body["stateDirectory"] == str(loaded.state)
 
 
+def test_devices(loaded):
+    # No USB here: the list is empty, with the documented shape; umockdev tests dock devices.
+    body = expect(loaded.request("GET", "/v1/devices"), "GET", "/v1/devices", 200)
+    assert isinstance(body["devices"], list)
+    body = expect(loaded.request("GET", "/v1/devices?all=true&limit=5"), "GET", "/v1/devices", 200)
+    assert len(body["devices"]) <= 5
+
+
 def test_jobs(loaded):
     card, again, single = loaded.jobs["card"], loaded.jobs["again"], loaded.jobs["single"]
     assert card["state"] == "completedWithErrors" and {e["path"] for e in card["errors"]} == {"LINK.MP4", "PIPE.WAV"}
@@ -519,6 +527,8 @@ def test_events(loaded):
     ("GET", "/v1/events", "/v1/events?after=-1", None),
     ("GET", "/v1/events", "/v1/events?after=x", None),
     ("GET", "/v1/events", "/v1/events?item=abc", None),
+    ("GET", "/v1/devices", "/v1/devices?limit=0", None),
+    ("GET", "/v1/devices", "/v1/devices?limit=x", None),
     ("POST", "/v1/jobs", "/v1/jobs", "not json"),
     ("POST", "/v1/jobs", "/v1/jobs", ""),
     ("POST", "/v1/jobs", "/v1/jobs", "[]"),
@@ -740,7 +750,7 @@ def test_no_members_below_status_and_events(loaded):
     # does not have, they answer 404 (a 405 would claim the resource exists).
     response = SPEC["components"]["responses"]["NotFound"]
     wrong = []
-    for path in ("/v1/status/now", "/v1/events/1"):
+    for path in ("/v1/status/now", "/v1/events/1", "/v1/devices/1"):
         for method in ("GET", "POST"):
             reply = loaded.request(method, path, "{}" if method == "POST" else None)
             if reply.status != 404:

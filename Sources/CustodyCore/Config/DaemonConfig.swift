@@ -8,6 +8,7 @@ public struct DaemonConfig: Sendable, Equatable {
     public var stateDirectory: String = "/var/lib/custody"
     public var control = Control()
     public var ingest = Ingest()
+    public var devices = Devices()
     public var log = Log()
 
     public init() {}
@@ -56,6 +57,17 @@ public struct DaemonConfig: Sendable, Equatable {
         public var effectiveConcurrency: Int {
             concurrency > 0 ? concurrency : max(1, ProcessInfo.processInfo.activeProcessorCount)
         }
+    }
+
+    /// `[devices]`: docking.
+    public struct Devices: Sendable, Equatable {
+        /// `enabled`: watch USB for docked devices.
+        public var enabled: Bool = true
+        /// `catalog`: device catalog directories; later ones override earlier ones.
+        public var catalog: [String] = ["/usr/share/custody/catalog", "/etc/custody/catalog.d"]
+        /// `autoIngest`: kinds whose devices are ingested as soon as they dock.
+        public var autoIngest: [DeviceKind] = DeviceKind.allCases
+        public init() {}
     }
 
     /// `[log]`

@@ -103,6 +103,25 @@ extension DaemonConfig {
             try r.finish()
         }
 
+        if let table = try top.table("devices") {
+            let r = TOMLTableReader(table, path: "devices")
+            if let v = try r.boolean("enabled") { config.devices.enabled = v }
+            if let v = try r.strings("catalog") {
+                for p in v { try requireAbsolute(p, key: "devices.catalog", in: table, local: "catalog") }
+                config.devices.catalog = v
+            }
+            if let v = try r.strings("autoIngest") {
+                config.devices.autoIngest = try v.map { name throws(TOMLDecodeError) in
+                    guard let kind = DeviceKind(rawValue: name) else {
+                        throw TOMLDecodeError(line: table["autoIngest"]?.line ?? table.line, key: "devices.autoIngest",
+                                              message: "unknown device kind \"\(name)\" (known: \(DeviceKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    }
+                    return kind
+                }
+            }
+            try r.finish()
+        }
+
         if let table = try top.table("log") {
             let r = TOMLTableReader(table, path: "log")
             if let v = try r.string("level") {
