@@ -20,10 +20,29 @@ cat > "$scratch/custodyd.toml" <<TOML
 allowedPaths = ["$scratch/card"]
 [control]
 socketGroup = ""
+[devices]
+# The shipped catalog, and the models of the emulated test devices.
+catalog = ["$repo/catalog", "$repo/tests/catalog"]
 TOML
 
-step "Starting custodyd (state in $scratch/state)"
-"$bin/custodyd" --config "$scratch/custodyd.toml" --state-dir "$scratch/state" --socket "$scratch/control.sock" \
+# custodyd runs inside a umockdev testbed: the real libusb sees emulated USB devices,
+# which the demo docks and undocks (tests/umockdev/testbed-driver.py).
+control="$scratch/umockdev-control"
+mkdir -p "$control"
+request=0
+testbed() {
+  request=$((request + 1))
+  local name; name=$(printf %04d $request)
+  echo "$*" > "$control/tmp-$name"
+  mv "$control/tmp-$name" "$control/request-$name"
+  while [ ! -f "$control/done-$name" ]; do sleep 0.01; done
+  grep -q '^ok' "$control/done-$name" || { echo "testbed: $(cat "$control/done-$name")"; exit 1; }
+}
+
+step "Starting custodyd (state in $scratch/state), with emulated USB"
+CUSTODY_UMOCKDEV_CONTROL="$control" umockdev-wrapper /usr/bin/python3 "$repo/tests/umockdev/testbed-driver.py" \
+  "$repo/tests/umockdev" - \
+  "$bin/custodyd" --config "$scratch/custodyd.toml" --state-dir "$scratch/state" --socket "$scratch/control.sock" \
   > "$scratch/custodyd.log" 2>&1 &
 daemon=$!
 trap 'kill $daemon 2>/dev/null || true' EXIT
@@ -64,6 +83,19 @@ for i in items:
 print(f"{len(items)} items, {len(items) - bad} match sha256sum of the original, {bad} differ")
 sys.exit(1 if bad else 0)
 ' "$scratch/card"
+
+step "Docking an emulated body camera (real libusb, umockdev) while custodyctl watch follows"
+"$bin/custodyctl" watch --seconds 3 > "$scratch/watch.log" 2>&1 &
+watcher=$!
+sleep 0.5
+testbed add bodycam-mass-storage
+sleep 1
+ctl devices
+testbed remove bodycam-mass-storage
+wait $watcher || true
+echo "\$ custodyctl watch"
+cat "$scratch/watch.log"
+ctl devices --all
 
 step "Stopping custodyd (SIGTERM: graceful)"
 kill -TERM $daemon

@@ -30,6 +30,11 @@ struct LibUSBDescriber: Sendable {
     /// libusb's cached descriptors).
     func describe(_ device: OpaquePointer, readStrings: Bool) -> USBDeviceDescription {
         var description = Self.identity(of: device)
+        // libusb builds the port chain from the parents it knows; a device announced by
+        // hotplug before its hub can come out with a short chain. sysfs decides.
+        if let ports = sysfsPortNumbers(bus: description.busNumber, address: description.address, claimed: description.portNumbers) {
+            description.portNumbers = ports
+        }
         let configuration = Self.configuration(of: device)
         description.interfaces = configuration.interfaces.map {
             USBInterfaceDescription(number: $0.number, interfaceClass: $0.interfaceClass,
@@ -52,6 +57,23 @@ struct LibUSBDescriber: Sendable {
             description.interfaces[i].name = fromDevice[interface.nameIndex] ?? nonEmpty(sysfs.attribute(path))
         }
         return description
+    }
+
+    /// The port chain of the device with this bus number and address, from sysfs: the
+    /// `claimed` chain when its directory agrees (`busnum`, `devnum`), else the name of
+    /// the directory under bus/usb/devices that does. Nil when sysfs knows no such device.
+    func sysfsPortNumbers(bus: Int, address: Int, claimed: [Int]) -> [Int]? {
+        func matches(_ name: String) -> Bool {
+            sysfs.attribute("bus/usb/devices/\(name)/busnum").flatMap(Int.init) == bus
+                && sysfs.attribute("bus/usb/devices/\(name)/devnum").flatMap(Int.init) == address
+        }
+        let claimedName = claimed.isEmpty ? "usb\(bus)" : "\(bus)-" + claimed.map(String.init).joined(separator: ".")
+        if matches(claimedName) { return claimed }
+        for name in sysfs.list("bus/usb/devices") where name.hasPrefix("\(bus)-") && !name.contains(":") && matches(name) {
+            let ports = name.dropFirst("\(bus)-".count).split(separator: ".").compactMap { Int($0) }
+            return ports
+        }
+        return nil
     }
 
     /// The sysfs name of an interface: "1-2.3:1.0"; a root hub's is "1-0:1.0".

@@ -85,3 +85,56 @@ def test_a_bad_catalog_entry_stops_the_daemon_naming_file_and_line(daemon_factor
     assert d.proc.wait(timeout=60) == 78
     log = d.log_path.read_text()
     assert f"{bad}/local.toml:" in log, log
+
+
+class UmockdevTestbed:
+    """Docks and undocks emulated devices while custodyd runs (tests/umockdev/testbed-driver.py)."""
+
+    def __init__(self, control):
+        self.control = control
+        self.control.mkdir(parents=True, exist_ok=True)
+        self.count = 0
+
+    def wrapper(self):
+        return ["umockdev-wrapper", "/usr/bin/python3", str(UMOCKDEV / "testbed-driver.py"), str(UMOCKDEV), "-"]
+
+    def request(self, words, timeout=10.0):
+        self.count += 1
+        name = f"{self.count:04d}"
+        tmp = self.control / f"tmp-{name}"
+        tmp.write_text(words)
+        tmp.rename(self.control / f"request-{name}")
+        done = self.control / f"done-{name}"
+        deadline = time.monotonic() + timeout
+        while not done.exists():
+            assert time.monotonic() < deadline, f"the testbed did not answer {words!r}"
+            time.sleep(0.005)
+        reply = done.read_text().split()
+        assert reply[0] == "ok", " ".join(reply)
+        return time.monotonic()
+
+
+def test_a_hotplugged_body_camera_is_seen_within_a_second_and_its_removal_recorded(daemon_factory, tmp_path):
+    testbed = UmockdevTestbed(tmp_path / "control")
+    d = daemon_factory(config=devices_config(), start=False)
+    d.start(wrapper=testbed.wrapper(), extra_env={"CUSTODY_UMOCKDEV_CONTROL": str(testbed.control)})
+    try:
+        assert d.request("GET", "/v1/devices").json()["devices"] == []
+        plugged = testbed.request("add bodycam-mass-storage")
+        devices = wait_for(d, lambda ds: any(x["state"] != "removed" for x in ds), timeout=5)
+        seen = time.monotonic()
+        assert seen - plugged < 1.0, f"dock seen {seen - plugged:.3f} s after the hotplug"
+        cam = devices[0]
+        assert (cam["vendorId"], cam["productId"], cam["serial"], cam["kind"], cam["driver"]) == \
+            ("2e8a", "0c10", "BWC0001234", "bodyCamera", "massStorage")
+        assert cam["blockDevice"] == "/dev/sdb"
+
+        testbed.request("remove bodycam-mass-storage")
+        devices = wait_for(d, lambda ds: ds and ds[0]["state"] == "removed", timeout=5)
+        assert devices[0]["undockedAt"]
+        assert d.request("GET", "/v1/devices").json()["devices"] == []
+        actions = [(e["action"], e["subject"]) for e in d.request("GET", "/v1/events").json()["events"]
+                   if e["action"].startswith("device.")]
+        assert actions == [("device.dock", f"dock:{cam['id']}"), ("device.undock", f"dock:{cam['id']}")]
+    finally:
+        assert d.stop() == 0

@@ -75,76 +75,7 @@ run_phase "enumeration and transfers (umockdev-run, 4 devices)" \
 # umockdev-wrapper: the testbed resolves the devices it sends uevents for through
 # the emulated /sys.
 run_phase "hotplug (UMockdev.Testbed driver)" \
-    umockdev-wrapper "$PYTHON" - "$HERE" bodycam-mass-storage \
-        "$SWIFT" test --skip-build --no-parallel --filter 'CustodyUSBTests\.UmockdevHotplugTests' <<'PY'
-import os, shutil, subprocess, sys, tempfile, time
-
-import gi
-gi.require_version("UMockdev", "1.0")
-from gi.repository import UMockdev
-
-here, baseline, command = sys.argv[1], sys.argv[2], sys.argv[3:]
-testbed = UMockdev.Testbed.new()
-
-def description(name):
-    if not name.replace("-", "").isalnum():
-        raise ValueError("bad device name %r" % name)
-    return os.path.join(here, name + ".umockdev")
-
-def syspaths(name):
-    # Children first, as in the file (and as umockdev-record writes them).
-    with open(description(name)) as f:
-        return ["/sys" + line[3:].strip() for line in f if line.startswith("P: ")]
-
-def add(name):
-    # add_from_file emits an "add" uevent for every device it creates.
-    testbed.add_from_file(description(name))
-
-def remove(name):
-    paths = syspaths(name)
-    # remove_device sends nothing: announce first (the uevent is built from sysfs), then delete.
-    for path in paths:
-        testbed.uevent(path, "remove")
-    for path in paths:
-        testbed.remove_device(path)
-
-add(baseline)
-control = tempfile.mkdtemp(prefix="custody-umockdev-control-")
-env = dict(os.environ, UMOCKDEV_DIR=testbed.get_root_dir(), CUSTODY_UMOCKDEV_CONTROL=control)
-print("hotplug driver: testbed %s, control %s, baseline %s" % (testbed.get_root_dir(), control, baseline), flush=True)
-child = subprocess.Popen(command, env=env)
-try:
-    while child.poll() is None:
-        for entry in sorted(os.listdir(control)):
-            if not entry.startswith("request-"):
-                continue
-            path = os.path.join(control, entry)
-            with open(path) as f:
-                words = f.read().split()
-            os.unlink(path)
-            started = time.monotonic_ns()
-            try:
-                if len(words) == 2 and words[0] == "add":
-                    add(words[1])
-                elif len(words) == 2 and words[0] == "remove":
-                    remove(words[1])
-                else:
-                    raise ValueError("unknown request %r" % " ".join(words))
-                reply = "ok %d %d\n" % (started, time.monotonic_ns())
-            except Exception as error:  # reported to the test, which fails with it
-                reply = "error %s\n" % error
-            print("hotplug driver: %s -> %s" % (" ".join(words), reply.strip()), flush=True)
-            done = os.path.join(control, "done-" + entry[len("request-"):])
-            with open(done + ".tmp", "w") as f:
-                f.write(reply)
-            os.rename(done + ".tmp", done)
-        time.sleep(0.002)
-finally:
-    if child.poll() is None:
-        child.terminate()
-        child.wait()
-    shutil.rmtree(control, ignore_errors=True)
-sys.exit(child.returncode)
-PY
+    umockdev-wrapper "$PYTHON" "$HERE/testbed-driver.py" "$HERE" bodycam-mass-storage \
+        "$SWIFT" test --skip-build --no-parallel --filter 'CustodyUSBTests\.UmockdevHotplugTests'
 
 echo "run-usb-tests: all umockdev phases passed"
