@@ -38,30 +38,21 @@ public final class IngestEngine: Sendable {
     /// job starts as soon as ``run()`` picks it up.
     public func submit(_ request: IngestRequestDTO, caller: Caller) async throws(IngestError) -> JobContext {
         let root = try resolveAllowed(request.path)
-        let files: [PlannedFile]
-        do {
-            files = try await BlockingWork.run { try SourceScanner.scan(root: root) }
-        } catch let error as IngestError {
-            throw error
-        } catch {
-            throw IngestError(.storeFailure, "\(error)")
-        }
-        let job: JobContext
-        do {
-            job = try store.createJob(JobPlan(root: root, deviceSerial: request.device, files: files), caller: caller)
-        } catch {
-            throw IngestError(.storeFailure, "the index could not record the job: \(error)")
-        }
+        let job = try await record(root: root, deviceSerial: request.device, caller: caller)
         guard !shuttingDown.load(ordering: .relaxed) else {
             throw IngestError(.storeFailure, "custodyd is shutting down; job \(job.jobID) will start at the next start")
         }
-        queueInput.yield(job.jobID)
         return job
     }
 
     /// Starts a job for a docked device's files (a driver's request, not an operator's:
     /// `ingest.allowedPaths` does not apply). `root` is where the driver exposes them.
     public func submitDeviceJob(root: String, deviceSerial: String?, caller: Caller) async throws(IngestError) -> JobContext {
+        try await record(root: root, deviceSerial: deviceSerial, caller: caller)
+    }
+
+    /// Lists the files under `root`, records the job with its manifest, and queues it.
+    private func record(root: String, deviceSerial: String?, caller: Caller) async throws(IngestError) -> JobContext {
         let files: [PlannedFile]
         do {
             files = try await BlockingWork.run { try SourceScanner.scan(root: root) }

@@ -19,10 +19,8 @@ public final class FakeUSBBus: USBBus {
         var enumerationError: USBError?
         var openErrors: [USBDeviceKey: USBError] = [:]
         var opened: [USBDeviceDescription] = []
-        var subscribers: [Int: AsyncStream<USBEvent>.Continuation] = [:]
-        var nextSubscriber = 0
-        var isFinished = false
     }
+    private let fanOut = USBEventFanOut()
 
     public init(devices: [USBDeviceDescription] = []) {
         state = Mutex(State(devices: devices))
@@ -36,23 +34,7 @@ public final class FakeUSBBus: USBBus {
         return devices
     }
 
-    public func events() -> AsyncStream<USBEvent> {
-        let (stream, continuation) = AsyncStream.makeStream(of: USBEvent.self, bufferingPolicy: .unbounded)
-        let id = state.withLock { s -> Int? in
-            guard !s.isFinished else { return nil }
-            s.nextSubscriber += 1
-            s.subscribers[s.nextSubscriber] = continuation
-            return s.nextSubscriber
-        }
-        guard let id else {
-            continuation.finish()
-            return stream
-        }
-        continuation.onTermination = { [weak self] _ in
-            _ = self?.state.withLock { $0.subscribers.removeValue(forKey: id) }
-        }
-        return stream
-    }
+    public func events() -> AsyncStream<USBEvent> { fanOut.subscribe() }
 
     /// Like ``LibUSBBus``: `LIBUSB_ERROR_NO_DEVICE` naming `libusb_open` when the device is
     /// not on the bus; otherwise the scripted handle of ``handle(for:)``.
@@ -133,22 +115,15 @@ public final class FakeUSBBus: USBBus {
     public var openedDevices: [USBDeviceDescription] { state.withLock { $0.opened } }
 
     /// Streams not yet terminated.
-    public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
+    public var subscriberCount: Int { fanOut.count }
 
     /// Finishes every stream, as `LibUSBBus.shutdown()` does.
-    public func finish() {
-        let continuations = state.withLock { s -> [AsyncStream<USBEvent>.Continuation] in
-            s.isFinished = true
-            defer { s.subscribers = [:] }
-            return Array(s.subscribers.values)
-        }
-        for continuation in continuations { continuation.finish() }
-    }
+    public func finish() { fanOut.finish() }
 
     private func publish(_ event: USBEvent, update: (inout State) -> Void) {
         state.withLock { s in
             update(&s)
-            for continuation in s.subscribers.values { continuation.yield(event) }
+            fanOut.yield(event)
         }
     }
 }

@@ -21,7 +21,6 @@ final class DeviceMonitor: Sendable {
     private struct State {
         /// Set by `stop()`: no more callbacks are queued, queued work only releases.
         var isStopped = false
-        var isFinished = false
         var usesHotplug = false
         var hotplugHandle: libusb_hotplug_callback_handle?
         var timer: PollTimer?
@@ -29,9 +28,8 @@ final class DeviceMonitor: Sendable {
         var known: [USBDeviceKey: USBDeviceDescription] = [:]
         /// Polling: the devices of the last enumeration.
         var polled: Set<USBDeviceKey> = []
-        var subscribers: [Int: AsyncStream<USBEvent>.Continuation] = [:]
-        var nextSubscriber = 0
     }
+    private let fanOut = USBEventFanOut()
 
     init(context: LibUSBContext, describer: LibUSBDescriber, pollInterval: Duration, eventSource: LibUSBBus.EventSource) {
         self.context = context
@@ -79,23 +77,7 @@ final class DeviceMonitor: Sendable {
 
     // MARK: - Subscribers
 
-    func subscribe() -> AsyncStream<USBEvent> {
-        let (stream, continuation) = AsyncStream.makeStream(of: USBEvent.self, bufferingPolicy: .unbounded)
-        let id = state.withLock { s -> Int? in
-            guard !s.isFinished else { return nil }
-            s.nextSubscriber += 1
-            s.subscribers[s.nextSubscriber] = continuation
-            return s.nextSubscriber
-        }
-        guard let id else {
-            continuation.finish()
-            return stream
-        }
-        continuation.onTermination = { [weak self] _ in
-            _ = self?.state.withLock { $0.subscribers.removeValue(forKey: id) }
-        }
-        return stream
-    }
+    func subscribe() -> AsyncStream<USBEvent> { fanOut.subscribe() }
 
     /// Caches descriptions read by `devices()`, so a later departure reports them.
     func remember(_ descriptions: [USBDeviceDescription]) {
@@ -164,7 +146,7 @@ final class DeviceMonitor: Sendable {
             guard !s.isStopped else { return }
             update(&s)
             let event = event()
-            for continuation in s.subscribers.values { continuation.yield(event) }
+            fanOut.yield(event)
         }
     }
 
@@ -185,14 +167,7 @@ final class DeviceMonitor: Sendable {
     }
 
     /// Finishes every stream; later subscriptions get a finished stream.
-    func finish() {
-        let continuations = state.withLock { s -> [AsyncStream<USBEvent>.Continuation] in
-            s.isFinished = true
-            defer { s.subscribers = [:] }
-            return Array(s.subscribers.values)
-        }
-        for continuation in continuations { continuation.finish() }
-    }
+    func finish() { fanOut.finish() }
 }
 
 /// The polling timer; a dispatch source may be cancelled from any thread.

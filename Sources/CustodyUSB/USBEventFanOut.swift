@@ -1,0 +1,50 @@
+import Synchronization
+
+/// The subscribers of a bus's events: each ``subscribe()`` gets its own stream,
+/// ``yield(_:)`` reaches every live one, ``finish()`` ends them all (and any later
+/// subscription gets a finished stream). Used by the real bus and by its fake.
+public final class USBEventFanOut: Sendable {
+    private struct State {
+        var subscribers: [Int: AsyncStream<USBEvent>.Continuation] = [:]
+        var next = 0
+        var isFinished = false
+    }
+    private let state = Mutex(State())
+
+    public init() {}
+
+    public func subscribe() -> AsyncStream<USBEvent> {
+        let (stream, continuation) = AsyncStream.makeStream(of: USBEvent.self, bufferingPolicy: .unbounded)
+        let id = state.withLock { s -> Int? in
+            guard !s.isFinished else { return nil }
+            s.next += 1
+            s.subscribers[s.next] = continuation
+            return s.next
+        }
+        guard let id else {
+            continuation.finish()
+            return stream
+        }
+        continuation.onTermination = { [weak self] _ in
+            _ = self?.state.withLock { $0.subscribers.removeValue(forKey: id) }
+        }
+        return stream
+    }
+
+    /// Delivers `event` to every live stream (callers serialise their own publishing).
+    public func yield(_ event: USBEvent) {
+        for continuation in state.withLock({ Array($0.subscribers.values) }) { continuation.yield(event) }
+    }
+
+    public func finish() {
+        let continuations = state.withLock { s -> [AsyncStream<USBEvent>.Continuation] in
+            s.isFinished = true
+            defer { s.subscribers = [:] }
+            return Array(s.subscribers.values)
+        }
+        for continuation in continuations { continuation.finish() }
+    }
+
+    /// Streams not yet terminated.
+    public var count: Int { state.withLock { $0.subscribers.count } }
+}
