@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "CustodyMetadata", swiftSettings: swiftSettings),
         // The storage and indexing module: blobs, SQLite index, custody events.
         .target(name: "CustodyStore", dependencies: [
-            "CLinuxSystem", "CustodyCore", "CustodyProtocol",
+            "CLinuxSystem", "CustodyCore", "CustodyProtocol", "CustodyLedger",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: swiftSettings),
@@ -57,6 +57,10 @@ let package = Package(
             "CLinuxSystem", "CustodyCore", "CustodyStore", "CustodyMetadata",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: swiftSettings),
+        // The custody ledger: RFC 9162 Merkle tree, canonical entries, signed checkpoints.
+        .target(name: "CustodyLedger", dependencies: [
+            "CustodyProtocol", .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: swiftSettings),
         // The control protocol's wire vocabulary, shared by server and client.
         .target(name: "CustodyProtocol", swiftSettings: swiftSettings),
@@ -87,11 +91,14 @@ let package = Package(
 
         .testTarget(name: "CustodyCoreTests", dependencies: ["CustodyCore", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyMetadataTests", dependencies: ["CustodyMetadata"], swiftSettings: swiftSettings),
-        .testTarget(name: "CustodyStoreTests", dependencies: ["CustodyStore", "CustodyTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "CustodyStoreTests", dependencies: [
+            "CustodyStore", "CustodyLedger", "CustodyTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyIngestTests", dependencies: ["CustodyIngest", "CustodyStore", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyServerTests", dependencies: ["CustodyServer", "CustodyClient", "CustodyProtocol", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyCLITests", dependencies: ["CustodyCLI"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyUSBTests", dependencies: ["CustodyUSB", "CustodyTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "CustodyLedgerTests", dependencies: ["CustodyLedger", "CustodyProtocol", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyCatalogTests", dependencies: ["CustodyCatalog"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyDevicesTests", dependencies: [
             "CustodyDevices", "CustodyCatalog", "CustodyStore", "CustodyIngest", "CustodyTestSupport",

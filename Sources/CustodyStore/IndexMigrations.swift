@@ -1,3 +1,5 @@
+import CustodyLedger
+import Foundation
 import GRDB
 
 // Schema changelog of the index (`index.sqlite`). One migration per version;
@@ -9,6 +11,10 @@ import GRDB
 //   v2  docks: one row per time a device was docked (identity as read then, bus
 //       path, block device or ALSA card, catalog match, state, dock and undock
 //       times, the job it started); jobs.dock_id links a job to its dock.
+//   v3  ledger: the RFC 9162 leaf hash of every custody event (its canonical bytes,
+//       CustodyLedger.CanonicalEntry), written in the event's own transaction, and
+//       ledger_checkpoints: every signed checkpoint (tree size, root, signed note).
+//       Both append-only. Events before v3 get their leaves at migration.
 
 /// The index's migrations, in order.
 enum IndexMigrations {
@@ -16,6 +22,7 @@ enum IndexMigrations {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: v1)
         migrator.registerMigration("v2", migrate: v2)
+        migrator.registerMigration("v3", migrate: v3)
         return migrator
     }
 
@@ -161,5 +168,35 @@ enum IndexMigrations {
             CREATE INDEX docks_serial ON docks(device_serial);
             ALTER TABLE jobs ADD COLUMN dock_id INTEGER REFERENCES docks(id);
             """)
+    }
+
+    /// v3: the ledger.
+    static func v3(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE ledger (
+                seq INTEGER PRIMARY KEY REFERENCES events(seq),
+                leaf BLOB NOT NULL CHECK (length(leaf) = 32)
+            );
+            CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger
+                BEGIN SELECT RAISE(ABORT, 'the custody ledger is append-only'); END;
+            CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger
+                BEGIN SELECT RAISE(ABORT, 'the custody ledger is append-only'); END;
+            CREATE TABLE ledger_checkpoints (
+                tree_size INTEGER PRIMARY KEY,
+                root BLOB NOT NULL CHECK (length(root) = 32),
+                note TEXT NOT NULL,
+                made_at TEXT NOT NULL
+            );
+            CREATE TRIGGER ledger_checkpoints_no_update BEFORE UPDATE ON ledger_checkpoints
+                BEGIN SELECT RAISE(ABORT, 'checkpoints are kept as made'); END;
+            CREATE TRIGGER ledger_checkpoints_no_delete BEFORE DELETE ON ledger_checkpoints
+                BEGIN SELECT RAISE(ABORT, 'checkpoints are kept as made'); END;
+            """)
+        // Events recorded before the ledger existed become its first leaves.
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM events ORDER BY seq") {
+            let event = LocalStore.eventDTO(row)
+            try db.execute(sql: "INSERT INTO ledger (seq, leaf) VALUES (?, ?)",
+                           arguments: [event.seq, Data(MerkleTree.leafHash(CanonicalEntry.bytes(of: event)))])
+        }
     }
 }

@@ -126,11 +126,14 @@ extension LocalStore {
         }
         let sql = "SELECT * FROM events WHERE \(clauses.joined(separator: " AND ")) ORDER BY seq LIMIT ?"
         return try db.read { db in
-            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args + [q.limit])).map { row in
-                let detail = (try? Wire.decoder.decode([String: JSONValue].self, from: Data((row["detail"] as String).utf8))) ?? [:]
-                return EventDTO(seq: row["seq"], time: row["time"], actor: ActorDTO(uid: UInt32(row["actor_uid"] as Int64), name: row["actor_name"]),
-                                action: row["action"], subject: row["subject"], outcome: row["outcome"], detail: detail)
-            }
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args + [q.limit])).map(Self.eventDTO)
         }
+    }
+
+    /// An events row as the protocol shows it.
+    static func eventDTO(_ row: Row) -> EventDTO {
+        let detail = (try? Wire.decoder.decode([String: JSONValue].self, from: Data((row["detail"] as String).utf8))) ?? [:]
+        return EventDTO(seq: row["seq"], time: row["time"], actor: ActorDTO(uid: UInt32(row["actor_uid"] as Int64), name: row["actor_name"]),
+                        action: row["action"], subject: row["subject"], outcome: row["outcome"], detail: detail)
     }
 }

@@ -1,4 +1,5 @@
 import CustodyCore
+import CustodyLedger
 import CustodyProtocol
 import Foundation
 import GRDB
@@ -54,12 +55,22 @@ public final class LocalStore: EvidenceStore {
         try db.write { db in try insertEvent(db, event) }
     }
 
+    /// Appends a custody event and its ledger leaf, in the caller's transaction.
     func insertEvent(_ db: Database, _ e: EventInput, encoder: JSONEncoder = Wire.encoder(), time: String? = nil) throws {
         let detail = String(decoding: try encoder.encode(e.detail), as: UTF8.self)
+        let time = time ?? now
         try db.cachedStatement(sql: """
             INSERT INTO events (time, actor_uid, actor_name, action, subject, outcome, detail)
             VALUES (?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [time ?? now, Int64(e.actor.uid), e.actor.name, e.action, e.subject, e.outcome, detail])
+            """).execute(arguments: [time, Int64(e.actor.uid), e.actor.name, e.action, e.subject, e.outcome, detail])
+        let seq = db.lastInsertedRowID
+        // The detail's JSON round trip is an identity for event values (integers,
+        // strings, booleans, null), so hashing it in memory equals hashing the row;
+        // `verify` recomputes every leaf from the stored row and would say otherwise.
+        let event = EventDTO(seq: seq, time: time, actor: ActorDTO(uid: e.actor.uid, name: e.actor.name), action: e.action,
+                             subject: e.subject, outcome: e.outcome, detail: e.detail)
+        try db.cachedStatement(sql: "INSERT INTO ledger (seq, leaf) VALUES (?, ?)")
+            .execute(arguments: [seq, Data(MerkleTree.leafHash(CanonicalEntry.bytes(of: event)))])
     }
 
     // MARK: Recovery

@@ -1,4 +1,5 @@
 import CustodyCore
+import CustodyLedger
 import CustodyProtocol
 import CustodyTestSupport
 import Crypto
@@ -233,6 +234,9 @@ struct LocalStoreTests {
         let columns = try store.db.read { try $0.columns(in: "jobs").map(\.name) }
         #expect(columns.contains("dock_id"))
         #expect(try store.docks(presentOnly: false, limit: 10).isEmpty)
+        // The event recorded before the ledger existed became its first leaf.
+        let event = try #require(try store.events(EventQuery()).first)
+        #expect(try store.leafHashes() == [MerkleTree.leafHash(CanonicalEntry.bytes(of: event))])
     }
 
     @Test("the schema is at its newest migration and reopening keeps everything")
@@ -241,7 +245,7 @@ struct LocalStoreTests {
         defer { f.dir.remove() }
         try f.ingest(root: "/media/card", paths: ["a.mp4"]) { Array($0.utf8) }
         let applied = try f.store.db.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(applied == ["v1", "v2"])
+        #expect(applied == ["v1", "v2", "v3"])
         let reopened = try LocalStore(stateDirectory: f.dir.path + "/state")
         #expect(try reopened.items(ItemQuery()).items == f.store.items(ItemQuery()).items)
         #expect(try reopened.events(EventQuery()) == f.store.events(EventQuery()))

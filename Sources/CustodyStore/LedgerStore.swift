@@ -1,0 +1,156 @@
+import CustodyCore
+import CustodyLedger
+import CustodyProtocol
+import Crypto
+import Foundation
+import GRDB
+
+/// A checkpoint as kept in the index.
+public struct StoredCheckpoint: Sendable, Equatable {
+    public var treeSize: Int
+    public var rootHash: Hash
+    /// The C2SP signed note.
+    public var note: String
+    public var madeAt: String
+}
+
+/// One thing verification found wrong, naming what and where.
+public struct VerificationProblem: Sendable, Equatable, Codable {
+    /// e.g. `ledger-leaf`, `ledger-missing`, `checkpoint-root`, `checkpoint-signature`, `blob-hash`, `blob-missing`.
+    public var kind: String
+    /// e.g. `event:42`, `checkpoint:1000`, `item:12`.
+    public var subject: String
+    public var expected: String?
+    public var found: String?
+    public var message: String
+}
+
+/// The result of a verification.
+public struct VerificationReport: Sendable, Equatable, Codable {
+    public var ok: Bool { problems.isEmpty }
+    public var treeSize: Int
+    public var checkpointsChecked: Int
+    public var blobsChecked: Int
+    public var problems: [VerificationProblem]
+}
+
+/// The custody ledger kept in the index.
+public protocol LedgerStore: Sendable {
+    /// Number of leaves (= custody events).
+    func ledgerSize() throws -> Int
+    /// The leaf hashes as recorded, in order.
+    func leafHashes() throws -> [Hash]
+    /// Keeps a signed checkpoint (never replaced).
+    func recordCheckpoint(_ checkpoint: Checkpoint, note: String) throws
+    func checkpoints() throws -> [StoredCheckpoint]
+    /// Recomputes every leaf from its event, every checkpoint's root, and checks every
+    /// signature; with `full`, re-hashes every blob against its items too.
+    func verify(stationName: String, publicKey: Curve25519.Signing.PublicKey, full: Bool) throws -> VerificationReport
+}
+
+private func hex(_ bytes: some Sequence<UInt8>) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+
+extension LocalStore: LedgerStore {
+    public func ledgerSize() throws -> Int {
+        try db.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM ledger") ?? 0 }
+    }
+
+    public func leafHashes() throws -> [Hash] {
+        try db.read { db in
+            var leaves: [Hash] = []
+            let rows = try Row.fetchCursor(db, sql: "SELECT leaf FROM ledger ORDER BY seq")
+            while let row = try rows.next() { leaves.append(Array(row["leaf"] as Data)) }
+            return leaves
+        }
+    }
+
+    public func recordCheckpoint(_ checkpoint: Checkpoint, note: String) throws {
+        try db.write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO ledger_checkpoints (tree_size, root, note, made_at) VALUES (?, ?, ?, ?)",
+                           arguments: [checkpoint.treeSize, Data(checkpoint.rootHash), note, now])
+        }
+    }
+
+    public func checkpoints() throws -> [StoredCheckpoint] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM ledger_checkpoints ORDER BY tree_size").map {
+                StoredCheckpoint(treeSize: $0["tree_size"], rootHash: Array($0["root"] as Data), note: $0["note"], madeAt: $0["made_at"])
+            }
+        }
+    }
+
+    public func verify(stationName: String, publicKey: Curve25519.Signing.PublicKey, full: Bool) throws -> VerificationReport {
+        var problems: [VerificationProblem] = []
+        // 1. Every event's leaf, recomputed from the event row, against the ledger.
+        let (events, recorded) = try db.read { db -> ([EventDTO], [Int64: Hash]) in
+            let events = try Row.fetchAll(db, sql: "SELECT * FROM events ORDER BY seq").map(Self.eventDTO)
+            var recorded: [Int64: Hash] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT seq, leaf FROM ledger") { recorded[row["seq"]] = Array(row["leaf"] as Data) }
+            return (events, recorded)
+        }
+        var leaves: [Hash] = []
+        for event in events {
+            let leaf = MerkleTree.leafHash(CanonicalEntry.bytes(of: event))
+            leaves.append(leaf)
+            guard let stored = recorded[event.seq] else {
+                problems.append(VerificationProblem(kind: "ledger-missing", subject: "event:\(event.seq)", expected: hex(leaf), found: nil,
+                                                    message: "event \(event.seq) (\(event.action) \(event.subject)) has no ledger leaf"))
+                continue
+            }
+            if stored != leaf {
+                problems.append(VerificationProblem(kind: "ledger-leaf", subject: "event:\(event.seq)", expected: hex(stored), found: hex(leaf),
+                                                    message: "event \(event.seq) (\(event.action) \(event.subject)) no longer hashes to its ledger leaf: the event row was altered"))
+            }
+        }
+        let eventSeqs = Set(events.map(\.seq))
+        for seq in recorded.keys.sorted() where !eventSeqs.contains(seq) {
+            problems.append(VerificationProblem(kind: "event-missing", subject: "event:\(seq)", expected: hex(recorded[seq]!), found: nil,
+                                                message: "the ledger has leaf \(seq) but its event is gone"))
+        }
+        // 2. Every checkpoint: its signature, and its root over the recomputed leaves.
+        let checkpoints = try self.checkpoints()
+        for cp in checkpoints {
+            do {
+                let signed = try Checkpoint.verify(note: cp.note, name: stationName, publicKey: publicKey)
+                if signed.treeSize != cp.treeSize || signed.rootHash != cp.rootHash {
+                    problems.append(VerificationProblem(kind: "checkpoint-row", subject: "checkpoint:\(cp.treeSize)", expected: hex(signed.rootHash),
+                                                        found: hex(cp.rootHash), message: "the index row of checkpoint \(cp.treeSize) differs from its signed note"))
+                }
+            } catch {
+                problems.append(VerificationProblem(kind: "checkpoint-signature", subject: "checkpoint:\(cp.treeSize)", expected: nil, found: nil,
+                                                    message: "checkpoint \(cp.treeSize): \(error)"))
+            }
+            guard cp.treeSize <= leaves.count else {
+                problems.append(VerificationProblem(kind: "checkpoint-size", subject: "checkpoint:\(cp.treeSize)", expected: String(cp.treeSize),
+                                                    found: String(leaves.count), message: "checkpoint \(cp.treeSize) covers more entries than the ledger holds: entries were removed"))
+                continue
+            }
+            let root = MerkleTree.root(leaves[..<cp.treeSize])
+            if root != cp.rootHash {
+                problems.append(VerificationProblem(kind: "checkpoint-root", subject: "checkpoint:\(cp.treeSize)", expected: hex(cp.rootHash), found: hex(root),
+                                                    message: "the first \(cp.treeSize) entries no longer hash to checkpoint \(cp.treeSize)'s root"))
+            }
+        }
+        // 3. With full: every blob re-read against the hash its items name.
+        var blobsChecked = 0
+        if full {
+            let blobs = try db.read { db in
+                try Row.fetchAll(db, sql: "SELECT sha256, min(id) AS item FROM items GROUP BY sha256 ORDER BY sha256").map { ($0["sha256"] as String, $0["item"] as Int64) }
+            }
+            for (sha, item) in blobs {
+                blobsChecked += 1
+                do {
+                    let found = try rehashBlob(sha)
+                    if found != sha {
+                        problems.append(VerificationProblem(kind: "blob-hash", subject: "item:\(item)", expected: sha, found: found,
+                                                            message: "the stored file of item \(item) no longer has its SHA-256"))
+                    }
+                } catch {
+                    problems.append(VerificationProblem(kind: "blob-missing", subject: "item:\(item)", expected: sha, found: nil,
+                                                        message: "the stored file of item \(item) cannot be read: \(error)"))
+                }
+            }
+        }
+        return VerificationReport(treeSize: leaves.count, checkpointsChecked: checkpoints.count, blobsChecked: blobsChecked, problems: problems)
+    }
+}
