@@ -66,7 +66,7 @@ let package = Package(
         .target(name: "CustodyProtocol", swiftSettings: swiftSettings),
         // The control server: HTTP/1.1 + JSON on a Unix socket, SO_PEERCRED roles.
         .target(name: "CustodyServer", dependencies: [
-            "CLinuxSystem", "CustodyCore", "CustodyProtocol", "CustodyStore", "CustodyIngest",
+            "CLinuxSystem", "CustodyCore", "CustodyProtocol", "CustodyStore", "CustodyIngest", "CustodyLedger",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -76,7 +76,7 @@ let package = Package(
         .target(name: "CustodyClient", dependencies: ["CustodyProtocol"], swiftSettings: swiftSettings),
         // The daemon: config, services, signals, sd_notify.
         .target(name: "CustodyDaemon", dependencies: [
-            "CustodyCore", "CustodyStore", "CustodyIngest", "CustodyServer", "CustodyDevices", "CustodyUSB", "CustodyCatalog",
+            "CustodyCore", "CustodyStore", "CustodyIngest", "CustodyServer", "CustodyDevices", "CustodyUSB", "CustodyCatalog", "CustodyLedger",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -20,6 +20,12 @@ public struct CustodyClient: Sendable {
 
     public func devices(all: Bool = false) throws(ClientError) -> DeviceListDTO { try get(API.devices + (all ? "?all=true" : "")) }
 
+    public func ledger() throws(ClientError) -> LedgerDTO { try get(API.ledger) }
+    public func makeCheckpoint() throws(ClientError) -> CheckpointDTO { try call("POST", API.checkpoints, body: Data()) }
+    public func verify(full: Bool) throws(ClientError) -> VerificationDTO {
+        try call("POST", API.verify, body: try encode(VerifyRequestDTO(full: full)))
+    }
+
     func get<T: Decodable>(_ path: String) throws(ClientError) -> T { try call("GET", path, body: nil) }
 
     func call<T: Decodable>(_ method: String, _ path: String, body: Data?) throws(ClientError) -> T {

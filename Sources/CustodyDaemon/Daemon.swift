@@ -5,6 +5,7 @@ import CustodyCatalog
 import CustodyCore
 import CustodyDevices
 import CustodyIngest
+import CustodyLedger
 import CustodyServer
 import CustodyStore
 import CustodyUSB
@@ -41,15 +42,20 @@ public struct Daemon: Sendable {
         try store.record(EventInput(actor: .daemon, action: "daemon.start", subject: "daemon",
                                     detail: ["version": .string(CustodyVersion.string), "pid": .number(Double(getpid()))]))
 
+        let key = try StationKey.loadOrCreate(path: config.stateDirectory + "/ledger/station.key", name: config.ledger.effectiveOrigin)
+        let signer = CheckpointSigner(key: key, store: store)
         let engine = IngestEngine(store: store, config: config.ingest, logger: logger)
-        let routes = ControlRoutes(store: store, ingest: engine, stateDirectory: config.stateDirectory)
+        let routes = ControlRoutes(store: store, ingest: engine, stateDirectory: config.stateDirectory, signer: signer)
         let server = ControlServer(
             options: .init(socketPath: config.control.socket, socketMode: config.control.socketMode,
                            socketGroup: config.control.socketGroup, maxRequestBytes: config.control.maxRequestBytes,
                            inheritedDescriptor: SocketActivation.listeningDescriptor()),
             routes: routes, roles: RoleMap(config.control), logger: logger)
 
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: IngestService(engine: engine))]
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: IngestService(engine: engine)),
+            .init(service: LedgerService(signer: signer, interval: .seconds(config.ledger.checkpointIntervalSeconds), logger: logger)),
+        ]
         if let devices = try makeDeviceManager(store: store, engine: engine, logger: logger) {
             services.append(.init(service: DeviceService(manager: devices)))
         }

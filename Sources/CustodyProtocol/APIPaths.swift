@@ -10,6 +10,9 @@ public enum API {
     public static func item(_ id: Int64) -> String { "/v1/items/\(id)" }
     public static let events = "/v1/events"
     public static let devices = "/v1/devices"
+    public static let ledger = "/v1/ledger"
+    public static let checkpoints = "/v1/checkpoints"
+    public static let verify = "/v1/verify"
     /// Media type of error bodies (RFC 9457).
     public static let problemContentType = "application/problem+json"
     public static let jsonContentType = "application/json"

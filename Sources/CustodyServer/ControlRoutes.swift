@@ -1,5 +1,6 @@
 import CustodyCore
 import CustodyIngest
+import CustodyLedger
 import CustodyProtocol
 import CustodyStore
 import Foundation
@@ -12,11 +13,14 @@ public struct ControlRoutes: Sendable {
     let ingest: IngestEngine
     let startedAt: ContinuousClock.Instant
     let stateDirectory: String
+    /// Signs checkpoints; nil where a test runs the routes without a ledger key.
+    let signer: CheckpointSigner?
 
-    public init(store: any EvidenceStore & DockStore, ingest: IngestEngine, stateDirectory: String) {
+    public init(store: any EvidenceStore & DockStore, ingest: IngestEngine, stateDirectory: String, signer: CheckpointSigner? = nil) {
         self.store = store
         self.ingest = ingest
         self.stateDirectory = stateDirectory
+        self.signer = signer
         self.startedAt = .now
     }
 
@@ -27,6 +31,9 @@ public struct ControlRoutes: Sendable {
         "items": [1: ["GET"], 2: ["GET"]],
         "events": [1: ["GET"]],
         "devices": [1: ["GET"]],
+        "ledger": [1: ["GET"]],
+        "checkpoints": [1: ["GET", "POST"]],
+        "verify": [1: ["POST"]],
     ]
 
     static let anyRole: Set<Role> = Set(Role.allCases)
@@ -72,6 +79,23 @@ public struct ControlRoutes: Sendable {
                 let all = request.query["all"] == "true"
                 let limit = try intParameter(request, "limit", default: 100, range: 1...10000)
                 return .json(DeviceListDTO(devices: try store.docks(presentOnly: !all, limit: limit)))
+            case (.GET, 1, "ledger"):
+                try authorize(request, Self.anyRole)
+                return try ledger()
+            case (.GET, 1, "checkpoints"):
+                try authorize(request, Self.anyRole)
+                return .json(CheckpointListDTO(checkpoints: try requireSigner().store.checkpoints().map(Self.checkpointDTO)))
+            case (.POST, 1, "checkpoints"):
+                try authorize(request, Self.anyRole)
+                let signer = try requireSigner()
+                let (checkpoint, _) = try signer.checkpoint(actor: request.caller)
+                guard let made = try signer.store.checkpoints().first(where: { $0.treeSize == checkpoint.treeSize }) else {
+                    throw ProblemDTO.internalError("checkpoint \(checkpoint.treeSize) was not kept")
+                }
+                return .json(Self.checkpointDTO(made), status: .created)
+            case (.POST, 1, "verify"):
+                try authorize(request, Self.auditReaders)
+                return try verify(request)
             case (.GET, 1, "events"):
                 try authorize(request, Self.auditReaders)
                 var q = EventQuery()
@@ -139,6 +163,39 @@ public struct ControlRoutes: Sendable {
             }
             throw ProblemDTO(status: status, code: error.code.rawValue, title: "Cannot ingest", detail: error.message)
         }
+    }
+
+    private func requireSigner() throws -> CheckpointSigner {
+        guard let signer else { throw ProblemDTO(status: 503, code: "no-ledger-key", title: "No ledger key", detail: "this daemon has no station key") }
+        return signer
+    }
+
+    private func ledger() throws -> ControlResponse {
+        let signer = try requireSigner()
+        return .json(LedgerDTO(origin: signer.key.name, verifierKey: signer.key.verifierKey, treeSize: try signer.store.ledgerSize(),
+                               latestCheckpoint: try signer.store.checkpoints().last?.note))
+    }
+
+    static func checkpointDTO(_ c: StoredCheckpoint) -> CheckpointDTO {
+        CheckpointDTO(treeSize: c.treeSize, rootHash: Data(c.rootHash).base64EncodedString(), note: c.note, madeAt: c.madeAt)
+    }
+
+    private func verify(_ request: ControlRequest) throws -> ControlResponse {
+        let signer = try requireSigner()
+        let body: VerifyRequestDTO
+        do {
+            body = request.body.isEmpty ? VerifyRequestDTO(full: false) : try Wire.decoder.decode(VerifyRequestDTO.self, from: request.body)
+        } catch {
+            throw ProblemDTO.badRequest("the body must be JSON like {\"full\": true}: \(Self.describe(error))")
+        }
+        let report = try signer.store.verify(stationName: signer.key.name, publicKey: signer.key.publicKey, full: body.full)
+        try store.record(EventInput(actor: request.caller, action: "ledger.verify", subject: "ledger", outcome: report.ok ? "ok" : "error",
+                                    detail: ["full": .bool(body.full), "treeSize": .number(Double(report.treeSize)),
+                                             "problems": .number(Double(report.problems.count))]))
+        return .json(VerificationDTO(ok: report.ok, treeSize: report.treeSize, checkpointsChecked: report.checkpointsChecked,
+                                     blobsChecked: report.blobsChecked, problems: report.problems.map {
+            VerificationProblemDTO(kind: $0.kind, subject: $0.subject, expected: $0.expected, found: $0.found, message: $0.message)
+        }))
     }
 
     private func itemQuery(_ request: ControlRequest) throws -> ItemQuery {

@@ -396,3 +396,33 @@ def test_item_json_always_has_the_keys_other_tools_rely_on(daemon):
     assert {"id", "state", "stored", "duplicates", "failed", "errors"} <= job.keys()
     status = daemon.ctl_json("status")
     assert {"version", "uptimeSeconds", "items", "bytesStored", "jobsRunning"} <= status.keys()
+
+
+def test_verify_detects_a_changed_byte_and_an_altered_event_naming_them(daemon):
+    make_files(daemon.inbox / "card", 3, 10_000)
+    ingest(daemon, daemon.inbox / "card")
+    assert daemon.ctl("ledger", "checkpoint", check=True).stdout.splitlines()[0] == daemon.ctl_json("ledger", "key")["origin"]
+    clean = daemon.ctl_json("verify", "--full")
+    assert clean["ok"] and clean["blobsChecked"] == 3 and clean["checkpointsChecked"] >= 1
+    key = daemon.ctl("ledger", "key", check=True).stdout.strip()
+    assert (daemon.state / "ledger" / "station.key.pub").read_text().strip() == key
+    assert oct((daemon.state / "ledger" / "station.key").stat().st_mode & 0o777) == "0o600"
+
+    item = all_items(daemon)[0]
+    blob = blob_path(daemon, item["sha256"])
+    os.chmod(blob, 0o640)
+    data = bytearray(blob.read_bytes())
+    data[100] ^= 0x01
+    blob.write_bytes(bytes(data))
+    result = daemon.ctl("--json", "verify", "--full")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert [(p["kind"], p["subject"]) for p in report["problems"]] == [("blob-hash", f"item:{item['id']}")]
+    assert report["problems"][0]["expected"] == item["sha256"]
+
+    conn = sqlite3.connect(daemon.state / "index.sqlite")
+    conn.executescript("DROP TRIGGER events_no_update; UPDATE events SET actor_name = 'someone-else' WHERE action = 'item.store';")
+    conn.close()
+    text = daemon.ctl("verify")
+    assert text.returncode == 1 and "PROBLEMS" in text.stdout
+    assert "no longer hashes to its ledger leaf" in text.stdout and "checkpoint" in text.stdout

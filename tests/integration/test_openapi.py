@@ -432,6 +432,19 @@ def test_devices(loaded):
     assert len(body["devices"]) <= 5
 
 
+def test_ledger(loaded):
+    body = expect(loaded.request("GET", "/v1/ledger"), "GET", "/v1/ledger", 200)
+    assert body["treeSize"] > 0 and body["verifierKey"].startswith(body["origin"] + "+")
+    made = expect(loaded.request("POST", "/v1/checkpoints"), "POST", "/v1/checkpoints", 201)
+    assert made["note"].splitlines()[1] == str(made["treeSize"])
+    listed = expect(loaded.request("GET", "/v1/checkpoints"), "GET", "/v1/checkpoints", 200)
+    assert made in listed["checkpoints"]
+    report = expect(loaded.request("POST", "/v1/verify", {"full": True}), "POST", "/v1/verify", 200)
+    assert report["ok"] and report["problems"] == [] and report["blobsChecked"] > 0
+    report = expect(loaded.request("POST", "/v1/verify"), "POST", "/v1/verify", 200)
+    assert report["ok"] and report["blobsChecked"] == 0
+
+
 def test_jobs(loaded):
     card, again, single = loaded.jobs["card"], loaded.jobs["again"], loaded.jobs["single"]
     assert card["state"] == "completedWithErrors" and {e["path"] for e in card["errors"]} == {"LINK.MP4", "PIPE.WAV"}
@@ -536,6 +549,8 @@ def test_events(loaded):
     ("POST", "/v1/jobs", "/v1/jobs", '{"path": 5}'),
     ("POST", "/v1/jobs", "/v1/jobs", '{"path": "relative/card"}'),
     ("POST", "/v1/jobs", "/v1/jobs", "FIFO"),
+    ("POST", "/v1/verify", "/v1/verify", '{"full": "yes"}'),
+    ("POST", "/v1/verify", "/v1/verify", "not json"),
 ])
 def test_bad_request(loaded, method, template, path, body):
     if body == "FIFO":  # neither a directory nor a regular file
@@ -629,14 +644,15 @@ def test_roles_are_enforced_as_documented(daemon_factory, sample_media):
         assert out.returncode == 0, f"client as {role} failed: {out.stderr}"
         return Remote(json.loads(out.stdout))
 
-    allowed_status = {"GET": 200, "POST": 202}
+    bodies = {"/v1/jobs": {"path": str(card)}, "/v1/verify": {"full": False}}
     for role in ("operator", "supervisor", "auditor", None):
         for method, template, op in operations():
             path = template.replace("{id}", str(item["id"] if "items" in template else job["id"]))
-            body = {"path": str(card)} if method == "POST" else None
+            body = bodies.get(template) if method == "POST" else None
             reply = as_role(role, method, path, body)
             if role in op["x-custody-roles"]:
-                expect(reply, method, template, allowed_status[method])
+                success = min(int(code) for code in op["responses"] if code.startswith("2"))
+                expect(reply, method, template, success)
             else:
                 problem = expect(reply, method, template, 403)
                 assert problem["code"] == "forbidden" and f"uid {uid}" in problem["detail"], problem
@@ -719,12 +735,13 @@ def test_index_failures(daemon_factory):
     problem = expect(d.request("POST", "/v1/jobs", {"path": str(d.inbox / "empty")}), "POST", "/v1/jobs", 500)
     assert problem["code"] == "internal"
     # No job can be recorded at all: 503; and nothing can be read: 500.
-    db.executescript("BEGIN; DROP TABLE items; DROP TABLE blobs; DROP TABLE jobs; DROP TABLE events; COMMIT;")
+    db.executescript("BEGIN; DROP TABLE items; DROP TABLE blobs; DROP TABLE jobs; DROP TABLE events; "
+                     "DROP TABLE ledger; DROP TABLE ledger_checkpoints; COMMIT;")
     db.close()
     problem = expect(d.request("POST", "/v1/jobs", {"path": str(d.inbox / "empty")}), "POST", "/v1/jobs", 503)
     assert problem["code"] == "store-failure"
     for method, template, _ in operations():
-        if method == "GET":
+        if method == "GET" or template in ("/v1/checkpoints", "/v1/verify"):
             problem = expect(d.request(method, concrete(template)), method, template, 500)
             assert problem["code"] == "internal"
 

@@ -9,6 +9,7 @@ public struct DaemonConfig: Sendable, Equatable {
     public var control = Control()
     public var ingest = Ingest()
     public var devices = Devices()
+    public var ledger = Ledger()
     public var log = Log()
 
     public init() {}
@@ -68,6 +69,20 @@ public struct DaemonConfig: Sendable, Equatable {
         /// `autoIngest`: kinds whose devices are ingested as soon as they dock.
         public var autoIngest: [DeviceKind] = DeviceKind.allCases
         public init() {}
+    }
+
+    /// `[ledger]`: the custody ledger's signed checkpoints.
+    public struct Ledger: Sendable, Equatable {
+        /// `origin`: the station's name in its checkpoints and signatures ("" = "custody/<host name>").
+        public var origin: String = ""
+        /// `checkpointIntervalSeconds`: how often a checkpoint is signed while entries arrive.
+        public var checkpointIntervalSeconds: Int = 300
+        public init() {}
+
+        /// The origin to use on this machine.
+        public var effectiveOrigin: String {
+            origin.isEmpty ? "custody/" + ProcessInfo.processInfo.hostName : origin
+        }
     }
 
     /// `[log]`

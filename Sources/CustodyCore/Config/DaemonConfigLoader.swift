@@ -122,6 +122,22 @@ extension DaemonConfig {
             try r.finish()
         }
 
+        if let table = try top.table("ledger") {
+            let r = TOMLTableReader(table, path: "ledger")
+            if let v = try r.string("origin") {
+                guard !v.contains(where: { $0.isWhitespace || $0 == "+" }) else {
+                    throw TOMLDecodeError(line: table["origin"]?.line ?? table.line, key: "ledger.origin",
+                                          message: "an origin has no spaces and no '+' (it names the key in signed notes): \"\(v)\"")
+                }
+                config.ledger.origin = v
+            }
+            if let v = try r.integer("checkpointIntervalSeconds") {
+                try requireRange(v, 1...86_400, key: "ledger.checkpointIntervalSeconds", line: table["checkpointIntervalSeconds"]?.line)
+                config.ledger.checkpointIntervalSeconds = Int(v)
+            }
+            try r.finish()
+        }
+
         if let table = try top.table("log") {
             let r = TOMLTableReader(table, path: "log")
             if let v = try r.string("level") {

@@ -1,0 +1,38 @@
+import CustodyCore
+import CustodyLedger
+import Synchronization
+
+/// Makes signed checkpoints of the ledger with the station key, one at a time.
+public final class CheckpointSigner: Sendable {
+    public let key: StationKey
+    public let store: LocalStore
+    private let lock = Mutex(())
+
+    public init(key: StationKey, store: LocalStore) {
+        self.key = key
+        self.store = store
+    }
+
+    /// Signs and keeps a checkpoint of the whole ledger now (a ledger.checkpoint event follows it).
+    @discardableResult
+    public func checkpoint(actor: Caller = .daemon) throws -> (Checkpoint, note: String) {
+        try lock.withLock { _ in
+            let leaves = try store.leafHashes()
+            let checkpoint = Checkpoint(origin: key.name, treeSize: leaves.count, rootHash: MerkleTree.root(leaves))
+            let note = try checkpoint.signed(by: key)
+            try store.recordCheckpoint(checkpoint, note: note)
+            try store.record(EventInput(actor: actor, action: "ledger.checkpoint", subject: "ledger",
+                                        detail: ["treeSize": .number(Double(checkpoint.treeSize))]))
+            return (checkpoint, note)
+        }
+    }
+
+    /// A checkpoint when entries arrived since the last one (the checkpoint event itself
+    /// does not count as growth), else nil.
+    public func checkpointIfGrown() throws -> Checkpoint? {
+        let size = try store.ledgerSize()
+        let last = try store.checkpoints().last?.treeSize ?? -1
+        guard size > last + 1 else { return nil }
+        return try checkpoint().0
+    }
+}
