@@ -14,7 +14,7 @@ packages=(
   # realistic media for tests and the demo
   ffmpeg sox espeak-ng
   # integration tests run on Debian's own python3 (the umockdev bindings live there)
-  python3 python3-pytest python3-yaml python3-jsonschema
+  python3 python3-pytest python3-yaml python3-jsonschema python3-cryptography
   # peers for the benchmark, and tools the tests and demo use
   coreutils openssl rsync curl util-linux procps file bc sqlite3
 )

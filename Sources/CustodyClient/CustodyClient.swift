@@ -26,6 +26,11 @@ public struct CustodyClient: Sendable {
         try call("POST", API.verify, body: try encode(VerifyRequestDTO(full: full)))
     }
 
+    public func itemProofs(_ item: Int64) throws(ClientError) -> ItemProofsDTO { try get(API.proofs + "?item=\(item)") }
+    public func consistency(from: Int, to: Int) throws(ClientError) -> ConsistencyProofDTO {
+        try get(API.proofs + "?from=\(from)&to=\(to)")
+    }
+
     func get<T: Decodable>(_ path: String) throws(ClientError) -> T { try call("GET", path, body: nil) }
 
     func call<T: Decodable>(_ method: String, _ path: String, body: Data?) throws(ClientError) -> T {

@@ -13,6 +13,7 @@ public enum API {
     public static let ledger = "/v1/ledger"
     public static let checkpoints = "/v1/checkpoints"
     public static let verify = "/v1/verify"
+    public static let proofs = "/v1/proofs"
     /// Media type of error bodies (RFC 9457).
     public static let problemContentType = "application/problem+json"
     public static let jsonContentType = "application/json"

@@ -81,3 +81,38 @@ public struct VerificationProblemDTO: Sendable, Codable, Equatable {
         try c.encode(message, forKey: .message)
     }
 }
+
+/// The inclusion proof of one custody event.
+public struct InclusionProofDTO: Sendable, Codable, Equatable {
+    public var seq: Int64
+    /// Position of the event's leaf in the tree (0-based).
+    public var leafIndex: Int
+    /// The event's canonical bytes (RFC 8785 JSON), as hashed.
+    public var entry: String
+    /// Base64 of SHA-256(0x00 ‖ entry).
+    public var leafHash: String
+    /// Base64 hashes of the RFC 9162 audit path, leaf to root.
+    public var auditPath: [String]
+    public init(seq: Int64, leafIndex: Int, entry: String, leafHash: String, auditPath: [String]) {
+        self.seq = seq; self.leafIndex = leafIndex; self.entry = entry; self.leafHash = leafHash; self.auditPath = auditPath
+    }
+}
+
+/// `GET /v1/proofs?item=ID`: an item's events, each proven against one checkpoint.
+public struct ItemProofsDTO: Sendable, Codable, Equatable {
+    public var item: Int64
+    public var checkpoint: CheckpointDTO
+    public var proofs: [InclusionProofDTO]
+    public init(item: Int64, checkpoint: CheckpointDTO, proofs: [InclusionProofDTO]) {
+        self.item = item; self.checkpoint = checkpoint; self.proofs = proofs
+    }
+}
+
+/// `GET /v1/proofs?from=OLD&to=NEW`: the consistency proof between two checkpoints.
+public struct ConsistencyProofDTO: Sendable, Codable, Equatable {
+    public var from: CheckpointDTO
+    public var to: CheckpointDTO
+    /// Base64 hashes of the RFC 9162 consistency proof.
+    public var proof: [String]
+    public init(from: CheckpointDTO, to: CheckpointDTO, proof: [String]) { self.from = from; self.to = to; self.proof = proof }
+}

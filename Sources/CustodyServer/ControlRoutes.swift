@@ -34,6 +34,7 @@ public struct ControlRoutes: Sendable {
         "ledger": [1: ["GET"]],
         "checkpoints": [1: ["GET", "POST"]],
         "verify": [1: ["POST"]],
+        "proofs": [1: ["GET"]],
     ]
 
     static let anyRole: Set<Role> = Set(Role.allCases)
@@ -93,6 +94,9 @@ public struct ControlRoutes: Sendable {
                     throw ProblemDTO.internalError("checkpoint \(checkpoint.treeSize) was not kept")
                 }
                 return .json(Self.checkpointDTO(made), status: .created)
+            case (.GET, 1, "proofs"):
+                try authorize(request, Self.anyRole)
+                return try proofs(request)
             case (.POST, 1, "verify"):
                 try authorize(request, Self.auditReaders)
                 return try verify(request)
@@ -196,6 +200,51 @@ public struct ControlRoutes: Sendable {
                                      blobsChecked: report.blobsChecked, problems: report.problems.map {
             VerificationProblemDTO(kind: $0.kind, subject: $0.subject, expected: $0.expected, found: $0.found, message: $0.message)
         }))
+    }
+
+    /// Inclusion proofs of an item's events (`item`), against the checkpoint of size
+    /// `size` or the latest; or the consistency proof between checkpoints `from` and `to`.
+    private func proofs(_ request: ControlRequest) throws -> ControlResponse {
+        let signer = try requireSigner()
+        let checkpoints = try signer.store.checkpoints()
+        func checkpoint(_ name: String) throws -> StoredCheckpoint? {
+            guard let text = request.query[name] else { return nil }
+            guard let size = Int(text), let found = checkpoints.first(where: { $0.treeSize == size }) else {
+                throw ProblemDTO.notFound("no checkpoint of tree size \(text); GET /v1/checkpoints lists them")
+            }
+            return found
+        }
+        let leaves = try signer.store.leafHashes()
+        func b64(_ h: Hash) -> String { Data(h).base64EncodedString() }
+        if let itemText = request.query["item"] {
+            guard let id = Int64(itemText), id > 0 else { throw ProblemDTO.badRequest("item id must be a positive integer, not \"\(itemText)\"") }
+            guard try store.item(id) != nil else { throw ProblemDTO.notFound("no item \(id)") }
+            guard let against = try checkpoint("size") ?? checkpoints.last else {
+                throw ProblemDTO.notFound("no checkpoint yet: POST /v1/checkpoints makes one")
+            }
+            let seqs = try signer.store.ledgerSeqs()
+            let events = try store.events({ var q = EventQuery(); q.subject = "item:\(id)"; return q }())
+            var proofs: [InclusionProofDTO] = []
+            for event in events {
+                guard let index = seqs.firstIndex(of: event.seq), index < against.treeSize else { continue }
+                let entry = CanonicalEntry.bytes(of: event)
+                proofs.append(InclusionProofDTO(seq: event.seq, leafIndex: index, entry: String(decoding: entry, as: UTF8.self),
+                                                leafHash: b64(MerkleTree.leafHash(entry)),
+                                                auditPath: MerkleTree.inclusionProof(index: index, leaves[..<against.treeSize]).map(b64)))
+            }
+            guard !proofs.isEmpty else {
+                throw ProblemDTO.notFound("item \(id)'s events are not yet covered by checkpoint \(against.treeSize); POST /v1/checkpoints makes a newer one")
+            }
+            return .json(ItemProofsDTO(item: id, checkpoint: Self.checkpointDTO(against), proofs: proofs))
+        }
+        guard let from = try checkpoint("from"), let to = try checkpoint("to") else {
+            throw ProblemDTO.badRequest("ask for item=ID (inclusion proofs) or from=OLD&to=NEW (consistency proof)")
+        }
+        guard from.treeSize >= 1, from.treeSize <= to.treeSize, to.treeSize <= leaves.count else {
+            throw ProblemDTO.badRequest("a consistency proof goes from a smaller checkpoint to a larger one (\(from.treeSize) → \(to.treeSize))")
+        }
+        let proof = MerkleTree.consistencyProof(oldSize: from.treeSize, leaves[..<to.treeSize]).map(b64)
+        return .json(ConsistencyProofDTO(from: Self.checkpointDTO(from), to: Self.checkpointDTO(to), proof: proof))
     }
 
     private func itemQuery(_ request: ControlRequest) throws -> ItemQuery {

@@ -64,6 +64,11 @@ extension LocalStore: LedgerStore {
         }
     }
 
+    /// The event sequence numbers of the leaves, in leaf order.
+    public func ledgerSeqs() throws -> [Int64] {
+        try db.read { try Int64.fetchAll($0, sql: "SELECT seq FROM ledger ORDER BY seq") }
+    }
+
     public func recordCheckpoint(_ checkpoint: Checkpoint, note: String) throws {
         try db.write { db in
             try db.execute(sql: "INSERT OR IGNORE INTO ledger_checkpoints (tree_size, root, note, made_at) VALUES (?, ?, ?, ?)",

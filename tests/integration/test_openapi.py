@@ -445,6 +445,18 @@ def test_ledger(loaded):
     assert report["ok"] and report["blobsChecked"] == 0
 
 
+def test_proofs(loaded):
+    first = expect(loaded.request("POST", "/v1/checkpoints"), "POST", "/v1/checkpoints", 201)
+    item = items_of(loaded, "?limit=1")["items"][0]
+    proofs = expect(loaded.request("GET", f"/v1/proofs?item={item['id']}"), "GET", "/v1/proofs", 200)
+    assert proofs["item"] == item["id"] and proofs["proofs"]
+    second = expect(loaded.request("POST", "/v1/checkpoints"), "POST", "/v1/checkpoints", 201)
+    proof = expect(loaded.request("GET", f"/v1/proofs?from={first['treeSize']}&to={second['treeSize']}"), "GET", "/v1/proofs", 200)
+    assert proof["from"]["treeSize"] == first["treeSize"] and proof["proof"]
+    expect(loaded.request("GET", "/v1/proofs?from=999999&to=1"), "GET", "/v1/proofs", 404)
+    expect(loaded.request("GET", "/v1/proofs?item=999999"), "GET", "/v1/proofs", 404)
+
+
 def test_jobs(loaded):
     card, again, single = loaded.jobs["card"], loaded.jobs["again"], loaded.jobs["single"]
     assert card["state"] == "completedWithErrors" and {e["path"] for e in card["errors"]} == {"LINK.MP4", "PIPE.WAV"}
@@ -551,6 +563,8 @@ def test_events(loaded):
     ("POST", "/v1/jobs", "/v1/jobs", "FIFO"),
     ("POST", "/v1/verify", "/v1/verify", '{"full": "yes"}'),
     ("POST", "/v1/verify", "/v1/verify", "not json"),
+    ("GET", "/v1/proofs", "/v1/proofs", None),
+    ("GET", "/v1/proofs", "/v1/proofs?item=x", None),
 ])
 def test_bad_request(loaded, method, template, path, body):
     if body == "FIFO":  # neither a directory nor a regular file
@@ -645,9 +659,11 @@ def test_roles_are_enforced_as_documented(daemon_factory, sample_media):
         return Remote(json.loads(out.stdout))
 
     bodies = {"/v1/jobs": {"path": str(card)}, "/v1/verify": {"full": False}}
+    expect(d.request("POST", "/v1/checkpoints"), "POST", "/v1/checkpoints", 201)  # covers the item's events
+    queries = {"/v1/proofs": f"?item={item['id']}"}
     for role in ("operator", "supervisor", "auditor", None):
         for method, template, op in operations():
-            path = template.replace("{id}", str(item["id"] if "items" in template else job["id"]))
+            path = template.replace("{id}", str(item["id"] if "items" in template else job["id"])) + queries.get(template, "")
             body = bodies.get(template) if method == "POST" else None
             reply = as_role(role, method, path, body)
             if role in op["x-custody-roles"]:
