@@ -54,7 +54,10 @@ public struct Daemon: Sendable {
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: IngestService(engine: engine)),
-            .init(service: LedgerService(signer: signer, interval: .seconds(config.ledger.checkpointIntervalSeconds), logger: logger)),
+            .init(service: LedgerService(
+                signer: signer, interval: .seconds(config.ledger.checkpointIntervalSeconds),
+                verifyInterval: config.ledger.verifyIntervalSeconds > 0 ? .seconds(config.ledger.verifyIntervalSeconds) : nil,
+                verifyFull: config.ledger.verifyFull, logger: logger)),
         ]
         if let devices = try makeDeviceManager(store: store, engine: engine, logger: logger) {
             services.append(.init(service: DeviceService(manager: devices)))

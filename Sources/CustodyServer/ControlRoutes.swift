@@ -192,10 +192,7 @@ public struct ControlRoutes: Sendable {
         } catch {
             throw ProblemDTO.badRequest("the body must be JSON like {\"full\": true}: \(Self.describe(error))")
         }
-        let report = try signer.store.verify(stationName: signer.key.name, publicKey: signer.key.publicKey, full: body.full)
-        try store.record(EventInput(actor: request.caller, action: "ledger.verify", subject: "ledger", outcome: report.ok ? "ok" : "error",
-                                    detail: ["full": .bool(body.full), "treeSize": .number(Double(report.treeSize)),
-                                             "problems": .number(Double(report.problems.count))]))
+        let report = try signer.verifyAndRecord(full: body.full, actor: request.caller)
         return .json(VerificationDTO(ok: report.ok, treeSize: report.treeSize, checkpointsChecked: report.checkpointsChecked,
                                      blobsChecked: report.blobsChecked, problems: report.problems.map {
             VerificationProblemDTO(kind: $0.kind, subject: $0.subject, expected: $0.expected, found: $0.found, message: $0.message)

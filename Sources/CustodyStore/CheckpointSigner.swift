@@ -35,4 +35,14 @@ public final class CheckpointSigner: Sendable {
         guard size > last + 1 else { return nil }
         return try checkpoint().0
     }
+
+    /// Verifies the ledger (and with `full` every stored file) and records the result
+    /// as a `ledger.verify` custody event by `actor`.
+    public func verifyAndRecord(full: Bool, actor: Caller) throws -> VerificationReport {
+        let report = try store.verify(stationName: key.name, publicKey: key.publicKey, full: full)
+        try store.record(EventInput(actor: actor, action: "ledger.verify", subject: "ledger", outcome: report.ok ? "ok" : "error",
+                                    detail: ["full": .bool(full), "treeSize": .number(Double(report.treeSize)),
+                                             "problems": .number(Double(report.problems.count))]))
+        return report
+    }
 }

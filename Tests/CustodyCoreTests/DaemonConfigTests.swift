@@ -42,10 +42,22 @@ struct DaemonConfigTests {
             commitIntervalMilliseconds = 50
             chunkBytes = 65536
             syncLargeFilesBytes = 1
+            [devices]
+            enabled = false
+            catalog = ["/opt/catalog"]
+            autoIngest = ["stillCamera"]
+            [ledger]
+            origin = "custody.example/station-7"
+            checkpointIntervalSeconds = 60
+            verifyIntervalSeconds = 0
+            verifyFull = true
             [log]
             level = "debug"
             """
         let c = try DaemonConfig.parse(text, file: "t.toml")
+        #expect(!c.devices.enabled && c.devices.catalog == ["/opt/catalog"] && c.devices.autoIngest == [.stillCamera])
+        #expect(c.ledger.effectiveOrigin == "custody.example/station-7" && c.ledger.checkpointIntervalSeconds == 60)
+        #expect(c.ledger.verifyIntervalSeconds == 0 && c.ledger.verifyFull)
         #expect(c.stateDirectory == "/srv/custody")
         #expect(c.control.socket == "/run/c.sock" && c.control.socketMode == 0o640 && c.control.socketGroup == "wheel")
         #expect(c.control.operatorGroup == "ops" && c.control.supervisorGroup == "sups" && c.control.auditorGroup == "auds")
@@ -106,6 +118,14 @@ struct DaemonConfigTests {
         let error = try #require(throws: ConfigError.self) { try DaemonConfig.parse("[log]\nlevel = \"info\n", file: "f") }
         #expect(error.line == 2 && error.key == nil && error.message.hasPrefix("column "))
         #expect(error.description.hasPrefix("f:2: column "))
+    }
+
+    @Test("an unknown device kind and a checkpoint origin with spaces are refused with their lines")
+    func devicesAndLedgerErrors() throws {
+        let kind = try #require(throws: ConfigError.self) { try DaemonConfig.parse("[devices]\nautoIngest = [\"bodyCam\"]\n", file: "f") }
+        #expect(kind.line == 2 && kind.key == "devices.autoIngest" && kind.message.contains("bodyCamera"))
+        let origin = try #require(throws: ConfigError.self) { try DaemonConfig.parse("[ledger]\norigin = \"my station\"\n", file: "f") }
+        #expect(origin.line == 2 && origin.key == "ledger.origin")
     }
 
     @Test("log levels are checked")

@@ -426,3 +426,34 @@ def test_verify_detects_a_changed_byte_and_an_altered_event_naming_them(daemon):
     text = daemon.ctl("verify")
     assert text.returncode == 1 and "PROBLEMS" in text.stdout
     assert "no longer hashes to its ledger leaf" in text.stdout and "checkpoint" in text.stdout
+
+
+def test_scheduled_verification_is_a_custody_event_and_reports_tampering(daemon_factory):
+    d = daemon_factory(config='[control]\nsocketGroup = ""\n[ledger]\nverifyIntervalSeconds = 1\nverifyFull = true\n')
+    make_files(d.inbox / "card", 2, 10_000)
+    ingest(d, d.inbox / "card")
+
+    def daemon_verifications():
+        return [e for e in d.request("GET", "/v1/events?limit=10000").json()["events"]
+                if e["action"] == "ledger.verify" and e["actor"]["name"] == "custodyd"]
+
+    deadline = time.monotonic() + 20
+    while not daemon_verifications():
+        assert time.monotonic() < deadline, "no scheduled verification within 20 s"
+        time.sleep(0.1)
+    first = daemon_verifications()[-1]
+    assert first["outcome"] == "ok" and first["detail"]["full"] is True
+
+    item = all_items(d)[0]
+    blob = blob_path(d, item["sha256"])
+    os.chmod(blob, 0o640)
+    blob.write_bytes(b"replaced")
+    seen = len(daemon_verifications())
+    while True:
+        later = daemon_verifications()[seen:]
+        if later:
+            break
+        assert time.monotonic() < deadline + 20, "no later scheduled verification"
+        time.sleep(0.1)
+    assert later[0]["outcome"] == "error" and later[0]["detail"]["problems"] == 1
+    assert f"item:{item['id']}" in d.log_path.read_text()

@@ -77,6 +77,10 @@ public struct DaemonConfig: Sendable, Equatable {
         public var origin: String = ""
         /// `checkpointIntervalSeconds`: how often a checkpoint is signed while entries arrive.
         public var checkpointIntervalSeconds: Int = 300
+        /// `verifyIntervalSeconds`: how often the daemon verifies the ledger on its own (0 = never).
+        public var verifyIntervalSeconds: Int = 86_400
+        /// `verifyFull`: whether that scheduled verification also re-reads every stored file.
+        public var verifyFull: Bool = false
         public init() {}
 
         /// The origin to use on this machine.

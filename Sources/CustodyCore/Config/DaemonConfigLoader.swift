@@ -135,6 +135,11 @@ extension DaemonConfig {
                 try requireRange(v, 1...86_400, key: "ledger.checkpointIntervalSeconds", line: table["checkpointIntervalSeconds"]?.line)
                 config.ledger.checkpointIntervalSeconds = Int(v)
             }
+            if let v = try r.integer("verifyIntervalSeconds") {
+                try requireRange(v, 0...(366 * 86_400), key: "ledger.verifyIntervalSeconds", line: table["verifyIntervalSeconds"]?.line)
+                config.ledger.verifyIntervalSeconds = Int(v)
+            }
+            if let v = try r.boolean("verifyFull") { config.ledger.verifyFull = v }
             try r.finish()
         }
 
