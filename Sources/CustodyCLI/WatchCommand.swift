@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import ArgumentParser
+import CustodyCore
 import CustodyProtocol
 import Foundation
 
@@ -31,7 +32,7 @@ struct WatchCommand: ParsableCommand {
             let nowDevices = try client.devices(all: true).devices
             let nowJobs = try client.jobs(limit: 50).jobs
             var changes: [Change] = []
-            let time = ISO8601DateFormatter().string(from: Date())
+            let time = RFC3339.format(Date())
             for d in nowDevices.reversed() {
                 let before = devices[d.id]
                 if before == nil, d.state != .removed || !first {

@@ -88,12 +88,7 @@ public struct ControlRoutes: Sendable {
                 return .json(CheckpointListDTO(checkpoints: try requireSigner().store.checkpoints().map(Self.checkpointDTO)))
             case (.POST, 1, "checkpoints"):
                 try authorize(request, Self.anyRole)
-                let signer = try requireSigner()
-                let (checkpoint, _) = try signer.checkpoint(actor: request.caller)
-                guard let made = try signer.store.checkpoints().first(where: { $0.treeSize == checkpoint.treeSize }) else {
-                    throw ProblemDTO.internalError("checkpoint \(checkpoint.treeSize) was not kept")
-                }
-                return .json(Self.checkpointDTO(made), status: .created)
+                return .json(Self.checkpointDTO(try requireSigner().checkpoint(actor: request.caller)), status: .created)
             case (.GET, 1, "proofs"):
                 try authorize(request, Self.anyRole)
                 return try proofs(request)
@@ -177,7 +172,7 @@ public struct ControlRoutes: Sendable {
     private func ledger() throws -> ControlResponse {
         let signer = try requireSigner()
         return .json(LedgerDTO(origin: signer.key.name, verifierKey: signer.key.verifierKey, treeSize: try signer.store.ledgerSize(),
-                               latestCheckpoint: try signer.store.checkpoints().last?.note))
+                               latestCheckpoint: try signer.store.latestCheckpoint()?.note))
     }
 
     static func checkpointDTO(_ c: StoredCheckpoint) -> CheckpointDTO {
@@ -211,7 +206,7 @@ public struct ControlRoutes: Sendable {
             }
             return found
         }
-        let leaves = try signer.store.leafHashes()
+        let (seqs, leaves) = try signer.store.ledgerEntries()
         func b64(_ h: Hash) -> String { Data(h).base64EncodedString() }
         if let itemText = request.query["item"] {
             guard let id = Int64(itemText), id > 0 else { throw ProblemDTO.badRequest("item id must be a positive integer, not \"\(itemText)\"") }
@@ -219,11 +214,10 @@ public struct ControlRoutes: Sendable {
             guard let against = try checkpoint("size") ?? checkpoints.last else {
                 throw ProblemDTO.notFound("no checkpoint yet: POST /v1/checkpoints makes one")
             }
-            let seqs = try signer.store.ledgerSeqs()
             let events = try store.events({ var q = EventQuery(); q.subject = "item:\(id)"; return q }())
             var proofs: [InclusionProofDTO] = []
             for event in events {
-                guard let index = seqs.firstIndex(of: event.seq), index < against.treeSize else { continue }
+                guard let index = LocalStore.leafIndex(ofSeq: event.seq, in: seqs), index < against.treeSize else { continue }
                 let entry = CanonicalEntry.bytes(of: event)
                 proofs.append(InclusionProofDTO(seq: event.seq, leafIndex: index, entry: String(decoding: entry, as: UTF8.self),
                                                 leafHash: b64(MerkleTree.leafHash(entry)),

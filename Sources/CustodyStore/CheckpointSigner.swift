@@ -15,25 +15,24 @@ public final class CheckpointSigner: Sendable {
 
     /// Signs and keeps a checkpoint of the whole ledger now (a ledger.checkpoint event follows it).
     @discardableResult
-    public func checkpoint(actor: Caller = .daemon) throws -> (Checkpoint, note: String) {
+    public func checkpoint(actor: Caller = .daemon) throws -> StoredCheckpoint {
         try lock.withLock { _ in
             let leaves = try store.leafHashes()
             let checkpoint = Checkpoint(origin: key.name, treeSize: leaves.count, rootHash: MerkleTree.root(leaves))
-            let note = try checkpoint.signed(by: key)
-            try store.recordCheckpoint(checkpoint, note: note)
+            let kept = try store.recordCheckpoint(checkpoint, note: try checkpoint.signed(by: key))
             try store.record(EventInput(actor: actor, action: "ledger.checkpoint", subject: "ledger",
                                         detail: ["treeSize": .number(Double(checkpoint.treeSize))]))
-            return (checkpoint, note)
+            return kept
         }
     }
 
     /// A checkpoint when entries arrived since the last one (the checkpoint event itself
     /// does not count as growth), else nil.
-    public func checkpointIfGrown() throws -> Checkpoint? {
+    public func checkpointIfGrown() throws -> StoredCheckpoint? {
         let size = try store.ledgerSize()
-        let last = try store.checkpoints().last?.treeSize ?? -1
+        let last = try store.latestCheckpoint()?.treeSize ?? -1
         guard size > last + 1 else { return nil }
-        return try checkpoint().0
+        return try checkpoint()
     }
 
     /// Verifies the ledger (and with `full` every stored file) and records the result

@@ -40,9 +40,12 @@ public protocol LedgerStore: Sendable {
     func ledgerSize() throws -> Int
     /// The leaf hashes as recorded, in order.
     func leafHashes() throws -> [Hash]
-    /// Keeps a signed checkpoint (never replaced).
-    func recordCheckpoint(_ checkpoint: Checkpoint, note: String) throws
+    /// Keeps a signed checkpoint (never replaced) and returns the one kept for its size.
+    @discardableResult
+    func recordCheckpoint(_ checkpoint: Checkpoint, note: String) throws -> StoredCheckpoint
     func checkpoints() throws -> [StoredCheckpoint]
+    /// The checkpoint of the largest tree, without reading the others.
+    func latestCheckpoint() throws -> StoredCheckpoint?
     /// Recomputes every leaf from its event, every checkpoint's root, and checks every
     /// signature; with `full`, re-hashes every blob against its items too.
     func verify(stationName: String, publicKey: Curve25519.Signing.PublicKey, full: Bool) throws -> VerificationReport
@@ -55,33 +58,55 @@ extension LocalStore: LedgerStore {
         try db.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM ledger") ?? 0 }
     }
 
-    public func leafHashes() throws -> [Hash] {
+    public func leafHashes() throws -> [Hash] { try ledgerEntries().leaves }
+
+    /// The leaves with the sequence numbers of their events (ascending), read in one scan.
+    public func ledgerEntries() throws -> (seqs: [Int64], leaves: [Hash]) {
         try db.read { db in
-            var leaves: [Hash] = []
-            let rows = try Row.fetchCursor(db, sql: "SELECT leaf FROM ledger ORDER BY seq")
-            while let row = try rows.next() { leaves.append(Array(row["leaf"] as Data)) }
-            return leaves
+            var seqs: [Int64] = [], leaves: [Hash] = []
+            let rows = try Row.fetchCursor(db, sql: "SELECT seq, leaf FROM ledger ORDER BY seq")
+            while let row = try rows.next() {
+                seqs.append(row["seq"])
+                leaves.append(Array(row["leaf"] as Data))
+            }
+            return (seqs, leaves)
         }
     }
 
-    /// The event sequence numbers of the leaves, in leaf order.
-    public func ledgerSeqs() throws -> [Int64] {
-        try db.read { try Int64.fetchAll($0, sql: "SELECT seq FROM ledger ORDER BY seq") }
+    /// The leaf index of event `seq` in `seqs` (ascending, from ``ledgerEntries()``), by bisection.
+    public static func leafIndex(ofSeq seq: Int64, in seqs: [Int64]) -> Int? {
+        var low = 0, high = seqs.count
+        while low < high {
+            let mid = (low + high) / 2
+            if seqs[mid] < seq { low = mid + 1 } else { high = mid }
+        }
+        return low < seqs.count && seqs[low] == seq ? low : nil
     }
 
-    public func recordCheckpoint(_ checkpoint: Checkpoint, note: String) throws {
+    @discardableResult
+    public func recordCheckpoint(_ checkpoint: Checkpoint, note: String) throws -> StoredCheckpoint {
         try db.write { db in
             try db.execute(sql: "INSERT OR IGNORE INTO ledger_checkpoints (tree_size, root, note, made_at) VALUES (?, ?, ?, ?)",
                            arguments: [checkpoint.treeSize, Data(checkpoint.rootHash), note, now])
+            return try Row.fetchOne(db, sql: "SELECT * FROM ledger_checkpoints WHERE tree_size = ?", arguments: [checkpoint.treeSize])
+                .map(Self.storedCheckpoint)!
         }
     }
 
     public func checkpoints() throws -> [StoredCheckpoint] {
         try db.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM ledger_checkpoints ORDER BY tree_size").map {
-                StoredCheckpoint(treeSize: $0["tree_size"], rootHash: Array($0["root"] as Data), note: $0["note"], madeAt: $0["made_at"])
-            }
+            try Row.fetchAll(db, sql: "SELECT * FROM ledger_checkpoints ORDER BY tree_size").map(Self.storedCheckpoint)
         }
+    }
+
+    public func latestCheckpoint() throws -> StoredCheckpoint? {
+        try db.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM ledger_checkpoints ORDER BY tree_size DESC LIMIT 1").map(Self.storedCheckpoint)
+        }
+    }
+
+    static func storedCheckpoint(_ row: Row) -> StoredCheckpoint {
+        StoredCheckpoint(treeSize: row["tree_size"], rootHash: Array(row["root"] as Data), note: row["note"], madeAt: row["made_at"])
     }
 
     public func verify(stationName: String, publicKey: Curve25519.Signing.PublicKey, full: Bool) throws -> VerificationReport {

@@ -42,6 +42,27 @@ struct LedgerStoreTests {
         #expect(throws: DatabaseError.self) { try f.store.db.write { try $0.execute(sql: "UPDATE ledger_checkpoints SET note = ''") } }
     }
 
+    @Test("a leaf index is found by its event's sequence number, gaps included")
+    func leafIndex() {
+        let seqs: [Int64] = [1, 2, 4, 7, 8, 20]
+        for (i, seq) in seqs.enumerated() { #expect(LocalStore.leafIndex(ofSeq: seq, in: seqs) == i) }
+        for missing: Int64 in [0, 3, 9, 21] { #expect(LocalStore.leafIndex(ofSeq: missing, in: seqs) == nil) }
+        #expect(LocalStore.leafIndex(ofSeq: 1, in: []) == nil)
+    }
+
+    @Test("the latest checkpoint is read on its own, and recording one returns the row kept")
+    func latestCheckpoint() throws {
+        let (f, checkpoint) = try populated()
+        defer { f.dir.remove() }
+        #expect(try f.store.latestCheckpoint()?.treeSize == checkpoint.treeSize)
+        let smaller = Checkpoint(origin: key.name, treeSize: 2, rootHash: MerkleTree.root(try f.store.leafHashes()[..<2]))
+        let kept = try f.store.recordCheckpoint(smaller, note: try smaller.signed(by: key))
+        #expect(kept.treeSize == 2 && kept.rootHash == smaller.rootHash)
+        #expect(try f.store.latestCheckpoint()?.treeSize == checkpoint.treeSize, "the largest tree, not the newest row")
+        let again = try f.store.recordCheckpoint(smaller, note: "another note")
+        #expect(again.note == kept.note, "a checkpoint once kept is never replaced")
+    }
+
     @Test("an altered event row is named, with the leaf it should hash to")
     func alteredEvent() throws {
         let (f, _) = try populated()
