@@ -62,11 +62,15 @@ let package = Package(
         .target(name: "CustodyLedger", dependencies: [
             "CustodyProtocol", .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: swiftSettings),
+        // Export bundles for court: manifest, proofs, CASE/UCO JSON-LD, README.
+        .target(name: "CustodyExport", dependencies: [
+            "CustodyProtocol", .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: swiftSettings),
         // The control protocol's wire vocabulary, shared by server and client.
         .target(name: "CustodyProtocol", swiftSettings: swiftSettings),
         // The control server: HTTP/1.1 + JSON on a Unix socket, SO_PEERCRED roles.
         .target(name: "CustodyServer", dependencies: [
-            "CLinuxSystem", "CustodyCore", "CustodyProtocol", "CustodyStore", "CustodyIngest", "CustodyLedger",
+            "CLinuxSystem", "CustodyCore", "CustodyProtocol", "CustodyStore", "CustodyIngest", "CustodyLedger", "CustodyExport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -85,6 +89,7 @@ let package = Package(
         .target(name: "CustodyCLI", dependencies: [
             "CustodyProtocol", "CustodyClient", "CustodyCatalog", "CustodyCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: swiftSettings),
         // Fakes for every seam (clock, files), shared by the tests.
         .target(name: "CustodyTestSupport", dependencies: ["CustodyCore", "CustodyUSB"], swiftSettings: swiftSettings),
@@ -96,7 +101,8 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyIngestTests", dependencies: ["CustodyIngest", "CustodyStore", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyServerTests", dependencies: ["CustodyServer", "CustodyClient", "CustodyProtocol", "CustodyTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "CustodyCLITests", dependencies: ["CustodyCLI"], swiftSettings: swiftSettings),
+        .testTarget(name: "CustodyCLITests", dependencies: ["CustodyCLI", "CustodyTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "CustodyExportTests", dependencies: ["CustodyExport", "CustodyProtocol"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyUSBTests", dependencies: ["CustodyUSB", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyLedgerTests", dependencies: ["CustodyLedger", "CustodyProtocol", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyCatalogTests", dependencies: ["CustodyCatalog"], swiftSettings: swiftSettings),

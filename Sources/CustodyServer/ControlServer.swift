@@ -160,14 +160,48 @@ public final class ControlServer: Sendable {
 
     private func write(_ response: ControlResponse, keepAlive: Bool, version: HTTPVersion,
                        to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>) async throws {
+        if let file = response.file {
+            return try await write(file, response, keepAlive: keepAlive, version: version, to: outbound)
+        }
+        try await outbound.write(.head(head(response, length: Int64(response.body.count), keepAlive: keepAlive, version: version)))
+        try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body))))
+        try await outbound.write(.end(nil))
+    }
+
+    /// A file body, read and sent a chunk at a time (the writer waits while the peer is slow).
+    private func write(_ file: ResponseFile, _ response: ControlResponse, keepAlive: Bool, version: HTTPVersion,
+                       to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>) async throws {
+        let fd = open(file.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let problem = ControlResponse.problem(ProblemDTO(status: 500, code: "internal", title: "Internal error",
+                                                             detail: "cannot open the stored file \(file.path): \(String(cString: strerror(errno)))"))
+            return try await write(problem, keepAlive: keepAlive, version: version, to: outbound)
+        }
+        defer { close(fd) }
+        try await outbound.write(.head(head(response, length: file.size, keepAlive: keepAlive, version: version)))
+        var offset: Int64 = 0
+        var chunk = ByteBufferAllocator().buffer(capacity: 1 << 20)
+        while offset < file.size {
+            chunk.clear()
+            let wanted = Int(min(Int64(1 << 20), file.size - offset))
+            let n = try chunk.writeWithUnsafeMutableBytes(minimumWritableBytes: wanted) { buffer in
+                try POSIXFile.readFully(fd: fd, into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<wanted]), at: UInt64(offset), subject: file.path)
+            }
+            // A file shorter than announced: end the connection rather than send a wrong body.
+            guard n > 0 else { throw ChannelError.ioOnClosedChannel }
+            offset += Int64(n)
+            try await outbound.write(.body(.byteBuffer(chunk)))
+        }
+        try await outbound.write(.end(nil))
+    }
+
+    private func head(_ response: ControlResponse, length: Int64, keepAlive: Bool, version: HTTPVersion) -> HTTPResponseHead {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: response.contentType)
-        headers.add(name: "Content-Length", value: String(response.body.count))
+        headers.add(name: "Content-Length", value: String(length))
         headers.add(name: "Connection", value: keepAlive ? "keep-alive" : "close")
         headers.add(name: "Server", value: "custodyd/\(CustodyVersion.string)")
         for (name, value) in response.headers { headers.add(name: name, value: value) }
-        try await outbound.write(.head(HTTPResponseHead(version: version, status: response.status, headers: headers)))
-        try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body))))
-        try await outbound.write(.end(nil))
+        return HTTPResponseHead(version: version, status: response.status, headers: headers)
     }
 }

@@ -52,11 +52,12 @@ public final class LocalStore: EvidenceStore {
     // MARK: Events
 
     public func record(_ event: EventInput) throws {
-        try db.write { db in try insertEvent(db, event) }
+        _ = try db.write { db in try insertEvent(db, event) }
     }
 
     /// Appends a custody event and its ledger leaf, in the caller's transaction.
-    func insertEvent(_ db: Database, _ e: EventInput, encoder: JSONEncoder = Wire.encoder(), time: String? = nil) throws {
+    @discardableResult
+    func insertEvent(_ db: Database, _ e: EventInput, encoder: JSONEncoder = Wire.encoder(), time: String? = nil) throws -> Int64 {
         let detail = String(decoding: try encoder.encode(e.detail), as: UTF8.self)
         let time = time ?? now
         try db.cachedStatement(sql: """
@@ -71,6 +72,7 @@ public final class LocalStore: EvidenceStore {
                              subject: e.subject, outcome: e.outcome, detail: e.detail)
         try db.cachedStatement(sql: "INSERT INTO ledger (seq, leaf) VALUES (?, ?)")
             .execute(arguments: [seq, Data(MerkleTree.leafHash(CanonicalEntry.bytes(of: event)))])
+        return seq
     }
 
     // MARK: Recovery
