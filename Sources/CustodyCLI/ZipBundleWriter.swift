@@ -25,9 +25,12 @@ struct ZipBundleWriter: BundleWriter {
         var headerOffset: UInt64
     }
 
-    static let max32 = UInt64(UInt32.max)
+    /// Sizes and offsets from here on are written as ZIP64 (4 GiB − 1; lower in tests,
+    /// which exercise the ZIP64 records without writing gigabytes).
+    let max32: UInt64
 
-    init(destination: String, date: Date = Date()) throws {
+    init(destination: String, date: Date = Date(), zip64Threshold: UInt64 = UInt64(UInt32.max)) throws {
+        self.max32 = zip64Threshold
         guard !FileManager.default.fileExists(atPath: destination) else {
             throw CommandFailure("\(destination) already exists; an export is written to a new file")
         }
@@ -46,7 +49,7 @@ struct ZipBundleWriter: BundleWriter {
     mutating func add(path: String, size: Int64, produce: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
         let name = Array(path.utf8)
         let headerOffset = offset
-        let zip64 = UInt64(size) >= Self.max32
+        let zip64 = UInt64(size) >= max32
         // Local file header; the CRC is written back once the bytes have streamed.
         var header = ZipBytes()
         header.u32(0x0403_4B50)
@@ -82,7 +85,7 @@ struct ZipBundleWriter: BundleWriter {
     mutating func finish() throws {
         let directoryOffset = offset
         for e in entries {
-            let zip64Size = e.size >= Self.max32, zip64Offset = e.headerOffset >= Self.max32
+            let zip64Size = e.size >= max32, zip64Offset = e.headerOffset >= max32
             var extra = ZipBytes()
             if zip64Size || zip64Offset {
                 extra.u16(0x0001)
@@ -105,7 +108,7 @@ struct ZipBundleWriter: BundleWriter {
             try write(c.data)
         }
         let directorySize = offset - directoryOffset
-        let needs64 = entries.count >= 0xFFFF || directoryOffset >= Self.max32 || directorySize >= Self.max32
+        let needs64 = entries.count >= 0xFFFF || directoryOffset >= max32 || directorySize >= max32
         var end = ZipBytes()
         if needs64 {
             let record = offset
@@ -115,7 +118,7 @@ struct ZipBundleWriter: BundleWriter {
         }
         end.u32(0x0605_4B50); end.u16(0); end.u16(0)
         end.u16(UInt16(min(entries.count, 0xFFFF))); end.u16(UInt16(min(entries.count, 0xFFFF)))
-        end.u32(UInt32(min(directorySize, Self.max32))); end.u32(UInt32(min(directoryOffset, Self.max32)))
+        end.u32(needs64 ? UInt32.max : UInt32(directorySize)); end.u32(needs64 ? UInt32.max : UInt32(directoryOffset))
         end.u16(0)
         try write(end.data)
         try systemCall("fsync", staging) { fsync(fd) }
