@@ -28,6 +28,9 @@ let package = Package(
         // Thin executables: parse arguments, hand off to a library.
         .executableTarget(name: "custodyd", dependencies: ["CustodyDaemon"], swiftSettings: swiftSettings),
         .executableTarget(name: "custodyctl", dependencies: ["CustodyCLI"], swiftSettings: swiftSettings),
+        // The ledger's benchmark (scripts/bench-ledger.sh): durable appends, verification of a large ledger.
+        .executableTarget(name: "custody-ledger-bench", dependencies: ["CustodyStore", "CustodyLedger", "CustodyCore", "CustodyProtocol"],
+                          swiftSettings: swiftSettings),
 
         // Linux-only system calls that need _GNU_SOURCE (syncfs, mkostemp, O_NOATIME, SO_PEERCRED).
         .target(name: "CLinuxSystem", cSettings: [.treatAllWarnings(as: .error)]),

@@ -113,9 +113,12 @@ extension LocalStore: LedgerStore {
         var problems: [VerificationProblem] = []
         // 1. Every event's leaf, recomputed from the event row, against the ledger.
         let (events, recorded) = try db.read { db -> ([EventDTO], [Int64: Hash]) in
-            let events = try Row.fetchAll(db, sql: "SELECT * FROM events ORDER BY seq").map(Self.eventDTO)
+            var events: [EventDTO] = []
+            let rows = try Row.fetchCursor(db, sql: "SELECT \(Self.eventColumns) FROM events ORDER BY seq")
+            while let row = try rows.next() { events.append(Self.eventDTO(positional: row)) }
             var recorded: [Int64: Hash] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT seq, leaf FROM ledger") { recorded[row["seq"]] = Array(row["leaf"] as Data) }
+            let leaves = try Row.fetchCursor(db, sql: "SELECT seq, leaf FROM ledger")
+            while let row = try leaves.next() { recorded[row[0]] = Array(row[1] as Data) }
             return (events, recorded)
         }
         var leaves: [Hash] = []

@@ -55,6 +55,13 @@ public final class LocalStore: EvidenceStore {
         _ = try db.write { db in try insertEvent(db, event) }
     }
 
+    /// Appends many custody events in one durable transaction (imports, benchmarks).
+    public func record(batch events: [EventInput]) throws {
+        try db.write { db in
+            for event in events { try insertEvent(db, event) }
+        }
+    }
+
     /// Appends a custody event and its ledger leaf, in the caller's transaction.
     @discardableResult
     func insertEvent(_ db: Database, _ e: EventInput, encoder: JSONEncoder = Wire.encoder(), time: String? = nil) throws -> Int64 {
