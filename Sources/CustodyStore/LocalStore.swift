@@ -19,12 +19,17 @@ public final class LocalStore: EvidenceStore {
         blobStore = try BlobStore(root: stateDirectory)
         var configuration = Configuration()
         configuration.prepareDatabase { db in
-            // Durable commits: every custody event is on disk before its request is answered.
+            // Durable commits: every custody event is on disk before its request is answered
+            // (the writer is set again after GRDB's WAL setup, below).
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
         configuration.busyMode = .timeout(30)
         db = try DatabasePool(path: stateDirectory + "/index.sqlite", configuration: configuration)
+        // GRDB turns WAL mode's writer to synchronous=NORMAL after prepareDatabase (a commit
+        // is then durable only at the next checkpoint); the one writer connection is set
+        // back to FULL here, so that each commit is on disk when it returns.
+        try db.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
         try IndexMigrations.migrator().migrate(db)
     }
 
