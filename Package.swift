@@ -47,6 +47,10 @@ let package = Package(
             "CustodyCore", "CustodyUSB", "CustodyCatalog", "CustodyStore", "CustodyIngest", "CustodyProtocol",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
+        // The mass-storage driver: a docked device's FAT/exFAT media, read in user space.
+        .target(name: "CustodyMassStorage", dependencies: [
+            "CustodyCatalog", "CustodyCore", "CustodyDevices", "CustodyIngest", "CustodyVolumes",
+        ], swiftSettings: swiftSettings),
         // Media type sniffing and recording-time extraction (MP4/MOV, JPEG EXIF, WAV/BWF).
         .target(name: "CustodyMetadata", swiftSettings: swiftSettings),
         // The storage and indexing module: blobs, SQLite index, custody events.
@@ -55,9 +59,11 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: swiftSettings),
+        // FAT12/16/32 and exFAT, MBR and GPT, read in user space from a read-only block device or image.
+        .target(name: "CustodyVolumes", swiftSettings: swiftSettings),
         // Jobs: walk a source, hash while copying, verify, commit.
         .target(name: "CustodyIngest", dependencies: [
-            "CLinuxSystem", "CustodyCore", "CustodyStore", "CustodyMetadata",
+            "CLinuxSystem", "CustodyCore", "CustodyStore", "CustodyMetadata", "CustodyVolumes",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
@@ -84,6 +90,7 @@ let package = Package(
         // The daemon: config, services, signals, sd_notify.
         .target(name: "CustodyDaemon", dependencies: [
             "CustodyCore", "CustodyStore", "CustodyIngest", "CustodyServer", "CustodyDevices", "CustodyUSB", "CustodyCatalog", "CustodyLedger",
+            "CustodyMassStorage",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

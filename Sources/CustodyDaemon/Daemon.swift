@@ -6,6 +6,7 @@ import CustodyCore
 import CustodyDevices
 import CustodyIngest
 import CustodyLedger
+import CustodyMassStorage
 import CustodyServer
 import CustodyStore
 import CustodyUSB
@@ -104,7 +105,7 @@ public struct Daemon: Sendable {
             return nil
         }
         logger.info("docking: \(catalog.entries.count) catalog entries from \(config.devices.catalog.joined(separator: ", "))")
-        return DeviceManager(bus: bus, catalog: catalog, drivers: DriverRegistry(), docks: store, engine: engine,
+        return DeviceManager(bus: bus, catalog: catalog, drivers: DriverRegistry([MassStorageDriver()]), docks: store, engine: engine,
                              sysfs: .fromEnvironment(),
                              options: .init(autoIngestKinds: Set(config.devices.autoIngest)), logger: logger)
     }

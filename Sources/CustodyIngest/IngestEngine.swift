@@ -37,7 +37,8 @@ public final class IngestEngine: Sendable {
     /// Checks an operator's request, lists the files and records the job; the
     /// job starts as soon as ``run()`` picks it up.
     public func submit(_ request: IngestRequestDTO, caller: Caller) async throws(IngestError) -> JobContext {
-        let root = try resolveAllowed(request.path)
+        let resolved = try resolveAllowed(request.path)
+        let root = request.image == true ? VolumeSource.prefix + resolved : resolved
         let job = try await record(root: root, deviceSerial: request.device, caller: caller)
         guard !shuttingDown.load(ordering: .relaxed) else {
             throw IngestError(.storeFailure, "custodyd is shutting down; job \(job.jobID) will start at the next start")
@@ -47,15 +48,30 @@ public final class IngestEngine: Sendable {
 
     /// Starts a job for a docked device's files (a driver's request, not an operator's:
     /// `ingest.allowedPaths` does not apply). `root` is where the driver exposes them.
-    public func submitDeviceJob(root: String, deviceSerial: String?, caller: Caller) async throws(IngestError) -> JobContext {
-        try await record(root: root, deviceSerial: deviceSerial, caller: caller)
+    public func submitDeviceJob(root: String, deviceSerial: String?, caller: Caller,
+                                include: @escaping @Sendable (String) -> Bool = { _ in true }) async throws(IngestError) -> JobContext {
+        try await record(root: root, deviceSerial: deviceSerial, caller: caller, include: include)
+    }
+
+    /// Starts a job reading the FAT/exFAT volumes of a docked device's block device.
+    public func submitVolumeJob(device: String, deviceSerial: String?, caller: Caller,
+                                include: @escaping @Sendable (String) -> Bool) async throws(IngestError) -> JobContext {
+        try await record(root: VolumeSource.prefix + device, deviceSerial: deviceSerial, caller: caller, include: include)
     }
 
     /// Lists the files under `root`, records the job with its manifest, and queues it.
-    private func record(root: String, deviceSerial: String?, caller: Caller) async throws(IngestError) -> JobContext {
-        let files: [PlannedFile]
+    private func record(root: String, deviceSerial: String?, caller: Caller,
+                        include: @escaping @Sendable (String) -> Bool = { _ in true }) async throws(IngestError) -> JobContext {
+        let plan: JobPlan
         do {
-            files = try await BlockingWork.run { try SourceScanner.scan(root: root) }
+            plan = try await BlockingWork.run { () throws(IngestError) -> JobPlan in
+                if root.hasPrefix(VolumeSource.prefix) {
+                    let source = try VolumeSource(devicePath: String(root.dropFirst(VolumeSource.prefix.count)))
+                    return JobPlan(root: root, deviceSerial: deviceSerial, files: source.plan(include: include),
+                                   sourceKey: (deviceSerial.map { "device:\($0):" } ?? "") + source.sourceKey, notes: source.notes)
+                }
+                return JobPlan(root: root, deviceSerial: deviceSerial, files: try SourceScanner.scan(root: root).filter { include($0.path) })
+            }
         } catch let error as IngestError {
             throw error
         } catch {
@@ -63,7 +79,7 @@ public final class IngestEngine: Sendable {
         }
         let job: JobContext
         do {
-            job = try store.createJob(JobPlan(root: root, deviceSerial: deviceSerial, files: files), caller: caller)
+            job = try store.createJob(plan, caller: caller)
         } catch {
             throw IngestError(.storeFailure, "the index could not record the job: \(error)")
         }
@@ -215,7 +231,17 @@ public final class IngestEngine: Sendable {
     /// in groups (one `syncfs` and one transaction per group). A group commits while
     /// the next files are being copied: workers never wait for the index.
     private func copyAll(_ files: [PlannedFile], job: JobContext, cancel: CancellationFlag) async -> Stop? {
-        let source: any IngestSource = DirectorySource(base: SourceScanner.base(ofRoot: job.root))
+        let source: any IngestSource
+        if job.root.hasPrefix(VolumeSource.prefix) {
+            do {
+                source = try await BlockingWork.run { () throws(IngestError) in try VolumeSource(devicePath: String(job.root.dropFirst(VolumeSource.prefix.count))) }
+            } catch {
+                // The medium is gone or unreadable: nothing is lost, the files stay pending.
+                return .storeFailure("cannot read the medium: \(error)")
+            }
+        } else {
+            source = DirectorySource(base: SourceScanner.base(ofRoot: job.root))
+        }
         let store = self.store
         let known = (try? await BlockingWork.run { try store.knownFiles(sourceID: job.sourceID) }) ?? [:]
         let ingester = FileIngester(store: store, chunkBytes: config.chunkBytes, syncLargeFilesBytes: config.syncLargeFilesBytes,
