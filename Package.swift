@@ -31,6 +31,8 @@ let package = Package(
         // The ledger's benchmark (scripts/bench-ledger.sh): durable appends, verification of a large ledger.
         .executableTarget(name: "custody-ledger-bench", dependencies: ["CustodyStore", "CustodyLedger", "CustodyCore", "CustodyProtocol"],
                           swiftSettings: swiftSettings),
+        // Capture CPU cost against arecord on the same PCM (scripts/bench-capture.sh).
+        .executableTarget(name: "custody-capture-bench", dependencies: ["CustodyAudio"], swiftSettings: swiftSettings),
 
         // Linux-only system calls that need _GNU_SOURCE (syncfs, mkostemp, O_NOATIME, SO_PEERCRED).
         .target(name: "CLinuxSystem", cSettings: [.treatAllWarnings(as: .error)]),
@@ -40,6 +42,10 @@ let package = Package(
         .systemLibrary(name: "CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
         // USB devices: enumeration, hotplug as an AsyncStream, descriptors, transfers.
         .target(name: "CustodyUSB", dependencies: ["CLibUSB", "CustodyCore"], swiftSettings: swiftSettings),
+        // alsa-lib, wrapped once by CustodyAudio.
+        .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
+        // Courtroom capture: ALSA PCM, Broadcast Wave segments, level and silence monitoring.
+        .target(name: "CustodyAudio", dependencies: ["CALSA"], swiftSettings: swiftSettings),
         // The device catalog (data files) and the udev rules made from it.
         .target(name: "CustodyCatalog", dependencies: ["CustodyCore"], swiftSettings: swiftSettings),
         // Docking: device manager, driver protocol, sysfs locator.
@@ -102,7 +108,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: swiftSettings),
         // Fakes for every seam (clock, files), shared by the tests.
-        .target(name: "CustodyTestSupport", dependencies: ["CustodyCore", "CustodyUSB"], swiftSettings: swiftSettings),
+        .target(name: "CustodyTestSupport", dependencies: ["CustodyCore", "CustodyUSB", "CustodyAudio"], swiftSettings: swiftSettings),
 
         .testTarget(name: "CustodyCoreTests", dependencies: ["CustodyCore", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyMetadataTests", dependencies: ["CustodyMetadata"], swiftSettings: swiftSettings),
@@ -115,6 +121,7 @@ let package = Package(
         .testTarget(name: "CustodyExportTests", dependencies: ["CustodyExport", "CustodyProtocol"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyUSBTests", dependencies: ["CustodyUSB", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyLedgerTests", dependencies: ["CustodyLedger", "CustodyProtocol", "CustodyTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "CustodyAudioTests", dependencies: ["CustodyAudio", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyCatalogTests", dependencies: ["CustodyCatalog"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyDevicesTests", dependencies: [
             "CustodyDevices", "CustodyCatalog", "CustodyStore", "CustodyIngest", "CustodyTestSupport",
