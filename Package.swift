@@ -81,11 +81,17 @@ let package = Package(
         .target(name: "CustodyExport", dependencies: [
             "CustodyProtocol", .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: swiftSettings),
+        // Courtroom recording: sessions, confidence monitoring as custody events, segments filed as evidence.
+        .target(name: "CustodyRecording", dependencies: [
+            "CustodyAudio", "CustodyCore", "CustodyIngest", "CustodyProtocol", "CustodyStore",
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: swiftSettings),
         // The control protocol's wire vocabulary, shared by server and client.
         .target(name: "CustodyProtocol", swiftSettings: swiftSettings),
         // The control server: HTTP/1.1 + JSON on a Unix socket, SO_PEERCRED roles.
         .target(name: "CustodyServer", dependencies: [
             "CLinuxSystem", "CustodyCore", "CustodyProtocol", "CustodyStore", "CustodyIngest", "CustodyLedger", "CustodyExport",
+            "CustodyRecording",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -96,7 +102,7 @@ let package = Package(
         // The daemon: config, services, signals, sd_notify.
         .target(name: "CustodyDaemon", dependencies: [
             "CustodyCore", "CustodyStore", "CustodyIngest", "CustodyServer", "CustodyDevices", "CustodyUSB", "CustodyCatalog", "CustodyLedger",
-            "CustodyMassStorage",
+            "CustodyMassStorage", "CustodyRecording",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -117,11 +123,14 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyIngestTests", dependencies: ["CustodyIngest", "CustodyStore", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyServerTests", dependencies: ["CustodyServer", "CustodyClient", "CustodyProtocol", "CustodyTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "CustodyCLITests", dependencies: ["CustodyCLI", "CustodyTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "CustodyCLITests", dependencies: ["CustodyCLI", "CustodyProtocol", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyExportTests", dependencies: ["CustodyExport", "CustodyProtocol"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyUSBTests", dependencies: ["CustodyUSB", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyLedgerTests", dependencies: ["CustodyLedger", "CustodyProtocol", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyAudioTests", dependencies: ["CustodyAudio", "CustodyTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "CustodyRecordingTests", dependencies: [
+            "CustodyRecording", "CustodyAudio", "CustodyStore", "CustodyIngest", "CustodyTestSupport",
+        ], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyCatalogTests", dependencies: ["CustodyCatalog"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyDevicesTests", dependencies: [
             "CustodyDevices", "CustodyCatalog", "CustodyStore", "CustodyIngest", "CustodyTestSupport",

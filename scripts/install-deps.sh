@@ -17,6 +17,8 @@ packages=(
   python3 python3-pytest python3-yaml python3-jsonschema python3-cryptography python3-venv
   # peers for the benchmark, and tools the tests and demo use
   coreutils openssl rsync curl util-linux procps file bc sqlite3 unzip
+  # the capture benchmark: CPU time of custody-capture-bench against arecord
+  time
 )
 
 missing=()

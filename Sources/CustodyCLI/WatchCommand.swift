@@ -6,10 +6,10 @@ import CustodyCore
 import CustodyProtocol
 import Foundation
 
-/// `custodyctl watch`: follows docks, undocks and jobs as they happen, until interrupted.
+/// `custodyctl watch`: follows docks, undocks, jobs and courtroom recording as they happen, until interrupted.
 struct WatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "watch", abstract: "Follow docks, undocks and ingest jobs live (Ctrl-C to stop).")
+        commandName: "watch", abstract: "Follow docks, undocks, ingest jobs and courtroom recording live (Ctrl-C to stop).")
 
     @Option(name: .long, help: "Stop after this many seconds (for scripts).") var seconds: Double?
     @OptionGroup var global: GlobalOptions
@@ -20,12 +20,17 @@ struct WatchCommand: ParsableCommand {
         var event: String
         var device: DeviceDTO?
         var job: JobDTO?
+        /// Recording changes: the courtroom, and the segment or alarm concerned.
+        var recording: CourtroomRecordingDTO?
+        var segment: RecordingSegmentDTO?
+        var alarm: RecordingAlarmDTO?
     }
 
     func run() throws {
         let client = global.client()
         var devices: [Int64: DeviceDTO] = [:]
         var jobs: [Int64: JobDTO] = [:]
+        var recordings = RecordingWatch()
         var first = true
         let end = seconds.map { Date().addingTimeInterval($0) }
         while end.map({ Date() < $0 }) ?? true {
@@ -51,8 +56,13 @@ struct WatchCommand: ParsableCommand {
                 }
                 jobs[j.id] = j
             }
+            if let list = try? client.recordings([("limit", "50")]) {
+                changes += recordings.changes(list, time: time, first: first)
+            }
             if first && !global.json {
-                emit("watching \(global.socketPath); \(nowDevices.filter { $0.state != .removed }.count) devices docked")
+                let recording = recordings.rooms.values.filter { $0.state == .recording }.map(\.courtroom).sorted()
+                emit("watching \(global.socketPath); \(nowDevices.filter { $0.state != .removed }.count) devices docked"
+                     + (recording.isEmpty ? "" : "; recording in courtroom \(recording.joined(separator: ", "))"))
             }
             for c in changes { try printChange(c) }
             first = false
@@ -75,6 +85,73 @@ struct WatchCommand: ParsableCommand {
             emit("\(c.time)  \(c.event.padding(toLength: 16, withPad: " ", startingAt: 0)) dock \(d.id): \(what) \(d.vendorId):\(d.productId) serial \(d.serial ?? "-") at \(d.busPath)\(d.message.map { " (\($0))" } ?? "")")
         } else if let j = c.job {
             emit("\(c.time)  \(c.event.padding(toLength: 16, withPad: " ", startingAt: 0)) job \(j.id): \(j.stored) stored, \(j.duplicates) already stored, \(j.failed) failed of \(j.totalFiles)\(j.device.map { " from \($0)" } ?? "")")
+        } else if let r = c.recording {
+            emit("\(c.time)  \(c.event.padding(toLength: 16, withPad: " ", startingAt: 0)) courtroom \(r.courtroom): \(RecordingWatch.describe(c, r))")
+        }
+    }
+}
+
+/// What `watch` remembers of courtroom recording between two looks.
+struct RecordingWatch {
+    var rooms: [String: CourtroomRecordingDTO] = [:]
+    /// Segments seen filed, as "session/sequence".
+    var filed: Set<String> = []
+
+    /// What changed since the last look.
+    mutating func changes(_ list: RecordingListDTO, time: String, first: Bool) -> [WatchCommand.Change] {
+        var out: [WatchCommand.Change] = []
+        func change(_ event: String, _ room: CourtroomRecordingDTO, segment: RecordingSegmentDTO? = nil, alarm: RecordingAlarmDTO? = nil) {
+            out.append(WatchCommand.Change(time: time, event: event, device: nil, job: nil, recording: room, segment: segment, alarm: alarm))
+        }
+        for room in list.courtrooms {
+            let before = rooms[room.courtroom]
+            rooms[room.courtroom] = room
+            guard !first else { continue }
+            let newSession = before?.session?.reference != room.session?.reference || before?.session?.requestedAt != room.session?.requestedAt
+            if room.state != before?.state || (newSession && room.session != nil) {
+                switch room.state {
+                case .recording: change("recording-start", room)
+                case .stopped: change("recording-stop", room)
+                case .faulted: change("recording-fault", room)
+                case .opening, .idle: break
+                }
+            }
+            let was = Set((before?.session?.activeAlarms ?? []).map(Self.key))
+            let now = Set((room.session?.activeAlarms ?? []).map(Self.key))
+            for alarm in room.session?.activeAlarms ?? [] where !was.contains(Self.key(alarm)) { change("alarm", room, alarm: alarm) }
+            for alarm in before?.session?.activeAlarms ?? [] where !now.contains(Self.key(alarm)) && !newSession {
+                change("alarm-cleared", room, alarm: alarm)
+            }
+        }
+        for segment in list.segments where segment.state == .filed {
+            let key = "\(segment.session)/\(segment.sequence)"
+            guard !filed.contains(key) else { continue }
+            filed.insert(key)
+            if !first, let room = rooms[segment.courtroom] { change("segment-filed", room, segment: segment) }
+        }
+        return out
+    }
+
+    static func key(_ alarm: RecordingAlarmDTO) -> String { "\(alarm.kind)/\(alarm.channel ?? 0)/\(alarm.startFrame)" }
+
+    static func describe(_ c: WatchCommand.Change, _ r: CourtroomRecordingDTO) -> String {
+        let s = r.session
+        if let segment = c.segment {
+            return "segment \(segment.sequence) of session \(segment.session) filed as item \(segment.item.map(String.init) ?? "-"): "
+                + "\(RecordingFormatting.clock(segment.durationSeconds)) from \(Formatting.time(segment.firstSampleTime))"
+                + (segment.gapBeforeSeconds.map { $0 == 0 ? "" : String(format: ", %.3f s after the previous", $0) } ?? "")
+                + (segment.droppedFrames > 0 ? ", \(segment.droppedFrames) frames dropped" : "")
+        }
+        if let alarm = c.alarm {
+            return (c.event == "alarm" ? "ALARM " : "alarm over: ") + RecordingFormatting.alarm(alarm)
+        }
+        switch c.event {
+        case "recording-start":
+            return "recording from \(r.pcm ?? "-")\(s?.hearing.map { ", hearing \($0)" } ?? "")\(s?.automatic == true ? " (schedule)" : ", started by \(s?.startedBy.name ?? "-")")"
+        case "recording-fault":
+            return "FAULT \(s?.fault?.message ?? "-")"
+        default:
+            return "stopped (\(s?.stopReason ?? "-")) after \(RecordingFormatting.clock(s?.secondsCaptured ?? 0)) in \(s?.segmentsClosed ?? 0) segments"
         }
     }
 }

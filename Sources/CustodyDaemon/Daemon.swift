@@ -7,6 +7,7 @@ import CustodyDevices
 import CustodyIngest
 import CustodyLedger
 import CustodyMassStorage
+import CustodyRecording
 import CustodyServer
 import CustodyStore
 import CustodyUSB
@@ -46,7 +47,9 @@ public struct Daemon: Sendable {
         let key = try StationKey.loadOrCreate(path: config.stateDirectory + "/ledger/station.key", name: config.ledger.effectiveOrigin)
         let signer = CheckpointSigner(key: key, store: store)
         let engine = IngestEngine(store: store, config: config.ingest, logger: logger)
-        let routes = ControlRoutes(store: store, ingest: engine, stateDirectory: config.stateDirectory, signer: signer)
+        let recordings = makeRecordingManager(store: store, engine: engine, logger: logger)
+        let routes = ControlRoutes(store: store, ingest: engine, stateDirectory: config.stateDirectory, signer: signer,
+                                   recordings: recordings)
         let server = ControlServer(
             options: .init(socketPath: config.control.socket, socketMode: config.control.socketMode,
                            socketGroup: config.control.socketGroup, maxRequestBytes: config.control.maxRequestBytes,
@@ -63,6 +66,9 @@ public struct Daemon: Sendable {
         if let devices = try makeDeviceManager(store: store, engine: engine, logger: logger) {
             services.append(.init(service: DeviceService(manager: devices)))
         }
+        // After ingest: services stop in reverse order, so sessions end and their last
+        // segments are filed while ingest still runs.
+        services.append(.init(service: RecordingService(manager: recordings)))
 
         let notifier = self.notifier
         let totals = try store.totals()

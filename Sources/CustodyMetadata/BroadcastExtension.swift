@@ -63,6 +63,21 @@ struct BroadcastExtension: Sendable, Equatable {
         return bext
     }
 
+    /// The origination time to the sample: when TimeReference (samples since midnight)
+    /// falls within the second OriginationTime names, the first sample's instant is
+    /// midnight of OriginationDate plus TimeReference at the sample rate (Custody's
+    /// recorder writes both, so its segments sort and line up to the sample); otherwise
+    /// OriginationDate and OriginationTime as they are (a recorder whose TimeReference
+    /// counts from elsewhere).
+    func refined(_ recordedAt: Date, sampleRate: UInt32?) -> Date {
+        guard let rate = sampleRate, rate > 0, let reference = timeReference else { return recordedAt }
+        let midnight = (recordedAt.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400
+        let whole = reference / UInt64(rate)
+        guard midnight + Double(whole) == recordedAt.timeIntervalSince1970 else { return recordedAt }
+        let fraction = Double(reference % UInt64(rate)) / Double(rate)
+        return Date(timeIntervalSince1970: midnight + Double(whole) + fraction)
+    }
+
     /// The instant of "yyyy?mm?dd" + "hh?mm?ss" read as UTC, with any allowed separator.
     static func instant(date: [UInt8], time: [UInt8]) -> Date? {
         guard date.count == 10, time.count == 8,

@@ -62,8 +62,8 @@ enum WAVReader {
         }
         if walk.bextSeen {
             result.container = "bwf"
-            if let recordedAt = walk.bext?.recordedAt {
-                result.recordedAt = recordedAt
+            if let bext = walk.bext, let recordedAt = bext.recordedAt {
+                result.recordedAt = bext.refined(recordedAt, sampleRate: walk.format?.sampleRate)
                 result.recordedAtSource = "bwf.bext"
             }
         }

@@ -17,6 +17,11 @@ public enum API {
     public static let exports = "/v1/exports"
     /// A stored file's bytes (`?export=ID`: handed out for an export only).
     public static func blob(_ sha256: String) -> String { "/v1/blobs/\(sha256)" }
+    /// Courtroom recording: every courtroom, and segments.
+    public static let recordings = "/v1/recordings"
+    /// One courtroom's recording (`GET`), or an action on it (`POST`, e.g. stop). Courtroom
+    /// ids are letters, digits, '-', '_' and '.', so they need no escaping.
+    public static func recording(_ courtroom: String) -> String { "/v1/recordings/\(courtroom)" }
     /// Media type of error bodies (RFC 9457).
     public static let problemContentType = "application/problem+json"
     public static let jsonContentType = "application/json"

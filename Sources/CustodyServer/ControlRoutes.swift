@@ -5,6 +5,7 @@ import CustodyCore
 import CustodyIngest
 import CustodyLedger
 import CustodyProtocol
+import CustodyRecording
 import CustodyStore
 import Foundation
 import NIOHTTP1
@@ -18,12 +19,16 @@ public struct ControlRoutes: Sendable {
     let stateDirectory: String
     /// Signs checkpoints; nil where a test runs the routes without a ledger key.
     let signer: CheckpointSigner?
+    /// Courtroom recording; nil where a test runs the routes without it.
+    let recordings: RecordingManager?
 
-    public init(store: any EvidenceStore & DockStore, ingest: IngestEngine, stateDirectory: String, signer: CheckpointSigner? = nil) {
+    public init(store: any EvidenceStore & DockStore, ingest: IngestEngine, stateDirectory: String, signer: CheckpointSigner? = nil,
+                recordings: RecordingManager? = nil) {
         self.store = store
         self.ingest = ingest
         self.stateDirectory = stateDirectory
         self.signer = signer
+        self.recordings = recordings
         self.startedAt = .now
     }
 
@@ -40,6 +45,7 @@ public struct ControlRoutes: Sendable {
         "proofs": [1: ["GET"]],
         "exports": [1: ["POST"]],
         "blobs": [2: ["GET"]],
+        "recordings": [1: ["GET", "POST"], 2: ["GET", "POST"]],
     ]
 
     static let anyRole: Set<Role> = Set(Role.allCases)
@@ -108,6 +114,18 @@ public struct ControlRoutes: Sendable {
             case (.GET, 2, "blobs"):
                 try authorize(request, Self.exporters)
                 return try blob(request, sha256: route[1])
+            case (.GET, 1, "recordings"):
+                try authorize(request, Self.anyRole)
+                return try listRecordings(request)
+            case (.POST, 1, "recordings"):
+                try authorize(request, Self.recorders)
+                return try await startRecording(request)
+            case (.GET, 2, "recordings"):
+                try authorize(request, Self.anyRole)
+                return try courtroomRecording(request, courtroom: route[1])
+            case (.POST, 2, "recordings"):
+                try authorize(request, Self.recorders)
+                return try await actOnRecording(request, courtroom: route[1])
             case (.GET, 1, "events"):
                 try authorize(request, Self.auditReaders)
                 var q = EventQuery()
@@ -312,7 +330,7 @@ public struct ControlRoutes: Sendable {
         return id
     }
 
-    private func intParameter(_ request: ControlRequest, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+    func intParameter(_ request: ControlRequest, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
         guard let text = request.query[name] else { return value }
         guard let n = Int(text), range.contains(n) else {
             throw ProblemDTO.badRequest("query parameter \(name) must be an integer in \(range.lowerBound)...\(range.upperBound), not \"\(text)\"")

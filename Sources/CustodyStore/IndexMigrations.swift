@@ -15,6 +15,9 @@ import GRDB
 //       CustodyLedger.CanonicalEntry), written in the event's own transaction, and
 //       ledger_checkpoints: every signed checkpoint (tree size, root, signed note).
 //       Both append-only. Events before v3 get their leaves at migration.
+//   v5  courtroom recording: recording_sessions (one per capture session) and
+//       recording_segments (each Broadcast Wave segment on its way into the store:
+//       closed, filing, filed or failed, with its summary and item).
 
 /// The index's migrations, in order.
 enum IndexMigrations {
@@ -23,6 +26,7 @@ enum IndexMigrations {
         migrator.registerMigration("v1", migrate: v1)
         migrator.registerMigration("v2", migrate: v2)
         migrator.registerMigration("v3", migrate: v3)
+        migrator.registerMigration("v5", migrate: v5)
         return migrator
     }
 

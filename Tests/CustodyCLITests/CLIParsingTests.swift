@@ -1,5 +1,6 @@
 import Testing
 @testable import CustodyCLI
+import CustodyProtocol
 
 @Suite("custodyctl arguments")
 struct CLIParsingTests {
@@ -65,3 +66,51 @@ struct CLIParsingTests {
     }
 }
 
+@Suite("custodyctl record")
+struct RecordCommandTests {
+    @Test("--duration: hours, minutes and seconds, or frames", arguments: [
+        ("90m", RecordingDuration.seconds(5400)), ("1h30m", .seconds(5400)), ("3s", .seconds(3)), ("2.5s", .seconds(2.5)),
+        ("1h", .seconds(3600)), ("1m30s", .seconds(90)), ("4800f", .frames(4800)),
+    ])
+    func durations(text: String, expected: RecordingDuration) {
+        #expect(RecordingDuration(text) == expected)
+    }
+
+    @Test("a duration without a unit, with units out of order, or of nothing is refused", arguments: [
+        "90", "m", "30s1m", "1m1m", "0s", "0f", "-3s", "3 s", "f", "1.5f", "",
+    ])
+    func badDurations(text: String) {
+        #expect(RecordingDuration(text) == nil)
+        #expect(CustodyctlCommand.run(arguments: ["record", "start", "--courtroom", "3", "--duration", text]) == 2)
+    }
+
+    @Test("start, stop, status and segments parse their options")
+    func parsing() throws {
+        let start = try #require(try CustodyctlCommand.parseAsRoot(
+            ["record", "start", "--courtroom", "3", "--hearing", "H-1", "--duration", "90m"]) as? RecordStartCommand)
+        #expect(start.courtroom == "3" && start.hearing == "H-1" && start.duration == "90m")
+        #expect(CustodyctlCommand.run(arguments: ["record", "start"]) == 2, "--courtroom is required")
+        let stop = try #require(try CustodyctlCommand.parseAsRoot(["record", "stop", "--courtroom", "3"]) as? RecordStopCommand)
+        #expect(stop.courtroom == "3")
+        let status = try #require(try CustodyctlCommand.parseAsRoot(GlobalArguments.moveToEnd(["--json", "record", "status"])) as? RecordStatusCommand)
+        #expect(status.global.json && status.courtroom == nil)
+        let segments = try #require(try CustodyctlCommand.parseAsRoot(["record", "segments", "--hearing", "H-1"]) as? RecordSegmentsCommand)
+        #expect(segments.hearing == "H-1" && segments.limit == 1000)
+    }
+
+    @Test("segments print in order with the gaps between them")
+    func segmentTable() {
+        func segment(_ sequence: Int, _ start: String, gap: Double?) -> RecordingSegmentDTO {
+            RecordingSegmentDTO(courtroom: "3", hearing: "H-1", case: nil, session: "0123456789AB", sequence: sequence, firstFrame: 0,
+                                frames: 48000, rate: 48000, firstSampleTime: start, endTime: start, durationSeconds: 1,
+                                gapBeforeSeconds: gap, droppedFrames: 0, gaps: 0, alarms: 0, repaired: sequence == 3,
+                                state: .filed, item: Int64(10 + sequence), sha256: nil, fileName: "x.wav", filedAt: nil, message: nil)
+        }
+        let text = RecordingFormatting.segments([segment(1, "2026-03-16T09:55:00.000Z", gap: nil),
+                                                 segment(2, "2026-03-16T09:55:01.000Z", gap: 0),
+                                                 segment(3, "2026-03-16T09:55:04.250Z", gap: 2.25)])
+        #expect(text.contains("2026-03-16 09:55:04Z .250"))
+        #expect(text.contains("filed (repaired)"))
+        #expect(text.hasSuffix("3 segments, 0:00:03 of audio; 1 gap between them (2.250 s)"))
+    }
+}

@@ -26,9 +26,10 @@ struct ShippedConfigTests {
     @Test("docs/configuration.md documents every key the daemon reads")
     func everyKeyIsDocumented() throws {
         let doc = try String(contentsOfFile: Self.repo.appendingPathComponent("docs/configuration.md").path, encoding: .utf8)
-        let loader = try String(contentsOfFile: Self.repo.appendingPathComponent("Sources/CustodyCore/Config/DaemonConfigLoader.swift").path,
-                                encoding: .utf8)
-        let keys = try Regex(#"r\.(?:string|integer|boolean|strings)\("(\w+)"\)|top\.string\("(\w+)"\)"#)
+        let loader = try ["DaemonConfigLoader.swift", "DaemonConfigLoader+Recording.swift"].map {
+            try String(contentsOfFile: Self.repo.appendingPathComponent("Sources/CustodyCore/Config/" + $0).path, encoding: .utf8)
+        }.joined()
+        let keys = try Regex(#"r\.(?:string|integer|boolean|strings|float)\("(\w+)"\)|top\.string\("(\w+)"\)"#)
         var found: [String] = []
         for match in loader.matches(of: keys) {
             if let key = match.output[1].substring ?? match.output[2].substring { found.append(String(key)) }

@@ -82,9 +82,10 @@ enum Chunk {
     }
 
     /// A 602-byte bext payload plus coding history.
-    static func bextPayload(date: String, time: String, description: String = "Courtroom 3") -> [UInt8] {
+    static func bextPayload(date: String, time: String, description: String = "Courtroom 3",
+                            timeReference: UInt64 = 48000 * 3600) -> [UInt8] {
         Enc.fixed(description, 256) + Enc.fixed("Custody", 32) + Enc.fixed("REF-0001", 32)
-            + Enc.fixed(date, 10) + Enc.fixed(time, 8) + Enc.le64(48000 * 3600) + Enc.le16(1)
+            + Enc.fixed(date, 10) + Enc.fixed(time, 8) + Enc.le64(timeReference) + Enc.le16(1)
             + [UInt8](repeating: 0, count: 64 + 10 + 180) + Enc.ascii("A=PCM,F=8000,W=16,M=mono\r\n")
     }
 

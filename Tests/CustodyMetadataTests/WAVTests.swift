@@ -101,6 +101,22 @@ struct WAVTests {
         #expect(meta.durationSeconds == 1)
     }
 
+    @Test("TimeReference within OriginationTime's second gives the first sample's instant to the sample")
+    func timeReferenceRefinesTheSecond() throws {
+        func read(_ time: String, _ reference: UInt64) -> Date? {
+            MetadataReader.read(BytesInput(Chunk.wave([
+                Chunk.pcmFormat(), Chunk.make("bext", Chunk.bextPayload(date: "2026-03-16", time: time, timeReference: reference)),
+                Chunk.make("data", [UInt8](repeating: 0, count: 16000))]))).recordedAt
+        }
+        let nine = try ToolTime.iso8601("2026-03-16T09:00:00Z")
+        // 09:00:00 and 2000 samples at 8 kHz: 09:00:00.250.
+        #expect(read("09:00:00", 9 * 3600 * 8000 + 2000) == nine.addingTimeInterval(0.25))
+        #expect(read("09:00:00", 9 * 3600 * 8000) == nine)
+        // A TimeReference counting from something else (another second, another day) is not used.
+        #expect(read("09:00:00", 9 * 3600 * 8000 + 8000) == nine)
+        #expect(read("09:00:00", 0) == nine)
+    }
+
     @Test("bext with an empty, invalid or half-set date: still BWF, a problem, no recording time")
     func badBextTimes() {
         let empty = MetadataReader.read(BytesInput(Self.bwf(date: "", time: "")))

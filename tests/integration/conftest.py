@@ -190,3 +190,88 @@ def world_readable_tmp(path: Path):
         except PermissionError:
             pass
         p = p.parent
+
+
+# ---------------------------------------------------------------------------
+# Courtroom recording: the real alsa-lib, no sound hardware.
+#
+# One ALSA configuration (given to custodyd through ALSA_CONFIG_PATH, which replaces
+# alsa.conf entirely, so it defines every PCM it uses) with capture PCMs of type
+# `file` replaying known recordings over a `null` slave, and a `null` PCM. A `file`
+# PCM delivers frames as fast as they are read (no pacing) and keeps delivering
+# after its recording ends, so every session here is bounded in frames.
+
+
+class ALSAFixtures:
+    """Known recordings (raw, interleaved) and the ALSA configuration naming them."""
+
+    SPEECH = "custody_speech"      # espeak-ng speech + a 440 Hz tone: S16_LE, 2 ch, 48 kHz
+    MULTI = "custody_multi"        # speech + three tones: S24_3LE, 4 ch, 48 kHz
+    LONG = "custody_long"          # 90 s of noise and a tone: S16_LE, 2 ch, 48 kHz
+    NULL = "custody_null"          # endless zeros
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.conf = root / "alsa-test.conf"
+
+    def raw(self, name):
+        return self.root / f"{name}.raw"
+
+    def bytes(self, name):
+        return self.raw(name).read_bytes()
+
+    @property
+    def env(self):
+        return {"ALSA_CONFIG_PATH": str(self.conf)}
+
+
+@pytest.fixture(scope="session")
+def alsa(tmp_path_factory):
+    root = tmp_path_factory.mktemp("alsa")
+    f = ALSAFixtures(root)
+
+    def run(*cmd):
+        subprocess.run(list(map(str, cmd)), check=True, capture_output=True, timeout=300)
+
+    run("espeak-ng", "-w", root / "speech22k.wav",
+        "All rise. The court is now in session. The witness will state her name for the record.")
+    run("sox", "-D", root / "speech22k.wav", "-r", "48000", "-b", "16", root / "speech.wav")
+    seconds = subprocess.run(["soxi", "-D", str(root / "speech.wav")], check=True, capture_output=True, text=True).stdout.strip()
+    run("sox", "-D", "-n", "-r", "48000", "-c", "1", "-b", "16", root / "tone.wav", "synth", seconds, "sine", "440", "gain", "-12")
+    run("sox", "-D", "-M", root / "speech.wav", root / "tone.wav", "-t", "raw", "-e", "signed-integer", "-b", "16", f.raw(f.SPEECH))
+    run("sox", "-D", "-n", "-r", "48000", "-c", "3", "-b", "24", root / "tones3.wav", "synth", seconds,
+        "sine", "300", "sine", "600", "sine", "1200", "gain", "-9")
+    run("sox", "-D", "-M", root / "speech.wav", root / "tones3.wav", "-t", "raw", "-e", "signed-integer", "-b", "24", f.raw(f.MULTI))
+    run("sox", "-D", "-n", "-r", "48000", "-c", "2", "-b", "16", "-e", "signed-integer", "-t", "raw", f.raw(f.LONG),
+        "synth", "90", "whitenoise", "sine", "300", "gain", "-6")
+
+    def file_pcm(name):
+        return (f'pcm.{name} {{\n    type file\n    slave.pcm "{f.NULL}"\n    file "/dev/null"\n'
+                f'    infile "{f.raw(name)}"\n    format "raw"\n}}\n')
+
+    f.conf.write_text("# Custody's integration-test PCMs (no hardware).\n"
+                      f"pcm.{f.NULL} {{\n    type null\n}}\n"
+                      + "".join(file_pcm(n) for n in (f.SPEECH, f.MULTI, f.LONG)))
+    return f
+
+
+def courtroom_toml(ident, pcm, channels=2, rate=48000, fmt="S16_LE", names=None, segment_frames=48000, **extra):
+    """A [[courtroom]] table, with the keys other tools write first."""
+    names = names or [f"ch{i + 1}" for i in range(channels)]
+    text = (f'[[courtroom]]\nid = "{ident}"\npcm = "{pcm}"\nchannels = {channels}\nrate = {rate}\nformat = "{fmt}"\n'
+            f'channelNames = [{", ".join(json.dumps(n) for n in names)}]\nsegmentFrames = {segment_frames}\n')
+    for key, value in extra.items():
+        text += f"{key} = {json.dumps(value)}\n"
+    return text
+
+
+def wav_payload(data: bytes) -> bytes:
+    """The `data` chunk of a WAV/BWF/RF64 file."""
+    offset = 12
+    while offset + 8 <= len(data):
+        ident = data[offset:offset + 4]
+        size = int.from_bytes(data[offset + 4:offset + 8], "little")
+        if ident == b"data":
+            return data[offset + 8:offset + 8 + size]
+        offset += 8 + size + (size & 1)
+    raise AssertionError("no data chunk")

@@ -668,7 +668,9 @@ def test_roles_are_enforced_as_documented(daemon_factory, sample_media):
     group_of = dict(zip(["operator", "supervisor", "auditor", None], role_groups))
     d = daemon_factory(config=(
         f'[control]\nsocketGroup = "{sock_group.gr_name}"\noperatorGroup = "{group_of["operator"].gr_name}"\n'
-        f'supervisorGroup = "{group_of["supervisor"].gr_name}"\nauditorGroup = "{group_of["auditor"].gr_name}"\n'))
+        f'supervisorGroup = "{group_of["supervisor"].gr_name}"\nauditorGroup = "{group_of["auditor"].gr_name}"\n'
+        + RECORDING_ROLE_COURTROOM), start=False)
+    d.start(extra_env=recording_null_alsa(d.root))
     world_readable_tmp(d.socket.parent)
     card = make_card(d.inbox, sample_media)
     job = d.wait_job(expect(d.request("POST", "/v1/jobs", {"path": str(card)}), "POST", "/v1/jobs", 202)["id"])
@@ -695,6 +697,7 @@ def test_roles_are_enforced_as_documented(daemon_factory, sample_media):
             queries = {"/v1/proofs": f"?item={item['id']}", "/v1/blobs/{id}": f"?export={exports[-1] if exports else 1}"}
             path = template.replace("{id}", str(ident)) + queries.get(template, "")
             body = bodies.get(template) if method == "POST" else None
+            path, body = recording_role_call(method, template, path, body)
             reply = as_role(role, method, path, body)
             if role in op["x-custody-roles"]:
                 success = min(int(code) for code in op["responses"] if code.startswith("2"))
@@ -769,7 +772,7 @@ def test_index_failures(daemon_factory):
     """500 on every operation and 503 on POST /v1/jobs, provoked by damaging the
     index of a throwaway daemon behind its back (this test knows the index's table
     names: if they change, change it)."""
-    d = daemon_factory()
+    d = daemon_factory(config=RECORDING_ROLE_COURTROOM)
     (d.inbox / "empty").mkdir()
     (d.inbox / "note.txt").write_text("a small note\n")
     d.wait_job(expect(d.request("POST", "/v1/jobs", {"path": str(d.inbox / "note.txt")}), "POST", "/v1/jobs", 202)["id"])
@@ -787,7 +790,8 @@ def test_index_failures(daemon_factory):
     assert problem["code"] == "internal"
     # No job can be recorded at all: 503; and nothing can be read: 500.
     db.executescript("BEGIN; DROP TABLE items; DROP TABLE blobs; DROP TABLE jobs; DROP TABLE events; "
-                     "DROP TABLE ledger; DROP TABLE ledger_checkpoints; COMMIT;")
+                     "DROP TABLE ledger; DROP TABLE ledger_checkpoints; "
+                     + "".join(f"DROP TABLE {t}; " for t in RECORDING_TABLES) + "COMMIT;")
     db.close()
     problem = expect(d.request("POST", "/v1/jobs", {"path": str(d.inbox / "empty")}), "POST", "/v1/jobs", 503)
     assert problem["code"] == "store-failure"
@@ -798,6 +802,7 @@ def test_index_failures(daemon_factory):
             reply = d.request(method, paths.get(template, concrete(template)), bodies.get(template))
             problem = expect(reply, method, template, 500)
             assert problem["code"] == "internal"
+    provoke_recording_index_failures(d)
 
 
 # ---------------------------------------------------------------------------
@@ -831,6 +836,17 @@ def test_no_members_below_status_and_events(loaded):
     assert not wrong, ("SERVER BUG: ControlRoutes answers 405 instead of 404 for a path one segment below "
                        "/v1/status or /v1/events (its `(_, _, \"status\")`/`\"events\"` case catches route.count == 2):\n  "
                        + "\n  ".join(wrong))
+
+
+# ---------------------------------------------------------------------------
+# The courtroom recording operations (their own module, run as part of this one so
+# that the coverage tests below judge them too).
+
+pytest.register_assert_rewrite("openapi_recording")
+from openapi_recording import *  # noqa: E402,F401,F403  (tests and the `recording` fixture)
+from openapi_recording import RECORDING_TABLES, ROLE_COURTROOM as RECORDING_ROLE_COURTROOM  # noqa: E402
+from openapi_recording import null_alsa as recording_null_alsa, role_call as recording_role_call  # noqa: E402
+from openapi_recording import provoke_index_failures as provoke_recording_index_failures  # noqa: E402
 
 
 # ---------------------------------------------------------------------------

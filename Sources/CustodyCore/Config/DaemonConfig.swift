@@ -11,6 +11,9 @@ public struct DaemonConfig: Sendable, Equatable {
     public var devices = Devices()
     public var ledger = Ledger()
     public var log = Log()
+    /// `[[courtroom]]`: the courtrooms recorded from ALSA (none by default).
+    public var courtrooms: [Courtroom] = []
+    public var recording = Recording()
 
     public init() {}
 

@@ -155,6 +155,7 @@ extension DaemonConfig {
             }
             try r.finish()
         }
+        try decodeRecording(top, into: &config)
         try top.finish()
         return config
     }
@@ -166,7 +167,7 @@ extension DaemonConfig {
         }
     }
 
-    private static func requireRange(_ value: Int64, _ range: ClosedRange<Int64>, key: String, line: Int?) throws(TOMLDecodeError) {
+    static func requireRange(_ value: Int64, _ range: ClosedRange<Int64>, key: String, line: Int?) throws(TOMLDecodeError) {
         guard range.contains(value) else {
             throw TOMLDecodeError(line: line ?? 0, key: key,
                                   message: "expected a value in \(range.lowerBound)...\(range.upperBound), found \(value)")

@@ -1,0 +1,127 @@
+import CustodyCore
+import CustodyIngest
+import CustodyProtocol
+import CustodyStore
+import Foundation
+
+extension RecordingManager {
+    /// Files a room's segments one after the other, in the order they were closed
+    /// (so that their items are in recording order), until its queue ends.
+    func fileSegments(of room: Room) async {
+        for await path in room.filing {
+            await file(path, room: room)
+        }
+    }
+
+    /// Files one segment through the ingest pipeline (hashed while copied, verified,
+    /// an `item.store` event), then records its item and summary and tags it. A
+    /// segment that cannot be filed now keeps its working file and its state, and is
+    /// filed at the next start.
+    func file(_ path: String, room: Room) async {
+        let pending: PendingSegment
+        do {
+            guard let found = try store.recordingSegment(path: path) else {
+                logger.error("courtroom \(room.id): segment \(path) is not in the index; it is filed at the next start")
+                return
+            }
+            pending = found
+        } catch {
+            logger.error("courtroom \(room.id): cannot read segment \(path) from the index: \(error)")
+            return
+        }
+        if pending.state == .filed {
+            removeWorkingFile(path, courtroom: room.id)
+            return
+        }
+        var jobID = pending.jobID
+        if let id = jobID {
+            // A job from before a restart: resume it if it was cut off, read its outcome if it ended.
+            switch (try? store.job(id, withFiles: false))?.state {
+            case .interrupted?:
+                guard !isShuttingDown else { return }
+                do { try engine.resume(id, caller: .daemon) } catch { jobID = nil }
+            case .failed?, nil:
+                jobID = nil
+            default:
+                break
+            }
+        }
+        if jobID == nil {
+            guard FileManager.default.fileExists(atPath: path) else {
+                fail(path, room: room, "its working file \(path) is missing")
+                return
+            }
+            guard !isShuttingDown || filingTimeLeft else { return }
+            do {
+                let job = try await engine.submitDeviceJob(root: path, deviceSerial: pending.segment.deviceSerial,
+                                                           caller: pending.segment.requester)
+                jobID = job.jobID
+                try store.recordSegmentFiling(path: path, jobID: job.jobID)
+            } catch {
+                if let jobID {
+                    logger.error("courtroom \(room.id): segment \(path) is being filed by job \(jobID), not recorded: \(error)")
+                } else {
+                    fail(path, room: room, "its ingest job could not start: \(error)")
+                    return
+                }
+            }
+        }
+        guard let jobID, let job = await finishedJob(jobID) else { return }
+        guard let file = job.files?.first(where: { $0.state == .stored || $0.state == .duplicate }), let item = file.itemId else {
+            let why = job.files?.first?.message ?? job.message ?? "its ingest job \(jobID) ended \(job.state.rawValue)"
+            fail(path, room: room, why)
+            return
+        }
+        do {
+            try store.recordSegmentFiled(path: path, itemID: item, actor: .daemon,
+                                         detail: ["sha256": file.sha256.map { .string($0) } ?? .null, "size": .number(Double(file.size))])
+        } catch {
+            logger.error("courtroom \(room.id): segment \(path) is stored as item \(item) but not recorded as filed: \(error)")
+            return
+        }
+        room.state.withLock { $0.current }.map { session in
+            if session.reference.withLock({ $0 }) == pending.segment.session { session.segmentsFiled.add(1, ordering: .relaxed) }
+        }
+        removeWorkingFile(path, courtroom: room.id)
+    }
+
+    /// True while a shutting-down filer may still start a job.
+    var filingTimeLeft: Bool {
+        filingDeadline.withLock { $0 }.map { clock.now() < $0 } ?? true
+    }
+
+    /// The job once it has ended; nil when shutdown leaves it to the next start.
+    func finishedJob(_ id: Int64) async -> JobDTO? {
+        while true {
+            guard let job = try? store.job(id, withFiles: false) else { return nil }
+            switch job.state {
+            case .queued, .running:
+                if isShuttingDown && !filingTimeLeft { return nil }
+                try? await Task.sleep(for: options.jobPollInterval)
+            case .interrupted:
+                // custodyd is stopping (or the store could not take it): resumed at the next start.
+                return nil
+            case .completed, .completedWithErrors, .failed:
+                return try? store.job(id, withFiles: true)
+            }
+        }
+    }
+
+    func fail(_ path: String, room: Room, _ why: String) {
+        logger.error("courtroom \(room.id): segment \(path) not filed: \(why); it is retried at the next start")
+        do { try store.recordSegmentFailed(path: path, message: why) } catch {
+            logger.error("courtroom \(room.id): cannot record that segment \(path) failed: \(error)")
+        }
+    }
+
+    /// Removes a filed segment's working file (its copy is verified in the store),
+    /// unless `keepFiledSegments`.
+    func removeWorkingFile(_ path: String, courtroom: String) {
+        guard !options.recording.keepFiledSegments else { return }
+        do { try FileManager.default.removeItem(atPath: path) } catch {
+            if FileManager.default.fileExists(atPath: path) {
+                logger.warning("courtroom \(courtroom): cannot remove the filed segment's working file \(path): \(error)")
+            }
+        }
+    }
+}
