@@ -13,7 +13,9 @@ struct IngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest", abstract: "Ingest the recordings under a path (a card reader's mount, a directory, a file), or on a disk image or block device.",
         discussion: """
-            With --image, the path is a disk image or a block device (e.g. /dev/sdb): its partition             table and FAT12/16/32 or exFAT file systems are read by custodyd itself, read-only, without             mounting. Either way the path must lie under ingest.allowedPaths.
+            With --image, the path is a disk image or a block device (e.g. /dev/sdb): its partition \
+            table and FAT12/16/32 or exFAT file systems are read by custodyd itself, read-only, without \
+            mounting. Either way the path must lie under ingest.allowedPaths.
             """)
 
     @Argument(help: ArgumentHelp("Directory tree or file to ingest.", valueName: "path"))
