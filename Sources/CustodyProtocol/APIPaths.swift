@@ -14,6 +14,9 @@ public enum API {
     public static let checkpoints = "/v1/checkpoints"
     public static let verify = "/v1/verify"
     public static let proofs = "/v1/proofs"
+    public static let logLevel = "/v1/log-level"
+    /// Prometheus text exposition, unversioned like every Prometheus endpoint.
+    public static let metrics = "/metrics"
     /// Media type of error bodies (RFC 9457).
     public static let problemContentType = "application/problem+json"
     public static let jsonContentType = "application/json"

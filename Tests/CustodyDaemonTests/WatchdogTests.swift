@@ -1,0 +1,71 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Logging
+import Synchronization
+import Testing
+@testable import CustodyDaemon
+
+@Suite("systemd: watchdog and socket activation")
+struct WatchdogTests {
+    final class Pings: Sendable {
+        let count = Atomic<Int>(0)
+        let healthy = Atomic<Bool>(true)
+        let hang = Atomic<Bool>(false)
+    }
+
+    func watchdog(_ pings: Pings) -> Watchdog {
+        Watchdog(timeout: .milliseconds(40), logger: Logger(label: "test"), ping: { pings.count.add(1, ordering: .relaxed) }) {
+            while pings.hang.load(ordering: .relaxed) { try? await Task.sleep(for: .milliseconds(5)) }
+            return pings.healthy.load(ordering: .relaxed)
+        }
+    }
+
+    @Test("pings at half the timeout while the probe answers")
+    func pingsWhileHealthy() async throws {
+        let pings = Pings()
+        let task = Task { await watchdog(pings).run() }
+        try await Task.sleep(for: .milliseconds(1000))
+        task.cancel()
+        await task.value
+        #expect(pings.count.load(ordering: .relaxed) >= 4, "a ping every 20 ms for a second, however loaded the machine")
+    }
+
+    @Test("no pings while the probe fails or hangs; pings again once it answers")
+    func stopsWhenWedged() async throws {
+        let pings = Pings()
+        pings.healthy.store(false, ordering: .relaxed)
+        let task = Task { await watchdog(pings).run() }
+        try await Task.sleep(for: .milliseconds(150))
+        #expect(pings.count.load(ordering: .relaxed) == 0)
+        pings.hang.store(true, ordering: .relaxed)
+        pings.healthy.store(true, ordering: .relaxed)
+        try await Task.sleep(for: .milliseconds(150))
+        #expect(pings.count.load(ordering: .relaxed) == 0, "a wedged probe stops the pings")
+        pings.hang.store(false, ordering: .relaxed)
+        try await Task.sleep(for: .milliseconds(200))
+        task.cancel()
+        await task.value
+        #expect(pings.count.load(ordering: .relaxed) >= 2)
+    }
+
+    @Test("WATCHDOG_USEC, for this process only")
+    func watchdogEnvironment() {
+        #expect(SystemdNotifier.watchdogTimeout(environment: [:]) == nil)
+        #expect(SystemdNotifier.watchdogTimeout(environment: ["WATCHDOG_USEC": "30000000"], pid: 7) == .seconds(30))
+        #expect(SystemdNotifier.watchdogTimeout(environment: ["WATCHDOG_USEC": "30000000", "WATCHDOG_PID": "7"], pid: 7) == .seconds(30))
+        #expect(SystemdNotifier.watchdogTimeout(environment: ["WATCHDOG_USEC": "30000000", "WATCHDOG_PID": "8"], pid: 7) == nil)
+        #expect(SystemdNotifier.watchdogTimeout(environment: ["WATCHDOG_USEC": "0"], pid: 7) == nil)
+    }
+
+    @Test("LISTEN_FDS counts only for LISTEN_PID's process, and only for a socket")
+    func socketActivation() {
+        #expect(SocketActivation.listeningDescriptor(environment: [:], unset: false) == nil)
+        #expect(SocketActivation.listeningDescriptor(environment: ["LISTEN_PID": "1", "LISTEN_FDS": "1"], pid: 2, unset: false) == nil)
+        // Descriptor 3 of the test runner is not a listening socket of ours: refused.
+        var info = stat()
+        if fstat(3, &info) != 0 || info.st_mode & S_IFMT != S_IFSOCK {
+            #expect(SocketActivation.listeningDescriptor(environment: ["LISTEN_PID": "2", "LISTEN_FDS": "1"], pid: 2, unset: false) == nil)
+        }
+    }
+}
