@@ -107,7 +107,7 @@ def test_completions_are_for_each_shell(installed):
     assert not bash.startswith("#!"), "sourced, not run"
     assert re.search(r"^complete .*-F _custodyctl custodyctl$", bash, re.M) and "log-level" in bash
     assert (share / "zsh/vendor-completions/_custodyctl").read_text().startswith("#compdef custodyctl")
-    assert "complete -c custodyctl" in (share / "fish/vendor_completions.d/custodyctl.fish").read_text()
+    assert "complete -c 'custodyctl'" in (share / "fish/vendor_completions.d/custodyctl.fish").read_text()
     if shutil.which("bash"):
         check = subprocess.run(["bash", "-n", str(share / "bash-completion/completions/custodyctl")], capture_output=True, text=True)
         assert check.returncode == 0, check.stderr
