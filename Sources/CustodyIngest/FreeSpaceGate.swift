@@ -38,7 +38,6 @@ public final class FreeSpaceGate: Sendable {
 
     private struct State {
         var sample: Sample?
-        var measuredAt: ContinuousClock.Instant?
         var paused = false
         var condition: Condition = .ok
         /// Bytes promised to files being copied now (not yet visible as used).
@@ -104,20 +103,15 @@ public final class FreeSpaceGate: Sendable {
         let sample = (try? measure()) ?? Sample(freeBytes: 0, totalBytes: 0)
         state.withLock { s in
             s.sample = sample
-            s.measuredAt = .now
             if !s.paused { setPaused(true, &s, sample, needed: nil) }
         }
     }
 
     public var isPaused: Bool { state.withLock { $0.paused } }
 
-    /// A measurement at most a quarter of a second old (a statvfs per file is cheap,
-    /// but thousands of small files need not each ask the kernel).
+    /// A measurement now: one statvfs per file is cheap, and a file just written
+    /// must count (a cached figure would let a burst of files overrun the limit).
     private func fresh() throws -> Sample {
-        if let (sample, at) = state.withLock({ s in s.sample.flatMap { sample in s.measuredAt.map { (sample, $0) } } }),
-           ContinuousClock.now - at < .milliseconds(250) {
-            return sample
-        }
         let sample = try measure()
         update(sample, needed: nil)
         return sample
@@ -126,7 +120,6 @@ public final class FreeSpaceGate: Sendable {
     private func update(_ sample: Sample, needed: Int64?) {
         state.withLock { s in
             s.sample = sample
-            s.measuredAt = .now
             if s.paused && sample.freeBytes - s.reserved >= limits.resumeAboveBytes {
                 setPaused(false, &s, sample, needed: nil)
             } else {
