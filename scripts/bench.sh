@@ -117,3 +117,6 @@ bench_set large
 bench_set small
 echo
 echo "aims: large >= 1.40x sha256sum (got ${ratio_large_sha}x); small >= 1.00x cp + sha256sum (got ${ratio_small_cp}x)"
+
+# The custody ledger: durable appends, verification of a large ledger, verify --full.
+RUNS="$runs" bash "$repo/scripts/bench-ledger.sh" "$bin"

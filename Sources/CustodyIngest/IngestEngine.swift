@@ -224,7 +224,7 @@ public final class IngestEngine: Sendable {
     /// in groups (one `syncfs` and one transaction per group). A group commits while
     /// the next files are being copied: workers never wait for the index.
     private func copyAll(_ files: [PlannedFile], job: JobContext, cancel: CancellationFlag) async -> Stop? {
-        let base = SourceScanner.base(ofRoot: job.root)
+        let source: any IngestSource = DirectorySource(base: SourceScanner.base(ofRoot: job.root))
         let store = self.store
         let known = (try? await BlockingWork.run { try store.knownFiles(sourceID: job.sourceID) }) ?? [:]
         let ingester = FileIngester(store: store, chunkBytes: config.chunkBytes, syncLargeFilesBytes: config.syncLargeFilesBytes,
@@ -236,7 +236,7 @@ public final class IngestEngine: Sendable {
             var next = files.makeIterator()
             var committing = false
             func add(_ file: PlannedFile) {
-                group.addTask { await self.attempt(file, ingester: ingester, base: base, job: job, cancel: cancel) }
+                group.addTask { await self.attempt(file, ingester: ingester, source: source, job: job, cancel: cancel) }
             }
             func addNext() -> Bool {
                 guard let file = next.next() else { return false }
@@ -287,7 +287,7 @@ public final class IngestEngine: Sendable {
 
     /// Copies one file once the free-space gate admits it. A file the gate holds
     /// back, or one the disk filled up under, comes back as `.retry` after a pause.
-    private func attempt(_ file: PlannedFile, ingester: FileIngester, base: String, job: JobContext,
+    private func attempt(_ file: PlannedFile, ingester: FileIngester, source: any IngestSource, job: JobContext,
                          cancel: CancellationFlag) async -> CopyEvent {
         if let space {
             // A store whose free space cannot be measured is not held back: ENOSPC still pauses it.
@@ -297,7 +297,7 @@ public final class IngestEngine: Sendable {
                 return .retry(file)
             }
         }
-        let result = (try? await BlockingWork.run { ingester.ingest(file, base: base, job: job, cancel: cancel) }) ?? .cancelled
+        let result = (try? await BlockingWork.run { ingester.ingest(file, from: source, job: job, cancel: cancel) }) ?? .cancelled
         space?.release(bytes: file.size)
         if case .noSpace(let why) = result {
             guard let space else { return .file(.storeFailure(why)) }
