@@ -31,7 +31,14 @@ struct IngestPauseTests {
         let job = try await engine.submit(IngestRequestDTO(path: f.card), caller: f.caller)
         let runner = Task { await engine.run() }
         defer { engine.shutdown(); runner.cancel() }
-        try await Task.sleep(for: .milliseconds(1500))
+        // Tests run in parallel on a loaded machine: wait for the pause (up to a minute), then a little longer.
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            let state = try f.store.job(job.jobID, withFiles: false)?.state
+            if gate.isPaused && state == .running { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        try await Task.sleep(for: .milliseconds(1200))
         let paused = try #require(try f.store.job(job.jobID, withFiles: false))
         #expect(gate.isPaused)
         #expect(paused.state == .running && paused.failed == 0 && paused.stored == 0 && paused.pending == 6)
