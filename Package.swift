@@ -57,6 +57,12 @@ let package = Package(
         .target(name: "CustodyMassStorage", dependencies: [
             "CustodyCatalog", "CustodyCore", "CustodyDevices", "CustodyIngest", "CustodyVolumes",
         ], swiftSettings: swiftSettings),
+        // Our own small Prometheus registry: counters, gauges, labels, text exposition 0.0.4.
+        .target(name: "CustodyMetrics", swiftSettings: swiftSettings),
+        // Log records to the journal (native protocol, fields from metadata) or readable lines.
+        .target(name: "CustodyLogging", dependencies: [
+            "CustodyCore", .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: swiftSettings),
         // Media type sniffing and recording-time extraction (MP4/MOV, JPEG EXIF, WAV/BWF).
         .target(name: "CustodyMetadata", swiftSettings: swiftSettings),
         // The storage and indexing module: blobs, SQLite index, custody events.
@@ -69,7 +75,7 @@ let package = Package(
         .target(name: "CustodyVolumes", swiftSettings: swiftSettings),
         // Jobs: walk a source, hash while copying, verify, commit.
         .target(name: "CustodyIngest", dependencies: [
-            "CLinuxSystem", "CustodyCore", "CustodyStore", "CustodyMetadata", "CustodyVolumes",
+            "CLinuxSystem", "CustodyCore", "CustodyStore", "CustodyMetadata", "CustodyVolumes", "CustodyMetrics",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
@@ -83,7 +89,7 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         // Courtroom recording: sessions, confidence monitoring as custody events, segments filed as evidence.
         .target(name: "CustodyRecording", dependencies: [
-            "CustodyAudio", "CustodyCore", "CustodyIngest", "CustodyProtocol", "CustodyStore",
+            "CustodyAudio", "CustodyCore", "CustodyIngest", "CustodyMetrics", "CustodyProtocol", "CustodyStore",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
         // The control protocol's wire vocabulary, shared by server and client.
@@ -91,7 +97,7 @@ let package = Package(
         // The control server: HTTP/1.1 + JSON on a Unix socket, SO_PEERCRED roles.
         .target(name: "CustodyServer", dependencies: [
             "CLinuxSystem", "CustodyCore", "CustodyProtocol", "CustodyStore", "CustodyIngest", "CustodyLedger", "CustodyExport",
-            "CustodyRecording",
+            "CustodyMetrics", "CustodyLogging", "CustodyRecording",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -102,7 +108,7 @@ let package = Package(
         // The daemon: config, services, signals, sd_notify.
         .target(name: "CustodyDaemon", dependencies: [
             "CustodyCore", "CustodyStore", "CustodyIngest", "CustodyServer", "CustodyDevices", "CustodyUSB", "CustodyCatalog", "CustodyLedger",
-            "CustodyMassStorage", "CustodyRecording",
+            "CustodyMassStorage", "CustodyMetrics", "CustodyLogging", "CustodyProtocol", "CustodyRecording",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -121,7 +127,7 @@ let package = Package(
         .testTarget(name: "CustodyStoreTests", dependencies: [
             "CustodyStore", "CustodyLedger", "CustodyTestSupport", .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: swiftSettings),
-        .testTarget(name: "CustodyIngestTests", dependencies: ["CustodyIngest", "CustodyStore", "CustodyTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "CustodyIngestTests", dependencies: ["CustodyIngest", "CustodyStore", "CustodyMetrics", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyServerTests", dependencies: ["CustodyServer", "CustodyClient", "CustodyProtocol", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyCLITests", dependencies: ["CustodyCLI", "CustodyProtocol", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyExportTests", dependencies: ["CustodyExport", "CustodyProtocol"], swiftSettings: swiftSettings),
@@ -129,7 +135,13 @@ let package = Package(
         .testTarget(name: "CustodyLedgerTests", dependencies: ["CustodyLedger", "CustodyProtocol", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyAudioTests", dependencies: ["CustodyAudio", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyRecordingTests", dependencies: [
-            "CustodyRecording", "CustodyAudio", "CustodyStore", "CustodyIngest", "CustodyTestSupport",
+            "CustodyRecording", "CustodyAudio", "CustodyStore", "CustodyIngest", "CustodyMetrics", "CustodyTestSupport",
+        ], swiftSettings: swiftSettings),
+        .testTarget(name: "CustodyMetricsTests", dependencies: ["CustodyMetrics"], swiftSettings: swiftSettings),
+        .testTarget(name: "CustodyLoggingTests", dependencies: ["CustodyLogging", .product(name: "Logging", package: "swift-log")],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "CustodyDaemonTests", dependencies: [
+            "CustodyDaemon", "CustodyIngest", "CustodyCore", "CustodyTestSupport", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyCatalogTests", dependencies: ["CustodyCatalog"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyDevicesTests", dependencies: [

@@ -17,6 +17,11 @@ packages=(
   python3 python3-pytest python3-yaml python3-jsonschema python3-cryptography python3-venv
   # peers for the benchmark, and tools the tests and demo use
   coreutils openssl rsync curl util-linux procps file bc sqlite3 unzip
+  # running as a service: systemd-analyze (verify, security), Prometheus text
+  # parser for the metrics test, man for the units' Documentation= check
+  systemd python3-prometheus-client man-db
+  # packaging: make deb (strip, runtime paths) and its lintian check
+  dpkg-dev binutils patchelf lintian
   # the capture benchmark: CPU time of custody-capture-bench against arecord
   time
 )

@@ -14,7 +14,8 @@ public struct CustodyctlCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [StatusCommand.self, IngestCommand.self, JobsCommand.self, JobCommand.self,
                       ItemsCommand.self, ItemCommand.self, AuditCommand.self, DevicesCommand.self, WatchCommand.self,
-                      LedgerCommand.self, VerifyCommand.self, ExportCommand.self, CatalogCommand.self, RecordCommand.self])
+                      LedgerCommand.self, VerifyCommand.self, ExportCommand.self, CatalogCommand.self, LogLevelCommand.self,
+                      MetricsCommand.self, RecordCommand.self])
 
     public init() {}
 

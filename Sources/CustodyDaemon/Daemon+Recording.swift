@@ -1,4 +1,5 @@
 import CustodyIngest
+import CustodyMetrics
 import CustodyRecording
 import CustodyStore
 import Logging
@@ -6,10 +7,10 @@ import ServiceLifecycle
 
 extension Daemon {
     /// Courtroom recording, with what a crash left behind repaired and queued for filing.
-    func makeRecordingManager(store: LocalStore, engine: IngestEngine, logger: Logger) -> RecordingManager {
+    func makeRecordingManager(store: LocalStore, engine: IngestEngine, metrics: AudioMetrics, logger: Logger) -> RecordingManager {
         let manager = RecordingManager(
             options: .init(stateDirectory: config.stateDirectory, courtrooms: config.courtrooms, recording: config.recording),
-            store: store, engine: engine, docks: store, schedule: nil, logger: logger)
+            store: store, engine: engine, docks: store, schedule: nil, metrics: metrics, logger: logger)
         if !config.courtrooms.isEmpty {
             logger.info("recording: courtrooms \(config.courtrooms.map(\.id).joined(separator: ", "))")
         }

@@ -22,6 +22,9 @@ public enum API {
     /// One courtroom's recording (`GET`), or an action on it (`POST`, e.g. stop). Courtroom
     /// ids are letters, digits, '-', '_' and '.', so they need no escaping.
     public static func recording(_ courtroom: String) -> String { "/v1/recordings/\(courtroom)" }
+    public static let logLevel = "/v1/log-level"
+    /// Prometheus text exposition, unversioned like every Prometheus endpoint.
+    public static let metrics = "/metrics"
     /// Media type of error bodies (RFC 9457).
     public static let problemContentType = "application/problem+json"
     public static let jsonContentType = "application/json"

@@ -68,6 +68,7 @@ extension RecordingManager {
             detail["session"] = session.reference.withLock { $0 }.map { .string($0) } ?? .null
             detail["courtroom"] = .string(room.id)
             record(EventInput(actor: .daemon, action: "recording.gap", subject: "courtroom:\(room.id)", outcome: "error", detail: detail))
+            if let lost = gap.lostFrames { metrics?.framesDropped(Int(lost)) }
             logger.warning("courtroom \(room.id): \(gap.lostFrames.map { "\($0) frames" } ?? "an unknown number of frames") lost (\(gap.cause.rawValue)) at frame \(gap.frameIndex)")
         case .alarmRaised(let alarm):
             alarmChanged(alarm, raised: true, session: session, room: room)
@@ -102,6 +103,7 @@ extension RecordingManager {
                 logger.info("courtroom \(room.id): hearing \(hearing)'s actual start not recorded: \(error)")
             }
         }
+        metrics?.sessionStarted()
         session.opened.fulfil(.started(reference: start.sessionReference))
     }
 
@@ -133,6 +135,7 @@ extension RecordingManager {
         record(EventInput(actor: .daemon, action: raised ? "recording.alarm.raise" : "recording.alarm.clear",
                           subject: "courtroom:\(room.id)", outcome: raised ? "error" : "ok", detail: detail))
         let what = alarm.kind == .silence ? "silence on channel \(alarm.channel ?? 0) (\(alarm.channelName ?? "-"))" : "no data from the PCM"
+        if raised { metrics?.alarmRaised() }
         if raised { logger.warning("courtroom \(room.id): alarm: \(what)") } else { logger.notice("courtroom \(room.id): cleared: \(what)") }
     }
 
@@ -178,6 +181,7 @@ extension RecordingManager {
                     logger.info("courtroom \(room.id): hearing \(hearing)'s actual end not recorded: \(error)")
                 }
             }
+            metrics?.sessionEnded()
             logger.info("courtroom \(room.id): session \(reference) ended (\(reason)): \(stop.framesCaptured) frames in \(stop.segments) segments, \(stop.droppedFrames) dropped")
         } else if session.opened.value == nil {
             let fault = session.capture.status.lastFault

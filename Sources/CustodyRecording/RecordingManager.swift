@@ -1,6 +1,7 @@
 import CustodyAudio
 import CustodyCore
 import CustodyIngest
+import CustodyMetrics
 import CustodyProtocol
 import CustodyStore
 import Foundation
@@ -45,6 +46,8 @@ public final class RecordingManager: Sendable {
     let docks: (any DockStore)?
     let schedule: (any HearingSchedule)?
     let clock: any WallClock
+    /// `custody_audio_*`: sessions, dropped frames, alarms.
+    let metrics: AudioMetrics?
     let logger: Logger
     /// Configured courtrooms, in configuration order.
     let rooms: [Room]
@@ -64,13 +67,15 @@ public final class RecordingManager: Sendable {
     let orphanRooms = Mutex<[Room]>([])
 
     public init(options: Options, store: any EvidenceStore & RecordingStore, engine: IngestEngine, docks: (any DockStore)? = nil,
-                schedule: (any HearingSchedule)? = nil, clock: any WallClock = SystemWallClock(), logger: Logger) {
+                schedule: (any HearingSchedule)? = nil, clock: any WallClock = SystemWallClock(), metrics: AudioMetrics? = nil,
+                logger: Logger) {
         self.options = options
         self.store = store
         self.engine = engine
         self.docks = docks
         self.schedule = schedule
         self.clock = clock
+        self.metrics = metrics
         self.logger = logger
         rooms = options.courtrooms.map { Room(config: $0, recordingsDirectory: options.recordingsDirectory) }
         roomsByID = Dictionary(rooms.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
