@@ -98,8 +98,11 @@ public final class DeviceManager: Sendable {
             return
         }
         guard let driver = drivers.driver(for: entry.driver) else {
-            try? docks.updateDock(docked.dockID, state: .docked,
-                                  message: "this build has no \(entry.driver.rawValue) driver yet; recordings are not read", jobID: nil)
+            // An audio interface is recorded live, by a courtroom's sessions, not ingested.
+            let message = entry.driver == .alsaCapture
+                ? "an audio interface: recorded by courtroom sessions ([[courtroom]] interface = \"\(docked.description.serial ?? "-")\", custodyctl record), not ingested"
+                : "this build has no \(entry.driver.rawValue) driver yet; recordings are not read"
+            try? docks.updateDock(docked.dockID, state: .docked, message: message, jobID: nil)
             return
         }
         var attempt = 0

@@ -249,9 +249,13 @@ def alsa(tmp_path_factory):
         return (f'pcm.{name} {{\n    type file\n    slave.pcm "{f.NULL}"\n    file "/dev/null"\n'
                 f'    infile "{f.raw(name)}"\n    format "raw"\n}}\n')
 
+    # `hw:CARD=<id>,DEV=<n>` (what a courtroom named by its audio interface records
+    # from) replays the speech too: the interface itself is emulated by umockdev.
+    hw = (f'pcm.hw {{\n    @args [ CARD DEV ]\n    @args.CARD {{ type string }}\n    @args.DEV {{ type integer default 0 }}\n'
+          f'    type file\n    slave.pcm "{f.NULL}"\n    file "/dev/null"\n    infile "{f.raw(f.SPEECH)}"\n    format "raw"\n}}\n')
     f.conf.write_text("# Custody's integration-test PCMs (no hardware).\n"
                       f"pcm.{f.NULL} {{\n    type null\n}}\n"
-                      + "".join(file_pcm(n) for n in (f.SPEECH, f.MULTI, f.LONG)))
+                      + "".join(file_pcm(n) for n in (f.SPEECH, f.MULTI, f.LONG)) + hw)
     return f
 
 

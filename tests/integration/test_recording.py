@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import CUSTODYCTL, CUSTODYD, ALSAFixtures, courtroom_toml, wav_payload
+from conftest import CUSTODYCTL, CUSTODYD, REPO, ALSAFixtures, courtroom_toml, wav_payload
 
 
 def blob(d, sha):
@@ -220,6 +220,12 @@ def test_silence_raises_an_alarm_that_is_a_custody_event_and_in_the_segment_summ
     summary = events(d, "recording.segment")[0]["detail"]
     assert seg["alarms"] == 2 and len(summary["alarms"]) == 2
     assert all(c.get("peakDBFS") is None for c in summary["channels"]), "digital silence has no level"
+    # And the audio metrics count them.
+    wait_for("the session's end counted", lambda: events(d, "recording.stop"))
+    metrics = {line.split(" ")[0]: float(line.split(" ")[1]) for line in d.request("GET", "/metrics").body.decode().splitlines()
+               if line.startswith("custody_audio_")}
+    assert metrics == {"custody_audio_sessions_active": 0, "custody_audio_sessions_total": 1,
+                       "custody_audio_dropped_frames_total": 0, "custody_audio_alarms_total": 2}, metrics
 
 
 def test_record_status_and_watch_follow_a_session(daemon_factory, alsa):
@@ -262,3 +268,34 @@ def test_a_bad_courtroom_table_stops_custodyd_naming_file_line_and_key(daemon_fa
                           "--socket", str(d.socket)], capture_output=True, text=True, timeout=60)
     assert out.returncode == 78
     assert f"{d.config_path}:" in out.stderr and "courtroom[0].channelNames" in out.stderr and "names 1 channels" in out.stderr
+
+
+def test_a_courtroom_named_by_its_audio_interface_records_from_that_interfaces_card(daemon_factory, alsa):
+    """The interface is emulated by umockdev (tests/umockdev/usb-audio-interface.umockdev:
+    serial AUD0000003, ALSA card Courtroom3); the catalog matches it, its card gives the
+    PCM, and the test ALSA configuration's `hw` replays speech."""
+    room = ('[[courtroom]]\nid = "CR3"\ninterface = "AUD0000003"\nchannels = 2\nrate = 48000\nformat = "S16_LE"\n'
+            'channelNames = ["judge", "witness"]\nsegmentFrames = 48000\n')
+    devices = f'[devices]\ncatalog = ["{REPO / "catalog"}", "{REPO / "tests" / "catalog"}"]\n'
+    # Not docked: nothing to record from, and the answer says so.
+    undocked = daemon_factory(config='[devices]\nenabled = false\n' + room, start=False, name="undocked")
+    undocked.start(extra_env=alsa.env)
+    out = undocked.ctl("record", "start", "--courtroom", "CR3")
+    assert out.returncode == 1 and "interface AUD0000003" in out.stderr, out.stderr
+    undocked.stop()
+
+    d = daemon_factory(config=devices + room, start=False)
+    d.start(wrapper=["umockdev-run", "-d", str(REPO / "tests" / "umockdev" / "usb-audio-interface.umockdev"), "--"],
+            extra_env=alsa.env)
+    dock = wait_for("the interface docked", lambda: [x for x in d.request("GET", "/v1/devices").json()["devices"]
+                                                      if x.get("serial") == "AUD0000003"])[0]
+    assert dock["alsaCard"] == "Courtroom3" and "recorded by courtroom sessions" in dock["message"]
+    started = d.ctl_json("record", "start", "--courtroom", "CR3", "--hearing", "H-3", "--duration", "1.5s")
+    assert started["pcm"] == "hw:CARD=Courtroom3,DEV=0" and started["interface"] == "AUD0000003"
+    filed = wait_filed(d, 2, hearing="H-3")
+    joined = b"".join(wav_payload(blob(d, s["sha256"]).read_bytes()) for s in filed)
+    assert joined == alsa.bytes(ALSAFixtures.SPEECH)[:72000 * 4]
+    items = d.ctl_json("items", "--hearing", "H-3")
+    assert [i["source"].get("device") for i in items] == ["AUD0000003", "AUD0000003"], "each segment comes from the interface"
+    start = events(d, "recording.start")[0]
+    assert start["detail"]["interface"] == "AUD0000003" and start["detail"]["pcm"] == "hw:CARD=Courtroom3,DEV=0"
