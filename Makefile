@@ -65,7 +65,8 @@ integration-test:
 demo: build
 	bash scripts/demo.sh $(DEBUG_BIN)
 
-## make bench: ingest throughput against sha256sum, cp + sha256sum and openssl, as ratios.
+## make bench: ingest throughput against sha256sum, cp + sha256sum and openssl, as ratios; volumes;
+## the ledger; courtroom capture CPU against arecord (scripts/bench-capture.sh).
 bench: release
 	bash scripts/bench.sh $(RELEASE_BIN)
 
