@@ -23,7 +23,51 @@ socketGroup = ""
 [devices]
 # The shipped catalog, and the models of the emulated test devices.
 catalog = ["$repo/catalog", "$repo/tests/catalog"]
+
+# Courtroom 3's microphones (judge, witness), emulated by an ALSA file PCM (below).
+[[courtroom]]
+id = "CR3"
+pcm = "demo_courtroom3"
+channels = 2
+rate = 48000
+format = "S16_LE"
+channelNames = ["judge", "witness"]
+segmentMinutes = 30
+# Five-second segments, so that a short demo hearing makes several.
+segmentFrames = 240000
+silenceSeconds = 3
+
+# A courtroom whose interface is not plugged in: recording there fails, naming its PCM.
+[[courtroom]]
+id = "CR7"
+pcm = "hw:CARD=Courtroom7"
 TOML
+
+# The emulated hearing: the judge's and the witness's microphones (espeak-ng voices,
+# sox), replayed by a real alsa-lib `file` PCM; ALSA_CONFIG_PATH gives custodyd this
+# configuration instead of the system's (it defines every PCM it names).
+hearing="$scratch/hearing"
+mkdir -p "$hearing"
+espeak-ng -v en-gb -s 150 -w "$hearing/judge.wav" \
+  "All rise. The court is in session. We are here for the main hearing in case K seventeen of twenty twenty six. The witness may take the stand."
+espeak-ng -v en-us -s 140 -w "$hearing/witness.wav" \
+  "Thank you, your honour. My name is Ana Petrovic and I saw the car leave the market at about nine in the morning."
+sox -D "$hearing/judge.wav" -r 48000 -b 16 "$hearing/judge48.wav"
+# The witness speaks after four seconds of silence (long enough for the silence alarm).
+sox -D "$hearing/witness.wav" -r 48000 -b 16 "$hearing/witness48.wav" pad 4 0
+sox -D -M "$hearing/judge48.wav" "$hearing/witness48.wav" -t raw -e signed-integer -b 16 "$hearing/hearing.raw"
+hearing_frames=$(( $(stat -c %s "$hearing/hearing.raw") / 4 ))
+cat > "$hearing/alsa.conf" <<ALSA
+# The demo's ALSA configuration: courtroom 3's microphones, replayed from a recording.
+pcm.demo_null { type null }
+pcm.demo_courtroom3 {
+    type file
+    slave.pcm "demo_null"
+    file "/dev/null"
+    infile "$hearing/hearing.raw"
+    format "raw"
+}
+ALSA
 
 # custodyd runs inside a umockdev testbed: the real libusb sees emulated USB devices,
 # which the demo docks and undocks (tests/umockdev/testbed-driver.py).
@@ -40,7 +84,7 @@ testbed() {
 }
 
 step "Starting custodyd (state in $scratch/state), with emulated USB"
-CUSTODY_UMOCKDEV_CONTROL="$control" umockdev-wrapper /usr/bin/python3 "$repo/tests/umockdev/testbed-driver.py" \
+ALSA_CONFIG_PATH="$hearing/alsa.conf" CUSTODY_UMOCKDEV_CONTROL="$control" umockdev-wrapper /usr/bin/python3 "$repo/tests/umockdev/testbed-driver.py" \
   "$repo/tests/umockdev" - \
   "$bin/custodyd" --config "$scratch/custodyd.toml" --state-dir "$scratch/state" --socket "$scratch/control.sock" \
   > "$scratch/custodyd.log" 2>&1 &
@@ -96,6 +140,28 @@ wait $watcher || true
 echo "\$ custodyctl watch"
 cat "$scratch/watch.log"
 ctl devices --all
+
+step "Recording hearing H-DEMO-0316 in courtroom 3 (real alsa-lib; a file PCM stands in for the microphones)"
+ctl record start --courtroom CR3 --hearing H-DEMO-0316 --case K-17/2026 --duration "${hearing_frames}f"
+for _ in $(seq 1 600); do
+  status=$("$bin/custodyctl" --json record status --courtroom CR3)
+  grep -q '"stopReason"' <<< "$status" && grep -q '"segmentsPending" : 0' <<< "$status" && break
+  sleep 0.1
+done
+ctl record status
+echo "Each segment, filed as evidence in order, with the gaps between them (none: they are contiguous):"
+ctl record segments --hearing H-DEMO-0316
+echo "The hearing's items: its segments by recording time (each the first sample's, from its bext chunk):"
+ctl items --hearing H-DEMO-0316
+segment=$("$bin/custodyctl" --json items --hearing H-DEMO-0316 | sed -n 's/^ *"id" : \([0-9]*\),*$/\1/p' | head -1)
+echo "A segment's custody events: stored and verified, then its summary (levels, gaps, alarms):"
+ctl audit --item "$segment"
+sha=$("$bin/custodyctl" --json item "$segment" | sed -n 's/^ *"sha256" : "\([0-9a-f]*\)",*$/\1/p' | head -1)
+echo "\$ mediainfo (the stored copy of segment 1)"
+mediainfo "$scratch/state/blobs/sha256/${sha:0:2}/${sha:2:2}/$sha" | grep -E "^(Format|Duration|Channel\(s\)|Sampling rate|Bit depth|Description|Originator|Encoded date|Recorded date) " || true
+echo "Courtroom 7's interface is not plugged in: the session reports the fault, naming the PCM:"
+ctl record start --courtroom CR7 --hearing H-DEMO-0317 || true
+ctl record status
 
 step "Verifying the whole store: every ledger entry, checkpoint signature and stored file"
 ctl verify --full
