@@ -45,7 +45,8 @@ public struct Daemon: Sendable {
         let key = try StationKey.loadOrCreate(path: config.stateDirectory + "/ledger/station.key", name: config.ledger.effectiveOrigin)
         let signer = CheckpointSigner(key: key, store: store)
         let engine = IngestEngine(store: store, config: config.ingest, logger: logger)
-        let routes = ControlRoutes(store: store, ingest: engine, stateDirectory: config.stateDirectory, signer: signer)
+        let routes = ControlRoutes(store: store, ingest: engine, stateDirectory: config.stateDirectory, signer: signer,
+                                   tagging: TaggingPolicy(retention: config.retention, gaps: config.gaps))
         let server = ControlServer(
             options: .init(socketPath: config.control.socket, socketMode: config.control.socketMode,
                            socketGroup: config.control.socketGroup, maxRequestBytes: config.control.maxRequestBytes,

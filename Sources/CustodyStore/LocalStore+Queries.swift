@@ -68,19 +68,21 @@ extension LocalStore {
         equal("hearing", q.hearing)
         equal("case_number", q.caseNumber)
         equal("category", q.category)
+        equal("device_serial", q.device)
+        equal("courtroom", q.courtroom)
         equal("sha256", q.sha256)
         if let job = q.jobID { clauses.append("items.job_id = ?"); args.append(job) }
         if let from = q.from { clauses.append("items.recorded_at >= ?"); args.append(RFC3339.format(from)) }
         if let to = q.to { clauses.append("items.recorded_at < ?"); args.append(RFC3339.format(to)) }
         if let text = q.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
             if text.count >= 3 {
-                // Trigram full-text search: any substring of path or tags, case-insensitive.
+                // Trigram full-text search: any substring of path, tags, officer's name or notes, case-insensitive.
                 clauses.append("items.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
                 args.append("\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"")
             } else {
                 // Too short for trigrams: the same columns, by LIKE.
-                let columns = Self.textColumns.map { "items.\($0) LIKE ? ESCAPE '\\'" }
-                clauses.append("(" + columns.joined(separator: " OR ") + ")")
+                let columns = Self.textColumns.map { "items_fts.\($0) LIKE ? ESCAPE '\\'" }
+                clauses.append("items.id IN (SELECT rowid FROM items_fts WHERE " + columns.joined(separator: " OR ") + ")")
                 let like = "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
                     .replacingOccurrences(of: "_", with: "\\_") + "%"
                 args += Array(repeating: like, count: Self.textColumns.count)
@@ -95,8 +97,9 @@ extension LocalStore {
         }
     }
 
-    /// The columns `--text` searches (the same as items_fts holds).
-    static let textColumns = ["source_path", "media_type", "officer", "hearing", "case_number", "category"]
+    /// The columns `--text` searches (those items_fts holds).
+    static let textColumns = ["source_path", "media_type", "officer", "officer_name", "hearing", "case_number", "category",
+                              "courtroom", "device", "notes"]
 
     static let itemSelect = """
         SELECT items.*, sources.root AS source_root, sources.device_serial AS source_device
@@ -109,8 +112,13 @@ extension LocalStore {
                        recordedAt: row["recorded_at"], recordedAtSource: row["recorded_at_source"], utcOffsetSeconds: row["utc_offset_seconds"],
                        durationSeconds: row["duration_seconds"], ingestedAt: row["ingested_at"],
                        source: ItemSourceDTO(device: row["source_device"], path: row["source_path"], root: row["source_root"]),
-                       tags: TagsDTO(officer: row["officer"], hearing: row["hearing"], case: row["case_number"], category: row["category"]),
-                       jobId: row["job_id"], metadataProblems: problems, fileModifiedAt: row["file_modified_at"])
+                       tags: TagsDTO(officer: row["officer"], hearing: row["hearing"], case: row["case_number"], category: row["category"],
+                                     courtroom: row["courtroom"]),
+                       jobId: row["job_id"], metadataProblems: problems, fileModifiedAt: row["file_modified_at"],
+                       clockOffsetSeconds: row["clock_offset_seconds"],
+                       correctedRecordedAt: row["clock_offset_seconds"] == nil ? nil : row["corrected_at"],
+                       notes: (row["notes"] as String?).flatMap { try? Wire.decoder.decode([String].self, from: Data($0.utf8)) },
+                       deletedAt: row["deleted_at"])
     }
 
     // MARK: Events

@@ -10,6 +10,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public var ingest = Ingest()
     public var devices = Devices()
     public var ledger = Ledger()
+    public var retention = Retention()
+    public var gaps = Gaps()
     public var log = Log()
 
     public init() {}
