@@ -22,6 +22,7 @@ public enum CSVReader {
     public static func parse(_ text: String) -> (table: CSVTable, errors: [FieldErrorDTO]) {
         var records = records(of: text)
         var errors = records.errors
+        let badLines = Set(errors.map(\.line))
         guard !records.rows.isEmpty else {
             return (CSVTable(header: [], rows: []), errors + [FieldErrorDTO(line: 1, field: nil, value: nil, message: "the file is empty: a header row is needed")])
         }
@@ -37,20 +38,27 @@ public enum CSVReader {
             }
             seen[key] = seen[key] ?? seen.count
         }
-        for record in records.rows {
+        for record in records.rows where !record.lines.contains(where: badLines.contains) {
             if record.fields.count != header.count {
+                let n = record.fields.count
                 errors.append(FieldErrorDTO(line: record.line, field: nil, value: nil,
-                                            message: "\(record.fields.count) fields, but the header has \(header.count) columns"))
+                                            message: "\(n) field\(n == 1 ? "" : "s"), but the header has \(header.count) columns"))
                 continue
             }
             var fields: [String: String] = [:]
             for (name, value) in zip(header, record.fields) { fields[name.lowercased()] = value }
             rows.append(CSVTable.Row(line: record.line, fields: fields))
         }
-        return (CSVTable(header: header, rows: rows), errors)
+        return (CSVTable(header: header, rows: rows), errors.sorted { $0.line < $1.line })
     }
 
-    struct Record { var line: Int; var fields: [String] }
+    struct Record {
+        /// The line it starts on, and the last line it spans.
+        var line: Int
+        var lastLine: Int
+        var fields: [String]
+        var lines: ClosedRange<Int> { line...lastLine }
+    }
 
     /// The records of `text` with the line each starts on.
     static func records(of text: String) -> (rows: [Record], errors: [FieldErrorDTO]) {
@@ -66,6 +74,7 @@ public enum CSVReader {
         var field = String.UnicodeScalarView()
         var quoted = false        // inside a quoted field
         var wasQuoted = false     // the current field was quoted (no trimming of its content)
+        var junkAfterQuote = false
         var line = 1
         var recordLine = 1
         var quoteLine = 1
@@ -75,10 +84,11 @@ public enum CSVReader {
             fields.append(wasQuoted ? s : s.trimmingSpaces)
             field = String.UnicodeScalarView()
             wasQuoted = false
+            junkAfterQuote = false
         }
         func endRecord() {
             endField()
-            if !(fields.count == 1 && fields[0].isEmpty) { rows.append(Record(line: recordLine, fields: fields)) }
+            if !(fields.count == 1 && fields[0].isEmpty) { rows.append(Record(line: recordLine, lastLine: line, fields: fields)) }
             fields = []
         }
         while i < scalars.count {
@@ -112,8 +122,9 @@ public enum CSVReader {
                 line += 1
                 recordLine = line
             default:
-                if wasQuoted, c != " " && c != "\t" {
+                if wasQuoted, c != " " && c != "\t", !junkAfterQuote {
                     errors.append(FieldErrorDTO(line: line, field: nil, value: nil, message: "text after the closing quote of a field"))
+                    junkAfterQuote = true
                 }
                 if !wasQuoted { field.append(c) }
             }
