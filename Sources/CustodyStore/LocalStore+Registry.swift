@@ -110,6 +110,14 @@ extension LocalStore: RegistryStore {
         }
     }
 
+    /// One assignment by id (it exists: the caller just wrote it).
+    func assignment(_ id: Int64) throws -> AssignmentDTO {
+        try db.read { db in
+            try Row.fetchOne(db, sql: "SELECT a.*, o.name FROM assignments a JOIN officers o ON o.badge = a.badge WHERE a.id = ?",
+                             arguments: [id]).map(Self.assignmentDTO)!
+        }
+    }
+
     static func assignmentDTO(_ row: Row) -> AssignmentDTO {
         AssignmentDTO(id: row["id"], device: row["device_serial"], officer: row["badge"], officerName: row["name"] ?? "",
                       kind: row["kind"], from: row["starts_at"], to: row["ends_at"])
@@ -143,7 +151,7 @@ extension LocalStore: RegistryStore {
                           reason: "checkout of \(device) to \(badge)")
             return id
         }
-        return try assignments({ var q = AssignmentQuery(); q.device = device; return q }()).first { $0.id == id }!
+        return try assignment(id)
     }
 
     public func checkin(device: String, actor: Caller) throws -> AssignmentDTO {
@@ -167,7 +175,7 @@ extension LocalStore: RegistryStore {
             _ = try retag(db, items: itemsOfDevice(db, device, in: TimeSpan(end, nil)), actor: actor, reason: "checkin of \(device)")
             return open.id
         }
-        return try assignments({ var q = AssignmentQuery(); q.device = device; return q }()).first { $0.id == id }!
+        return try assignment(id)
     }
 
     func requireDevice(_ db: Database, _ serial: String) throws {
