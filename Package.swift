@@ -28,6 +28,9 @@ let package = Package(
         // Thin executables: parse arguments, hand off to a library.
         .executableTarget(name: "custodyd", dependencies: ["CustodyDaemon"], swiftSettings: swiftSettings),
         .executableTarget(name: "custodyctl", dependencies: ["CustodyCLI"], swiftSettings: swiftSettings),
+        // The ledger's benchmark (scripts/bench-ledger.sh): durable appends, verification of a large ledger.
+        .executableTarget(name: "custody-ledger-bench", dependencies: ["CustodyStore", "CustodyLedger", "CustodyCore", "CustodyProtocol"],
+                          swiftSettings: swiftSettings),
 
         // Linux-only system calls that need _GNU_SOURCE (syncfs, mkostemp, O_NOATIME, SO_PEERCRED).
         .target(name: "CLinuxSystem", cSettings: [.treatAllWarnings(as: .error)]),
@@ -62,11 +65,15 @@ let package = Package(
         .target(name: "CustodyLedger", dependencies: [
             "CustodyProtocol", .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: swiftSettings),
+        // Export bundles for court: manifest, proofs, CASE/UCO JSON-LD, README.
+        .target(name: "CustodyExport", dependencies: [
+            "CustodyProtocol", .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: swiftSettings),
         // The control protocol's wire vocabulary, shared by server and client.
         .target(name: "CustodyProtocol", swiftSettings: swiftSettings),
         // The control server: HTTP/1.1 + JSON on a Unix socket, SO_PEERCRED roles.
         .target(name: "CustodyServer", dependencies: [
-            "CLinuxSystem", "CustodyCore", "CustodyProtocol", "CustodyStore", "CustodyIngest", "CustodyLedger",
+            "CLinuxSystem", "CustodyCore", "CustodyProtocol", "CustodyStore", "CustodyIngest", "CustodyLedger", "CustodyExport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -85,6 +92,7 @@ let package = Package(
         .target(name: "CustodyCLI", dependencies: [
             "CustodyProtocol", "CustodyClient", "CustodyCatalog", "CustodyCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: swiftSettings),
         // Fakes for every seam (clock, files), shared by the tests.
         .target(name: "CustodyTestSupport", dependencies: ["CustodyCore", "CustodyUSB"], swiftSettings: swiftSettings),
@@ -96,7 +104,8 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyIngestTests", dependencies: ["CustodyIngest", "CustodyStore", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyServerTests", dependencies: ["CustodyServer", "CustodyClient", "CustodyProtocol", "CustodyTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "CustodyCLITests", dependencies: ["CustodyCLI"], swiftSettings: swiftSettings),
+        .testTarget(name: "CustodyCLITests", dependencies: ["CustodyCLI", "CustodyTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "CustodyExportTests", dependencies: ["CustodyExport", "CustodyProtocol"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyUSBTests", dependencies: ["CustodyUSB", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyLedgerTests", dependencies: ["CustodyLedger", "CustodyProtocol", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyCatalogTests", dependencies: ["CustodyCatalog"], swiftSettings: swiftSettings),

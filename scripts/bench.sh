@@ -118,5 +118,8 @@ bench_set small
 echo
 echo "aims: large >= 1.40x sha256sum (got ${ratio_large_sha}x); small >= 1.00x cp + sha256sum (got ${ratio_small_cp}x)"
 
+# The custody ledger: durable appends, verification of a large ledger, verify --full.
+RUNS="$runs" bash "$repo/scripts/bench-ledger.sh" "$bin"
+
 # Search over a million tagged recordings: its own script (the index is kept between runs).
 bash "$repo/scripts/bench-tagging.sh" "$bin"

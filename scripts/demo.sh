@@ -122,6 +122,23 @@ echo "\$ custodyctl watch"
 cat "$scratch/watch.log"
 ctl devices --all
 
+step "Verifying the whole store: every ledger entry, checkpoint signature and stored file"
+ctl verify --full
+
+step "Exporting the recordings for court (a custody event; a checkpoint is signed for it)"
+ids=$("$bin/custodyctl" --json items --limit 1000 | /usr/bin/python3 -c 'import json, sys; print(" ".join(str(i["id"]) for i in json.load(sys.stdin)))')
+# shellcheck disable=SC2086
+ctl export --items $ids --out "$scratch/export" --reason "demo: disclosure to the defence"
+ls -R "$scratch/export" | head -20
+
+step "Checking the export with tools that are not Custody's"
+echo "\$ sha256sum -c SHA256SUMS"
+(cd "$scratch/export" && sha256sum -c SHA256SUMS)
+echo "\$ python3 tools/verify-export/verify_export.py $scratch/export --key \"\$(custodyctl ledger key)\""
+/usr/bin/python3 "$repo/tools/verify-export/verify_export.py" "$scratch/export" --key "$("$bin/custodyctl" ledger key)" | tail -6
+echo "\$ case_validate case-uco.jsonld"
+"$repo/.build-venv/bin/case_validate" "$scratch/export/case-uco.jsonld" | head -2
+
 step "Stopping custodyd (SIGTERM: graceful)"
 kill -TERM $daemon
 wait $daemon && echo "custodyd exited cleanly"

@@ -14,9 +14,9 @@ packages=(
   # realistic media for tests and the demo
   ffmpeg sox espeak-ng
   # integration tests run on Debian's own python3 (the umockdev bindings live there)
-  python3 python3-pytest python3-yaml python3-jsonschema python3-cryptography
+  python3 python3-pytest python3-yaml python3-jsonschema python3-cryptography python3-venv
   # peers for the benchmark, and tools the tests and demo use
-  coreutils openssl rsync curl util-linux procps file bc sqlite3
+  coreutils openssl rsync curl util-linux procps file bc sqlite3 unzip
 )
 
 missing=()
@@ -28,12 +28,21 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
-  exit 0
+else
+  echo "install-deps: installing ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-echo "install-deps: installing ${missing[*]}"
-sudo_cmd=()
-[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get update -qq
-"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# The CASE/UCO validator (PyPI case-utils, not packaged by Debian), pinned, in a
+# virtual environment of the repository's own: the tests check export bundles with it.
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+venv="$repo/.build-venv"
+if [ ! -x "$venv/bin/case_validate" ]; then
+  echo "install-deps: installing case-utils into $venv"
+  /usr/bin/python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check case-utils==0.18.0
+fi

@@ -31,6 +31,22 @@ public struct CustodyClient: Sendable {
         try get(API.proofs + "?from=\(from)&to=\(to)")
     }
 
+    /// Records an export and returns the bundle to write.
+    public func export(_ request: ExportRequestDTO) throws(ClientError) -> ExportPlanDTO {
+        try call("POST", API.exports, body: try encode(request))
+    }
+
+    /// Streams a stored file of an export to `sink`.
+    public func downloadBlob(_ sha256: String, export: Int64, sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let reply = try http.download(path: API.blob(sha256) + "?export=\(export)", sink: sink)
+        guard (200..<300).contains(reply.status) else {
+            if let problem = try? Wire.decoder.decode(ProblemDTO.self, from: reply.body) {
+                throw ClientError(problem.detail.isEmpty ? problem.title : problem.detail)
+            }
+            throw ClientError("custodyd answered \(reply.status)")
+        }
+    }
+
     func get<T: Decodable>(_ path: String) throws(ClientError) -> T { try call("GET", path, body: nil) }
 
     func call<T: Decodable>(_ method: String, _ path: String, body: Data?) throws(ClientError) -> T {

@@ -28,34 +28,32 @@ struct FileIngester: Sendable {
         case storeFailure(String)
     }
 
-    func ingest(_ file: PlannedFile, base: String, job: JobContext, cancel: CancellationFlag) -> Result {
-        let fullPath = base + "/" + file.path
+    func ingest(_ file: PlannedFile, from source: any IngestSource, job: JobContext, cancel: CancellationFlag) -> Result {
         func failed(_ message: String) -> Result {
             .done(FileOutcome(path: file.path, size: file.size, result: .failed(message)), staged: nil)
         }
-        // O_NOATIME keeps even the access time of evidence unchanged where we may set it.
-        var fd = open(fullPath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | custody_o_noatime())
-        if fd == -1 && errno == EPERM { fd = open(fullPath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) }
-        guard fd != -1 else {
-            let code = errno
-            let why = code == ELOOP ? "is a symbolic link; not followed" : String(cString: strerror(code))
-            return failed(code == ENOENT ? "vanished before it could be read" : "cannot open: \(why)")
+        var reader: any SourceFile
+        switch source.open(file) {
+        case .failed(let message): return failed(message)
+        case .opened(let opened): reader = opened
         }
-        defer { close(fd) }
-        var before = stat()
-        guard fstat(fd, &before) == 0 else { return failed("cannot stat: \(String(cString: strerror(errno)))") }
-        guard before.st_mode & S_IFMT == S_IFREG else { return failed("not a regular file; not read") }
-        _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
-        let size = Int64(before.st_size)
-        let modifiedAt = SourceScanner.modificationDate(before)
+        defer { reader.close() }
+        let size = reader.size
+        let modifiedAt = reader.modifiedAt
 
         // Re-docked or re-ingested: the same path, size and mtime as a stored item.
         // Hash the source (no copy) to confirm the bytes are the same.
         if let known = known[file.path], known.matches(size: size, modifiedAt: modifiedAt) {
-            switch hashOnly(fd: fd, path: fullPath, cancel: cancel) {
+            switch hashOnly(&reader, cancel: cancel) {
             case .success(let sha) where sha == known.sha256:
                 return .done(FileOutcome(path: file.path, size: size, result: .duplicate(itemID: known.itemID, sha256: sha)), staged: nil)
-            case .success: break // changed content under the same mtime: a new item
+            case .success:
+                // Changed content under the same mtime: a new item, read again from the start.
+                reader.close()
+                switch source.open(file) {
+                case .failed(let message): return failed(message)
+                case .opened(let opened): reader = opened
+                }
             case .failure(let error):
                 if error is CancellationError { return .cancelled }
                 return failed("cannot read: \(error)")
@@ -75,10 +73,10 @@ struct FileIngester: Sendable {
         while true {
             if cancel.isCancelled { return .cancelled }
             let n: Int
-            do { n = try POSIXFile.readFully(fd: fd, into: buffer, at: offset, subject: fullPath) } catch {
+            do { n = try reader.read(into: buffer) } catch {
                 // A read failing because the device was pulled is not the file's fault: it stays pending.
                 if cancel.isCancelled { return .cancelled }
-                return failed("read error at byte \(offset): \(error.reason)")
+                return failed(error.description)
             }
             if n == 0 { break }
             let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
@@ -92,11 +90,7 @@ struct FileIngester: Sendable {
         }
         let sha = hasher.finalize().hexString
 
-        var after = stat()
-        if fstat(fd, &after) == 0, after.st_size != before.st_size || after.st_mtim.tv_sec != before.st_mtim.tv_sec
-            || after.st_mtim.tv_nsec != before.st_mtim.tv_nsec {
-            return failed("changed while being read (size \(before.st_size) → \(after.st_size)); not stored, read it again")
-        }
+        if let change = reader.changedWhileRead() { return failed(change) }
         guard Int64(offset) == size else {
             return failed("read \(offset) bytes but the file is \(size) bytes long")
         }
@@ -118,18 +112,26 @@ struct FileIngester: Sendable {
         }
 
         let meta = MetadataReader.read(FileDescriptorInput(fd: staged.fd, size: UInt64(size)))
-        let recordedAt = meta.recordedAt ?? modifiedAt
+        let recordedAt = meta.recordedAt ?? modifiedAt ?? Date()
         let facts = StoredFileFacts(
             sha256: sha, size: size, mediaType: meta.mediaType, container: meta.container, recordedAt: recordedAt,
-            recordedAtSource: meta.recordedAt == nil ? "file.mtime" : (meta.recordedAtSource ?? "metadata"),
+            recordedAtSource: meta.recordedAt != nil ? (meta.recordedAtSource ?? "metadata") : modifiedAt != nil ? "file.mtime" : "ingest.time",
             utcOffsetSeconds: meta.utcOffsetSeconds, durationSeconds: meta.durationSeconds,
-            metadataProblems: meta.problems, fileModifiedAt: modifiedAt)
+            metadataProblems: meta.problems, fileModifiedAt: modifiedAt, sourceNotes: reader.notes)
         keep = true
         return .done(FileOutcome(path: file.path, size: size, result: .stored(facts)), staged: staged.sealed())
     }
 
-    private func hashOnly(fd: Int32, path: String, cancel: CancellationFlag) -> Swift.Result<String, any Error> {
-        if cancel.isCancelled { return .failure(CancellationError()) }
-        return Swift.Result { try StreamingSHA256.hash(fd: fd, subject: path, chunkBytes: chunkBytes) }
+    private func hashOnly(_ reader: inout any SourceFile, cancel: CancellationFlag) -> Swift.Result<String, any Error> {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkBytes, alignment: 4096)
+        defer { buffer.deallocate() }
+        var hasher = SHA256()
+        while true {
+            if cancel.isCancelled { return .failure(CancellationError()) }
+            let n: Int
+            do { n = try reader.read(into: buffer) } catch { return .failure(error) }
+            if n == 0 { return .success(hasher.finalize().hexString) }
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+        }
     }
 }

@@ -215,7 +215,7 @@ public final class IngestEngine: Sendable {
     /// in groups (one `syncfs` and one transaction per group). A group commits while
     /// the next files are being copied: workers never wait for the index.
     private func copyAll(_ files: [PlannedFile], job: JobContext, cancel: CancellationFlag) async -> Stop? {
-        let base = SourceScanner.base(ofRoot: job.root)
+        let source: any IngestSource = DirectorySource(base: SourceScanner.base(ofRoot: job.root))
         let store = self.store
         let known = (try? await BlockingWork.run { try store.knownFiles(sourceID: job.sourceID) }) ?? [:]
         let ingester = FileIngester(store: store, chunkBytes: config.chunkBytes, syncLargeFilesBytes: config.syncLargeFilesBytes,
@@ -233,7 +233,7 @@ public final class IngestEngine: Sendable {
             func addNext() -> Bool {
                 guard let file = next.next() else { return false }
                 group.addTask {
-                    .file((try? await BlockingWork.run { ingester.ingest(file, base: base, job: job, cancel: cancel) }) ?? .cancelled)
+                    .file((try? await BlockingWork.run { ingester.ingest(file, from: source, job: job, cancel: cancel) }) ?? .cancelled)
                 }
                 return true
             }

@@ -11,17 +11,18 @@ import CustodyProtocol
 /// Numbers in events are integers (ids, sizes, uids); they are written as such.
 public enum CanonicalEntry {
     public static func bytes(of event: EventDTO) -> [UInt8] {
-        let object: JSONValue = .object([
-            "seq": .number(Double(event.seq)),
-            "time": .string(event.time),
-            "actor": .object(["uid": .number(Double(event.actor.uid)), "name": .string(event.actor.name)]),
-            "action": .string(event.action),
-            "subject": .string(event.subject),
-            "outcome": .string(event.outcome),
-            "detail": .object(event.detail),
-        ])
+        // The envelope's keys in RFC 8785 order, written directly (every entry has them).
         var out: [UInt8] = []
-        write(object, into: &out)
+        out.reserveCapacity(256)
+        out += Array(#"{"action":"#.utf8); string(event.action, into: &out)
+        out += Array(#","actor":{"name":"#.utf8); string(event.actor.name, into: &out)
+        out += Array(#","uid":"#.utf8); out += Array(String(event.actor.uid).utf8)
+        out += Array(#"},"detail":"#.utf8); write(.object(event.detail), into: &out)
+        out += Array(#","outcome":"#.utf8); string(event.outcome, into: &out)
+        out += Array(#","seq":"#.utf8); out += Array(String(event.seq).utf8)
+        out += Array(#","subject":"#.utf8); string(event.subject, into: &out)
+        out += Array(#","time":"#.utf8); string(event.time, into: &out)
+        out.append(UInt8(ascii: "}"))
         return out
     }
 
@@ -41,8 +42,11 @@ public enum CanonicalEntry {
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             out.append(UInt8(ascii: "{"))
-            // RFC 8785 3.2.3: sorted by UTF-16 code units.
-            let keys = members.keys.sorted { Array($0.utf16).lexicographicallyPrecedes(Array($1.utf16)) }
+            // RFC 8785 3.2.3: sorted by UTF-16 code units; for ASCII keys (the usual case)
+            // that is byte order, compared without copying.
+            let keys = members.keys.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } })
+                ? members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+                : members.keys.map { ($0, Array($0.utf16)) }.sorted { $0.1.lexicographicallyPrecedes($1.1) }.map(\.0)
             for (i, key) in keys.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
                 string(key, into: &out)
@@ -60,22 +64,30 @@ public enum CanonicalEntry {
         return "\(n)"
     }
 
-    /// RFC 8785 3.2.2.2: escape `"`, `\` and control characters only.
+    /// RFC 8785 3.2.2.2: escape `"`, `\` and control characters only. Works on the
+    /// UTF-8 bytes: every byte of a multi-byte sequence is 0x80 or above, so only
+    /// ASCII bytes can need escaping and everything else is copied as it is.
     static func string(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += Array("\\\"".utf8)
-            case "\\": out += Array("\\\\".utf8)
-            case "\u{08}": out += Array("\\b".utf8)
-            case "\u{0C}": out += Array("\\f".utf8)
-            case "\n": out += Array("\\n".utf8)
-            case "\r": out += Array("\\r".utf8)
-            case "\t": out += Array("\\t".utf8)
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += Array(("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
-            default: out += Array(String(scalar).utf8)
+        // Most strings need no escape at all: copied in one go.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            out.append(contentsOf: s.utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
+        for byte in s.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case 0x08: out += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
+            case 0x0C: out += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
+            case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            default: out.append(byte)
             }
         }
         out.append(UInt8(ascii: "\""))

@@ -14,6 +14,9 @@ public enum API {
     public static let checkpoints = "/v1/checkpoints"
     public static let verify = "/v1/verify"
     public static let proofs = "/v1/proofs"
+    public static let exports = "/v1/exports"
+    /// A stored file's bytes (`?export=ID`: handed out for an export only).
+    public static func blob(_ sha256: String) -> String { "/v1/blobs/\(sha256)" }
     /// Media type of error bodies (RFC 9457).
     public static let problemContentType = "application/problem+json"
     public static let jsonContentType = "application/json"

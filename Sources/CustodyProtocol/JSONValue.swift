@@ -37,3 +37,10 @@ public enum JSONValue: Sendable, Equatable, Codable, CustomStringConvertible {
         }
     }
 }
+
+extension JSONValue {
+    /// The string, if this is one.
+    public var stringValue: String? { if case .string(let s) = self { s } else { nil } }
+    /// The number, if this is one.
+    public var numberValue: Double? { if case .number(let n) = self { n } else { nil } }
+}

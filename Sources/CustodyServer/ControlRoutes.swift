@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import CustodyCore
 import CustodyIngest
 import CustodyLedger
@@ -39,11 +42,15 @@ public struct ControlRoutes: Sendable {
         "checkpoints": [1: ["GET", "POST"]],
         "verify": [1: ["POST"]],
         "proofs": [1: ["GET"]],
+        "exports": [1: ["POST"]],
+        "blobs": [2: ["GET"]],
     ]
 
     static let anyRole: Set<Role> = Set(Role.allCases)
     static let ingesters: Set<Role> = [.operator_, .supervisor, .admin]
     static let auditReaders: Set<Role> = [.supervisor, .auditor, .admin]
+    /// Who may export evidence for court (and so read stored files).
+    static let exporters: Set<Role> = [.supervisor, .auditor, .admin]
 
     /// Answers one request. Never throws: every failure becomes a problem response.
     public func handle(_ request: ControlRequest) async -> ControlResponse {
@@ -99,6 +106,12 @@ public struct ControlRoutes: Sendable {
             case (.POST, 1, "verify"):
                 try authorize(request, Self.auditReaders)
                 return try verify(request)
+            case (.POST, 1, "exports"):
+                try authorize(request, Self.exporters)
+                return try export(request)
+            case (.GET, 2, "blobs"):
+                try authorize(request, Self.exporters)
+                return try blob(request, sha256: route[1])
             case (.GET, 1, "events"):
                 try authorize(request, Self.auditReaders)
                 var q = EventQuery()
@@ -199,6 +212,45 @@ public struct ControlRoutes: Sendable {
         }))
     }
 
+    private func export(_ request: ControlRequest) throws -> ControlResponse {
+        let signer = try requireSigner()
+        let body: ExportRequestDTO
+        do {
+            body = try Wire.decoder.decode(ExportRequestDTO.self, from: request.body)
+        } catch {
+            throw ProblemDTO.badRequest("the body must be JSON like {\"case\": \"K-2026-114\"}: \(Self.describe(error))")
+        }
+        return .json(try ExportMaker(store: signer.store, signer: signer).make(body, caller: request.caller), status: .created)
+    }
+
+    /// A stored file's bytes, for the export that holds it and only to the user who made that export.
+    private func blob(_ request: ControlRequest, sha256: String) throws -> ControlResponse {
+        let signer = try requireSigner()
+        guard sha256.count == 64, sha256.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
+            throw ProblemDTO.badRequest("a stored file is named by its SHA-256 in lowercase hex, not \"\(sha256)\"")
+        }
+        guard let exportText = request.query["export"] else {
+            throw ProblemDTO.badRequest("stored files are handed out for an export only: add ?export=ID (POST /v1/exports makes one)")
+        }
+        guard let exportID = Int64(exportText), exportID > 0, let export = try signer.store.export(exportID) else {
+            throw ProblemDTO.notFound("no export \(exportText)")
+        }
+        guard export.actorUID == request.caller.uid else {
+            try? store.record(EventInput(actor: request.caller, action: "request.deny", subject: "api:\(request.path)", outcome: "denied",
+                                         detail: ["export": .number(Double(exportID)), "reason": .string("not the exporter")]))
+            throw ProblemDTO.forbidden("export \(exportID) was made by uid \(export.actorUID); only that user may fetch its files")
+        }
+        guard export.sha256s.contains(sha256) else { throw ProblemDTO.notFound("export \(exportID) holds no file \(sha256)") }
+        let path = store.blobPath(sha256)
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw ProblemDTO.internalError("the stored file \(sha256) cannot be read (\(String(cString: strerror(errno)))); run custodyctl verify --full")
+        }
+        var response = ControlResponse(contentType: "application/octet-stream", body: Data())
+        response.file = ResponseFile(path: path, size: Int64(info.st_size))
+        return response
+    }
+
     /// Inclusion proofs of an item's events (`item`), against the checkpoint of size
     /// `size` or the latest; or the consistency proof between checkpoints `from` and `to`.
     private func proofs(_ request: ControlRequest) throws -> ControlResponse {
@@ -221,12 +273,13 @@ public struct ControlRoutes: Sendable {
             }
             let events = try store.events({ var q = EventQuery(); q.subject = "item:\(id)"; return q }())
             var proofs: [InclusionProofDTO] = []
+            let tree = MerkleTreeIndex(leaves: Array(leaves[..<against.treeSize]))
             for event in events {
                 guard let index = LocalStore.leafIndex(ofSeq: event.seq, in: seqs), index < against.treeSize else { continue }
                 let entry = CanonicalEntry.bytes(of: event)
                 proofs.append(InclusionProofDTO(seq: event.seq, leafIndex: index, entry: String(decoding: entry, as: UTF8.self),
                                                 leafHash: b64(MerkleTree.leafHash(entry)),
-                                                auditPath: MerkleTree.inclusionProof(index: index, leaves[..<against.treeSize]).map(b64)))
+                                                auditPath: tree.inclusionProof(index: index, size: against.treeSize).map(b64)))
             }
             guard !proofs.isEmpty else {
                 throw ProblemDTO.notFound("item \(id)'s events are not yet covered by checkpoint \(against.treeSize); POST /v1/checkpoints makes a newer one")
@@ -239,7 +292,7 @@ public struct ControlRoutes: Sendable {
         guard from.treeSize >= 1, from.treeSize <= to.treeSize, to.treeSize <= leaves.count else {
             throw ProblemDTO.badRequest("a consistency proof goes from a smaller checkpoint to a larger one (\(from.treeSize) → \(to.treeSize))")
         }
-        let proof = MerkleTree.consistencyProof(oldSize: from.treeSize, leaves[..<to.treeSize]).map(b64)
+        let proof = MerkleTreeIndex(leaves: Array(leaves[..<to.treeSize])).consistencyProof(oldSize: from.treeSize, size: to.treeSize).map(b64)
         return .json(ConsistencyProofDTO(from: Self.checkpointDTO(from), to: Self.checkpointDTO(to), proof: proof))
     }
 

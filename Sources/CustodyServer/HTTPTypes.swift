@@ -41,6 +41,8 @@ public struct ControlResponse: Sendable {
     public var body: Data
     /// Headers besides Content-Type, Content-Length and Connection (e.g. Allow).
     public var headers: [(String, String)] = []
+    /// A file sent as the body instead of `body`, read in chunks as it is written.
+    public var file: ResponseFile?
 
     public init(status: HTTPResponseStatus = .ok, contentType: String = API.jsonContentType, body: Data) {
         self.status = status
@@ -62,6 +64,13 @@ public struct ControlResponse: Sendable {
         let body = (try? Wire.encoder().encode(p)) ?? Data()
         return ControlResponse(status: HTTPResponseStatus(statusCode: p.status), contentType: API.problemContentType, body: body)
     }
+}
+
+/// A file answered as a response body.
+public struct ResponseFile: Sendable {
+    public var path: String
+    public var size: Int64
+    public init(path: String, size: Int64) { self.path = path; self.size = size }
 }
 
 extension ProblemDTO {

@@ -112,11 +112,16 @@ public struct StoredFileFacts: Sendable, Equatable {
     public var durationSeconds: Double?
     public var metadataProblems: [String]
     public var fileModifiedAt: Date?
+    /// Facts about the original from its source (volume label and serial, file-system
+    /// timestamps…), kept in the item's `item.store` custody event.
+    public var sourceNotes: [String: JSONValue]
     public init(sha256: String, size: Int64, mediaType: String, container: String, recordedAt: Date, recordedAtSource: String,
-                utcOffsetSeconds: Int?, durationSeconds: Double?, metadataProblems: [String], fileModifiedAt: Date?) {
+                utcOffsetSeconds: Int?, durationSeconds: Double?, metadataProblems: [String], fileModifiedAt: Date?,
+                sourceNotes: [String: JSONValue] = [:]) {
         self.sha256 = sha256; self.size = size; self.mediaType = mediaType; self.container = container
         self.recordedAt = recordedAt; self.recordedAtSource = recordedAtSource; self.utcOffsetSeconds = utcOffsetSeconds
         self.durationSeconds = durationSeconds; self.metadataProblems = metadataProblems; self.fileModifiedAt = fileModifiedAt
+        self.sourceNotes = sourceNotes
     }
 }
 

@@ -113,9 +113,12 @@ extension LocalStore: LedgerStore {
         var problems: [VerificationProblem] = []
         // 1. Every event's leaf, recomputed from the event row, against the ledger.
         let (events, recorded) = try db.read { db -> ([EventDTO], [Int64: Hash]) in
-            let events = try Row.fetchAll(db, sql: "SELECT * FROM events ORDER BY seq").map(Self.eventDTO)
+            var events: [EventDTO] = []
+            let rows = try Row.fetchCursor(db, sql: "SELECT \(Self.eventColumns) FROM events ORDER BY seq")
+            while let row = try rows.next() { events.append(Self.eventDTO(positional: row)) }
             var recorded: [Int64: Hash] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT seq, leaf FROM ledger") { recorded[row["seq"]] = Array(row["leaf"] as Data) }
+            let leaves = try Row.fetchCursor(db, sql: "SELECT seq, leaf FROM ledger")
+            while let row = try leaves.next() { recorded[row[0]] = Array(row[1] as Data) }
             return (events, recorded)
         }
         var leaves: [Hash] = []
@@ -137,7 +140,10 @@ extension LocalStore: LedgerStore {
             problems.append(VerificationProblem(kind: "event-missing", subject: "event:\(seq)", expected: hex(recorded[seq]!), found: nil,
                                                 message: "the ledger has leaf \(seq) but its event is gone"))
         }
-        // 2. Every checkpoint: its signature, and its root over the recomputed leaves.
+        problems += try itemRowProblems(events)
+        // 2. Every checkpoint: its signature, and its root over the recomputed leaves
+        // (the tree is built once; each checkpoint's root is then O(log² n)).
+        let tree = MerkleTreeIndex(leaves: leaves)
         let checkpoints = try self.checkpoints()
         for cp in checkpoints {
             do {
@@ -155,7 +161,7 @@ extension LocalStore: LedgerStore {
                                                     found: String(leaves.count), message: "checkpoint \(cp.treeSize) covers more entries than the ledger holds: entries were removed"))
                 continue
             }
-            let root = MerkleTree.root(leaves[..<cp.treeSize])
+            let root = tree.root(size: cp.treeSize)
             if root != cp.rootHash {
                 problems.append(VerificationProblem(kind: "checkpoint-root", subject: "checkpoint:\(cp.treeSize)", expected: hex(cp.rootHash), found: hex(root),
                                                     message: "the first \(cp.treeSize) entries no longer hash to checkpoint \(cp.treeSize)'s root"))
@@ -182,5 +188,32 @@ extension LocalStore: LedgerStore {
             }
         }
         return VerificationReport(treeSize: leaves.count, checkpointsChecked: checkpoints.count, blobsChecked: blobsChecked, problems: problems)
+    }
+
+    /// Each item's index row against the `item.store` event that recorded it: an edited
+    /// hash, size or path in the index is named, as is an item no event recorded.
+    private func itemRowProblems(_ events: [EventDTO]) throws -> [VerificationProblem] {
+        var recorded: [String: EventDTO] = [:]
+        for event in events where event.action == "item.store" { recorded[event.subject] = event }
+        let rows = try db.read { db in try Row.fetchAll(db, sql: "SELECT id, sha256, size, source_path FROM items ORDER BY id") }
+        var problems: [VerificationProblem] = []
+        for row in rows {
+            let id: Int64 = row["id"]
+            guard let event = recorded["item:\(id)"] else {
+                problems.append(VerificationProblem(kind: "item-unrecorded", subject: "item:\(id)", expected: nil, found: row["sha256"],
+                                                    message: "item \(id) is in the index but no item.store event recorded it"))
+                continue
+            }
+            let facts: [(String, String?, String)] = [
+                ("sha256", event.detail["sha256"]?.stringValue, row["sha256"]),
+                ("size", event.detail["size"]?.numberValue.map { String(Int64($0)) }, String(row["size"] as Int64)),
+                ("path", event.detail["path"]?.stringValue, row["source_path"]),
+            ]
+            for (field, expected, found) in facts where expected != found {
+                problems.append(VerificationProblem(kind: "item-row", subject: "item:\(id)", expected: expected, found: found,
+                                                    message: "item \(id)'s \(field) in the index differs from event \(event.seq) that recorded it: the index row was edited"))
+            }
+        }
+        return problems
     }
 }

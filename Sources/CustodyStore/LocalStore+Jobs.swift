@@ -133,6 +133,7 @@ extension LocalStore {
                         "sha256": .string(f.sha256), "size": .number(Double(f.size)), "verified": .bool(true),
                     ]
                     if let serial = job.deviceSerial { detail["device"] = .string(serial) }
+                    if !f.sourceNotes.isEmpty { detail["source"] = .object(f.sourceNotes) }
                     detail.merge(Self.tagDetail(tags, offset: clockOffset)) { mine, _ in mine }
                     try event(EventInput(actor: job.requester, action: "item.store", subject: "item:\(itemID)", detail: detail))
                     stored += 1

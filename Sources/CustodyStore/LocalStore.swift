@@ -19,12 +19,17 @@ public final class LocalStore: EvidenceStore {
         blobStore = try BlobStore(root: stateDirectory)
         var configuration = Configuration()
         configuration.prepareDatabase { db in
-            // Durable commits: every custody event is on disk before its request is answered.
+            // Durable commits: every custody event is on disk before its request is answered
+            // (the writer is set again after GRDB's WAL setup, below).
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
         configuration.busyMode = .timeout(30)
         db = try DatabasePool(path: stateDirectory + "/index.sqlite", configuration: configuration)
+        // GRDB turns WAL mode's writer to synchronous=NORMAL after prepareDatabase (a commit
+        // is then durable only at the next checkpoint); the one writer connection is set
+        // back to FULL here, so that each commit is on disk when it returns.
+        try db.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
         try IndexMigrations.migrator().migrate(db)
     }
 
@@ -52,11 +57,19 @@ public final class LocalStore: EvidenceStore {
     // MARK: Events
 
     public func record(_ event: EventInput) throws {
-        try db.write { db in try insertEvent(db, event) }
+        _ = try db.write { db in try insertEvent(db, event) }
+    }
+
+    /// Appends many custody events in one durable transaction (imports, benchmarks).
+    public func record(batch events: [EventInput]) throws {
+        try db.write { db in
+            for event in events { try insertEvent(db, event) }
+        }
     }
 
     /// Appends a custody event and its ledger leaf, in the caller's transaction.
-    func insertEvent(_ db: Database, _ e: EventInput, encoder: JSONEncoder = Wire.encoder(), time: String? = nil) throws {
+    @discardableResult
+    func insertEvent(_ db: Database, _ e: EventInput, encoder: JSONEncoder = Wire.encoder(), time: String? = nil) throws -> Int64 {
         let detail = String(decoding: try encoder.encode(e.detail), as: UTF8.self)
         let time = time ?? now
         try db.cachedStatement(sql: """
@@ -71,6 +84,7 @@ public final class LocalStore: EvidenceStore {
                              subject: e.subject, outcome: e.outcome, detail: e.detail)
         try db.cachedStatement(sql: "INSERT INTO ledger (seq, leaf) VALUES (?, ?)")
             .execute(arguments: [seq, Data(MerkleTree.leafHash(CanonicalEntry.bytes(of: event)))])
+        return seq
     }
 
     // MARK: Recovery

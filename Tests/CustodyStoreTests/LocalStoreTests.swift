@@ -55,6 +55,15 @@ struct StoreFixture {
 
 @Suite("Local store")
 struct LocalStoreTests {
+    @Test("commits are durable: the writer runs with synchronous=FULL (GRDB's WAL setup would leave NORMAL)")
+    func durableCommits() throws {
+        let f = try StoreFixture()
+        let level = try f.store.db.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
+        #expect(level == 2, "2 is FULL: the WAL is synced at every commit")
+        let mode = try f.store.db.writeWithoutTransaction { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
+    }
+
     @Test("a blob is installed under its hash, read-only, and re-hashes to it")
     func blobInstall() throws {
         let f = try StoreFixture()

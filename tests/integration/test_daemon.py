@@ -428,6 +428,34 @@ def test_verify_detects_a_changed_byte_and_an_altered_event_naming_them(daemon):
     assert "no longer hashes to its ledger leaf" in text.stdout and "checkpoint" in text.stdout
 
 
+def test_verify_detects_an_edited_index_row_and_a_deleted_ledger_entry(daemon):
+    make_files(daemon.inbox / "card", 3, 10_000)
+    ingest(daemon, daemon.inbox / "card")
+    daemon.ctl("ledger", "checkpoint", check=True)
+    items = all_items(daemon)
+    # The index row of one item made to point at another's bytes, and another's path changed.
+    conn = sqlite3.connect(daemon.state / "index.sqlite")
+    triggers = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'items'")]
+    conn.executescript("".join(f"DROP TRIGGER {t};" for t in triggers)
+                       + f"UPDATE items SET sha256 = '{items[1]['sha256']}' WHERE id = {items[0]['id']};"
+                       + f"UPDATE items SET source_path = 'elsewhere.bin' WHERE id = {items[2]['id']};")
+    conn.close()
+    report = json.loads(daemon.ctl("--json", "verify").stdout)
+    assert not report["ok"]
+    rows = {(p["kind"], p["subject"], p["expected"], p["found"]) for p in report["problems"]}
+    assert ("item-row", f"item:{items[0]['id']}", items[0]["sha256"], items[1]["sha256"]) in rows
+    assert ("item-row", f"item:{items[2]['id']}", items[2]["source"]["path"], "elsewhere.bin") in rows
+    assert all("the index row was edited" in p["message"] for p in report["problems"])
+    # A ledger entry (and its event) deleted: every checkpoint past it names the loss.
+    conn = sqlite3.connect(daemon.state / "index.sqlite")
+    triggers = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('events', 'ledger')")]
+    conn.executescript("".join(f"DROP TRIGGER {t};" for t in triggers) + "DELETE FROM ledger WHERE seq = 2; DELETE FROM events WHERE seq = 2;")
+    conn.close()
+    report = json.loads(daemon.ctl("--json", "verify").stdout)
+    kinds = {p["kind"] for p in report["problems"]}
+    assert "checkpoint-root" in kinds, report["problems"]
+
+
 def test_scheduled_verification_is_a_custody_event_and_reports_tampering(daemon_factory):
     d = daemon_factory(config='[control]\nsocketGroup = ""\n[ledger]\nverifyIntervalSeconds = 1\nverifyFull = true\n')
     make_files(d.inbox / "card", 2, 10_000)

@@ -10,6 +10,7 @@ checks, fails the suite.
 """
 
 import datetime
+import hashlib
 import grp
 import json
 import os
@@ -34,6 +35,7 @@ SPEC = yaml.safe_load(SPEC_PATH.read_text())
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 JSON = "application/json"
 PROBLEM = "application/problem+json"
+BINARY = "application/octet-stream"
 
 # What this module provoked: (METHOD, documented path, status), and the answers
 # given outside any operation ("405" for a documented path's other methods,
@@ -100,6 +102,9 @@ def check_response(reply, response, what):
     content = response.get("content", {})
     assert reply.content_type in content, (
         f"{what}: content type {reply.content_type!r}, the document gives {sorted(content)}")
+    if reply.content_type == BINARY:
+        assert reply.headers.get("content-length") == str(len(reply.body)), f"{what}: Content-Length names the body's size"
+        return reply.body
     try:
         body = reply.json()
     except ValueError as e:
@@ -325,7 +330,7 @@ def test_document_describes_every_member():
                 chain = json.dumps(resolve_pointer(raw["$ref"]) if "$ref" in raw else raw)
                 assert "#/components/schemas/Problem" in chain, f"{what} {status}: errors use the Problem schema"
             else:
-                assert list(response.get("content", {})) == [JSON], f"{what} {status}: answers are {JSON}"
+                assert list(response.get("content", {})) in ([JSON], [BINARY]), f"{what} {status}: answers are {JSON} (or a file)"
     # Every schema member is documented; every object the server writes is closed.
     seen = set()
 
@@ -456,6 +461,27 @@ def test_proofs(loaded):
     assert proof["from"]["treeSize"] == first["treeSize"] and proof["proof"]
     expect(loaded.request("GET", "/v1/proofs?from=999999&to=1"), "GET", "/v1/proofs", 404)
     expect(loaded.request("GET", "/v1/proofs?item=999999"), "GET", "/v1/proofs", 404)
+
+
+def test_exports(loaded):
+    items = items_of(loaded, "?limit=3")["items"]
+    made = expect(loaded.request("POST", "/v1/exports", {"items": [i["id"] for i in items], "reason": "conformance"}),
+                  "POST", "/v1/exports", 201)
+    assert [f["item"] for f in made["files"]] == [i["id"] for i in items]
+    assert {"manifest.json", "SHA256SUMS", "checkpoint.txt", "case-uco.jsonld"} <= {doc["path"] for doc in made["documents"]}
+    f = made["files"][0]
+    body = expect(loaded.request("GET", f"/v1/blobs/{f['sha256']}?export={made['exportId']}"), "GET", "/v1/blobs/{id}", 200)
+    assert len(body) == f["size"] and hashlib.sha256(body).hexdigest() == f["sha256"]
+    for bad in ({}, {"items": [1], "case": "K"}, {"items": []}, {"items": "1"}):
+        problem = expect(loaded.request("POST", "/v1/exports", bad), "POST", "/v1/exports", 400)
+        assert problem["code"] == "bad-request"
+    assert "no item 999999" in expect(loaded.request("POST", "/v1/exports", {"items": [999999]}), "POST", "/v1/exports", 404)["detail"]
+    expect(loaded.request("POST", "/v1/exports", {"case": "K-NONE"}), "POST", "/v1/exports", 404)
+    for path in (f"/v1/blobs/{f['sha256']}", f"/v1/blobs/{f['sha256'].upper()}?export={made['exportId']}",
+                 f"/v1/blobs/xyz?export={made['exportId']}"):
+        expect(loaded.request("GET", path), "GET", "/v1/blobs/{id}", 400)
+    expect(loaded.request("GET", f"/v1/blobs/{f['sha256']}?export=1"), "GET", "/v1/blobs/{id}", 404)
+    expect(loaded.request("GET", f"/v1/blobs/{'0' * 64}?export={made['exportId']}"), "GET", "/v1/blobs/{id}", 404)
 
 
 def test_jobs(loaded):
@@ -604,7 +630,7 @@ c = C("custodyd", timeout=60)
 body = sys.argv[4] if len(sys.argv) > 4 else None
 c.request(sys.argv[2], sys.argv[3], body=body, headers={"Content-Type": "application/json"} if body else {})
 r = c.getresponse()
-print(json.dumps({"status": r.status, "headers": {k.lower(): v for k, v in r.getheaders()}, "body": r.read().decode()}))
+print(json.dumps({"status": r.status, "headers": {k.lower(): v for k, v in r.getheaders()}, "body": r.read().decode("latin-1")}))
 """
 
 
@@ -614,7 +640,7 @@ class Remote:
     def __init__(self, raw):
         self.status = raw["status"]
         self.headers = raw["headers"]
-        self.body = raw["body"].encode()
+        self.body = raw["body"].encode("latin-1")  # bytes carried through JSON one to one
 
     @property
     def content_type(self):
@@ -659,25 +685,34 @@ def test_roles_are_enforced_as_documented(daemon_factory, sample_media):
         assert out.returncode == 0, f"client as {role} failed: {out.stderr}"
         return Remote(json.loads(out.stdout))
 
-    bodies = {"/v1/jobs": {"path": str(card)}, "/v1/verify": {"full": False}}
+    bodies = {"/v1/jobs": {"path": str(card)}, "/v1/verify": {"full": False}, "/v1/exports": {"items": [item["id"]]}}
     expect(d.request("POST", "/v1/checkpoints"), "POST", "/v1/checkpoints", 201)  # covers the item's events
     tagging_role_setup(d)
-    queries = {"/v1/proofs": f"?item={item['id']}"}
+    # A file is fetched for an export its caller made: the latest one made by this uid.
+    exports = []
+    ordered = sorted(operations(), key=lambda o: o[1] == "/v1/blobs/{id}")
     for role in ("operator", "supervisor", "auditor", None):
-        for method, template, op in operations():
-            path = template.replace("{id}", str(item["id"] if "items" in template else job["id"])) + queries.get(template, "")
+        for method, template, op in ordered:
+            ident = item["sha256"] if "blobs" in template else item["id"] if "items" in template else job["id"]
+            queries = {"/v1/proofs": f"?item={item['id']}", "/v1/blobs/{id}": f"?export={exports[-1] if exports else 1}"}
+            path = template.replace("{id}", str(ident)) + queries.get(template, "")
             body = bodies.get(template) if method == "POST" else None
             path, body = tagging_role_call(d, method, template, path, body, item["id"])
             reply = as_role(role, method, path, body)
             if role in op["x-custody-roles"]:
                 success = min(int(code) for code in op["responses"] if code.startswith("2"))
-                expect(reply, method, template, success)
+                answer = expect(reply, method, template, success)
+                if template == "/v1/exports":
+                    exports.append(answer["exportId"])
             else:
                 problem = expect(reply, method, template, 403)
                 assert problem["code"] == "forbidden" and f"uid {uid}" in problem["detail"], problem
         if role is not None:
             status = expect(as_role(role, "GET", "/v1/status"), "GET", "/v1/status", 200)
             assert status["caller"] == {"uid": uid, "name": f"uid{uid}", "roles": [role]}
+    # Even root may not fetch the files of another user's export.
+    other = expect(d.request("GET", f"/v1/blobs/{item['sha256']}?export={exports[-1]}"), "GET", "/v1/blobs/{id}", 403)
+    assert f"made by uid {uid}" in other["detail"], other
     denied = expect(d.request("GET", "/v1/events?subject=api:/v1/events"), "GET", "/v1/events", 200)["events"]
     assert denied and all(e["action"] == "request.deny" and e["outcome"] == "denied" for e in denied)
     assert {e["actor"]["uid"] for e in denied} == {uid}, "each refusal is in the custody log"
@@ -760,9 +795,12 @@ def test_index_failures(daemon_factory):
     db.close()
     problem = expect(d.request("POST", "/v1/jobs", {"path": str(d.inbox / "empty")}), "POST", "/v1/jobs", 503)
     assert problem["code"] == "store-failure"
+    paths = {"/v1/blobs/{id}": "/v1/blobs/" + "0" * 64 + "?export=1"}
+    bodies = {"/v1/exports": {"items": [1]}}
     for method, template, _ in operations():
-        if method == "GET" or template in ("/v1/checkpoints", "/v1/verify"):
-            problem = expect(d.request(method, concrete(template)), method, template, 500)
+        if method == "GET" or template in ("/v1/checkpoints", "/v1/verify", "/v1/exports"):
+            reply = d.request(method, paths.get(template, concrete(template)), bodies.get(template))
+            problem = expect(reply, method, template, 500)
             assert problem["code"] == "internal"
     provoke_tagging_index_failures(d)
 

@@ -1,0 +1,82 @@
+import CustodyCore
+import CustodyExport
+import CustodyLedger
+import CustodyProtocol
+import CustodyStore
+import Foundation
+
+/// Makes an export for court: records it, signs a checkpoint that covers it, proves
+/// every event of every item against that checkpoint, and lays out the bundle.
+struct ExportMaker {
+    let store: LocalStore
+    let signer: CheckpointSigner
+    /// Most items one export may hold.
+    static let maxItems = 10_000
+
+    func make(_ request: ExportRequestDTO, caller: Caller) throws -> ExportPlanDTO {
+        let (items, selection) = try select(request)
+        let exportID = try store.recordExport(actor: caller, selection: selection, reason: request.reason,
+                                              items: items.map { ($0.id, $0.sha256) })
+        let checkpoint = try signer.checkpoint(actor: caller)
+        let (seqs, leaves) = try store.ledgerEntries()
+        let tree = MerkleTreeIndex(leaves: Array(leaves[..<checkpoint.treeSize]))
+        func proven(_ event: EventDTO) throws -> ExportedEvent {
+            guard let index = LocalStore.leafIndex(ofSeq: event.seq, in: seqs), index < checkpoint.treeSize else {
+                throw ProblemDTO.internalError("event \(event.seq) is not in checkpoint \(checkpoint.treeSize)")
+            }
+            let entry = CanonicalEntry.bytes(of: event)
+            func b64(_ h: Hash) -> String { Data(h).base64EncodedString() }
+            return ExportedEvent(event: event, proof: InclusionProofDTO(
+                seq: event.seq, leafIndex: index, entry: String(decoding: entry, as: UTF8.self), leafHash: b64(MerkleTree.leafHash(entry)),
+                auditPath: tree.inclusionProof(index: index, size: checkpoint.treeSize).map(b64)))
+        }
+        var exported: [ExportedItem] = []
+        for item in items {
+            var q = EventQuery()
+            q.itemID = item.id
+            q.limit = 10_000
+            let events = try store.events(q).filter { $0.seq <= seqs[checkpoint.treeSize - 1] }
+            exported.append(ExportedItem(item: item, events: try events.map(proven)))
+        }
+        var q = EventQuery()
+        q.afterSeq = exportID - 1
+        q.limit = 1
+        guard let exportEvent = try store.events(q).first else { throw ProblemDTO.internalError("export event \(exportID) vanished") }
+        let input = ExportInput(
+            exportID: exportID, createdAt: exportEvent.time, selection: selection, reason: request.reason,
+            actor: ActorDTO(uid: caller.uid, name: caller.name), station: signer.key.name, verifierKey: signer.key.verifierKey,
+            publicKey: signer.key.rawPublicKey.base64EncodedString(), toolVersion: CustodyVersion.string,
+            checkpoint: ControlRoutes.checkpointDTO(checkpoint), items: exported, exportEvent: try proven(exportEvent))
+        return try ExportBundle.plan(input)
+    }
+
+    /// The items asked for, and the selection in words.
+    private func select(_ request: ExportRequestDTO) throws -> ([ItemDTO], String) {
+        let given = [request.case != nil, request.hearing != nil, request.items != nil].filter { $0 }.count
+        guard given == 1 else {
+            throw ProblemDTO.badRequest("give exactly one of \"case\", \"hearing\" or \"items\" (an export is of a case, a hearing, or listed items)")
+        }
+        if let ids = request.items {
+            guard !ids.isEmpty, ids.count <= Self.maxItems else { throw ProblemDTO.badRequest("\"items\" must list 1 to \(Self.maxItems) item ids") }
+            var seen = Set<Int64>(), items: [ItemDTO] = [], missing: [Int64] = []
+            for id in ids where seen.insert(id).inserted {
+                if let item = try store.item(id) { items.append(item) } else { missing.append(id) }
+            }
+            guard missing.isEmpty else {
+                throw ProblemDTO.notFound("no item \(missing.map(String.init).joined(separator: ", ")); nothing was exported")
+            }
+            return (items, "items " + items.map { String($0.id) }.joined(separator: ", "))
+        }
+        var q = ItemQuery()
+        q.caseNumber = request.case
+        q.hearing = request.hearing
+        q.limit = Self.maxItems + 1
+        let selection = request.case.map { "case \($0)" } ?? "hearing \(request.hearing ?? "")"
+        let found = try store.items(q).items
+        guard !found.isEmpty else { throw ProblemDTO.notFound("no items are tagged to \(selection); nothing was exported") }
+        guard found.count <= Self.maxItems else {
+            throw ProblemDTO.badRequest("\(selection) has more than \(Self.maxItems) items; export it in parts with \"items\"")
+        }
+        return (found.sorted { $0.id < $1.id }, selection)
+    }
+}
