@@ -89,10 +89,24 @@ extension LocalStore {
             }
         }
         let whereSQL = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
+        let searchesText = !(q.text?.trimmingCharacters(in: .whitespaces).isEmpty ?? true)
         return try db.read { db in
-            let total = try Int64.fetchOne(db, sql: "SELECT count(*) FROM items\(whereSQL)", arguments: StatementArguments(args)) ?? 0
-            let rows = try Row.fetchAll(db, sql: "\(Self.itemSelect)\(whereSQL) ORDER BY items.recorded_at, items.id LIMIT ? OFFSET ?",
-                                        arguments: StatementArguments(args + [q.limit, q.offset]))
+            let count = "SELECT count(*) FROM items\(whereSQL)"
+            guard searchesText else {
+                // Filters on indexed columns: the count reads an index, the page stops at its limit.
+                let total = try Int64.fetchOne(db, sql: count, arguments: StatementArguments(args)) ?? 0
+                let rows = try Row.fetchAll(db, sql: "\(Self.itemSelect)\(whereSQL) ORDER BY items.recorded_at, items.id LIMIT ? OFFSET ?",
+                                            arguments: StatementArguments(args + [q.limit, q.offset]))
+                return ItemListDTO(items: rows.map(itemDTO), total: total, limit: q.limit, offset: q.offset)
+            }
+            // A text search reads the full-text index once: the page and the number of matches together.
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT items.*, sources.root AS source_root, sources.device_serial AS source_device, count(*) OVER () AS match_count
+                FROM items JOIN sources ON sources.id = items.source_id\(whereSQL)
+                ORDER BY items.recorded_at, items.id LIMIT ? OFFSET ?
+                """, arguments: StatementArguments(args + [q.limit, q.offset]))
+            let total: Int64 = try rows.first.map { $0["match_count"] as Int64 }
+                ?? (q.offset > 0 ? Int64.fetchOne(db, sql: count, arguments: StatementArguments(args)) ?? 0 : 0)
             return ItemListDTO(items: rows.map(itemDTO), total: total, limit: q.limit, offset: q.offset)
         }
     }
@@ -106,8 +120,16 @@ extension LocalStore {
         FROM items JOIN sources ON sources.id = items.source_id
         """
 
+    /// A JSON array of strings as stored in a text column (`[]` for none, the common case).
+    static func strings(_ json: String?) -> [String]? {
+        guard let json else { return nil }
+        if json == "[]" { return [] }
+        guard case .array(let values)? = try? JSONValue.parse(json) else { return nil }
+        return values.compactMap(\.stringValue)
+    }
+
     private func itemDTO(_ row: Row) -> ItemDTO {
-        let problems = (try? Wire.decoder.decode([String].self, from: Data((row["metadata_problems"] as String).utf8))) ?? []
+        let problems = Self.strings(row["metadata_problems"]) ?? []
         return ItemDTO(id: row["id"], sha256: row["sha256"], size: row["size"], mediaType: row["media_type"], container: row["container"],
                        recordedAt: row["recorded_at"], recordedAtSource: row["recorded_at_source"], utcOffsetSeconds: row["utc_offset_seconds"],
                        durationSeconds: row["duration_seconds"], ingestedAt: row["ingested_at"],
@@ -117,7 +139,7 @@ extension LocalStore {
                        jobId: row["job_id"], metadataProblems: problems, fileModifiedAt: row["file_modified_at"],
                        clockOffsetSeconds: row["clock_offset_seconds"],
                        correctedRecordedAt: row["clock_offset_seconds"] == nil ? nil : row["corrected_at"],
-                       notes: (row["notes"] as String?).flatMap { try? Wire.decoder.decode([String].self, from: Data($0.utf8)) },
+                       notes: Self.strings(row["notes"]),
                        deletedAt: row["deleted_at"])
     }
 

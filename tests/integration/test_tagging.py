@@ -355,6 +355,13 @@ def test_retention_deletes_expired_blobs_and_keeps_held_items(station):
         item = d.ctl_json("item", str(kept))
         assert "deletedAt" not in item
         assert (d.state / "blobs" / "sha256" / item["sha256"][:2] / item["sha256"][2:4] / item["sha256"]).exists()
+    # A deleted item's file cannot be exported; its case's export says what it leaves out.
+    r = d.ctl("export", "--items", str(ids[0]), "--out", str(d.root / "export-gone"))
+    assert r.returncode == 1 and f"item {ids[0]}'s stored file was deleted by retention" in r.stderr
+    d.ctl("tag", str(ids[0]), "--case", "K-HOLD/2025", check=True)
+    d.ctl("export", "--case", "K-HOLD/2025", "--out", str(d.root / "export-case"), check=True)
+    manifest = json.loads((d.root / "export-case" / "manifest.json").read_text())
+    assert f"without items {ids[0]}, whose stored files retention deleted" in json.dumps(manifest, ensure_ascii=False)
     # The plan is spent; a new one has nothing to delete; the ledger still verifies.
     r = d.ctl("retention", "apply")
     assert r.returncode == 1 and "already applied" in r.stderr
