@@ -65,7 +65,8 @@ integration-test:
 demo: build
 	bash scripts/demo.sh $(DEBUG_BIN)
 
-## make bench: ingest throughput against sha256sum, cp + sha256sum and openssl, as ratios.
+## make bench: ingest throughput against sha256sum, cp + sha256sum and openssl, as ratios;
+## then search latency (p50, p99) over an index of a million tagged items (scripts/bench-tagging.sh).
 bench: release
 	bash scripts/bench.sh $(RELEASE_BIN)
 

@@ -123,3 +123,6 @@ RUNS="$runs" bash "$repo/scripts/bench-volumes.sh" "$bin"
 
 # The custody ledger: durable appends, verification of a large ledger, verify --full.
 RUNS="$runs" bash "$repo/scripts/bench-ledger.sh" "$bin"
+
+# Search over a million tagged recordings: its own script (the index is kept between runs).
+bash "$repo/scripts/bench-tagging.sh" "$bin"

@@ -63,7 +63,8 @@ public struct Daemon: Sendable {
         // Audio capture updates these through its own AudioMetrics(registry:); zero until then.
         _ = AudioMetrics(registry: metrics)
         let routes = ControlRoutes(store: store, ingest: engine, stateDirectory: config.stateDirectory, signer: signer,
-                                   operations: ControlOperations(metrics: metrics, space: space, logLevels: logLevels))
+                                   operations: ControlOperations(metrics: metrics, space: space, logLevels: logLevels),
+                                   tagging: TaggingPolicy(retention: config.retention, gaps: config.gaps))
         let server = ControlServer(
             options: .init(socketPath: config.control.socket, socketMode: config.control.socketMode,
                            socketGroup: config.control.socketGroup, maxRequestBytes: config.control.maxRequestBytes,

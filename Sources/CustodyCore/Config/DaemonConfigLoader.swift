@@ -167,6 +167,7 @@ extension DaemonConfig {
             }
             try r.finish()
         }
+        try decodeTagging(top, into: &config)
 
         if let table = try top.table("log") {
             let r = TOMLTableReader(table, path: "log")
@@ -191,7 +192,7 @@ extension DaemonConfig {
         }
     }
 
-    private static func requireRange(_ value: Int64, _ range: ClosedRange<Int64>, key: String, line: Int?) throws(TOMLDecodeError) {
+    static func requireRange(_ value: Int64, _ range: ClosedRange<Int64>, key: String, line: Int?) throws(TOMLDecodeError) {
         guard range.contains(value) else {
             throw TOMLDecodeError(line: line ?? 0, key: key,
                                   message: "expected a value in \(range.lowerBound)...\(range.upperBound), found \(value)")
