@@ -17,7 +17,7 @@ BIN        ?=
 INSTALL_BIN = $(if $(BIN),$(BIN),$(RELEASE_BIN))
 GENERATED  := out/generated
 
-.PHONY: all deps build release test unit-test usb-test integration-test demo bench clean generated install uninstall deb
+.PHONY: all deps build release test unit-test usb-test integration-test fuzz fuzz-smoke demo bench clean generated install uninstall deb
 
 all: build
 
@@ -50,7 +50,15 @@ deb: generated
 ## devices, and the integration suite (real daemon, real CLI, emulated docking).
 test: deps
 	$(SWIFT) build --build-tests
-	$(MAKE) unit-test usb-test integration-test
+	$(MAKE) unit-test usb-test integration-test fuzz-smoke
+
+## make fuzz: libFuzzer over the partition, FAT and exFAT parsers (FUZZ_SECONDS, default 300).
+fuzz: deps
+	bash scripts/fuzz.sh $${FUZZ_SECONDS:-300}
+
+## The same for a short time, as part of make test.
+fuzz-smoke:
+	bash scripts/fuzz.sh $${FUZZ_SMOKE_SECONDS:-45}
 
 unit-test:
 	$(SWIFT) test --skip-build --parallel --num-workers 2
@@ -66,7 +74,8 @@ demo: build
 	bash scripts/demo.sh $(DEBUG_BIN)
 
 ## make bench: ingest throughput against sha256sum, cp + sha256sum and openssl, as ratios; volumes;
-## the ledger; courtroom capture CPU against arecord (scripts/bench-capture.sh).
+## the ledger; search latency (p50, p99) over an index of a million tagged items (scripts/bench-tagging.sh);
+## courtroom capture CPU against arecord (scripts/bench-capture.sh).
 bench: release
 	bash scripts/bench.sh $(RELEASE_BIN)
 

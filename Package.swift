@@ -72,7 +72,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: swiftSettings),
         // FAT12/16/32 and exFAT, MBR and GPT, read in user space from a read-only block device or image.
-        .target(name: "CustodyVolumes", swiftSettings: swiftSettings),
+        .target(name: "CustodyVolumes", exclude: ["README.md"], swiftSettings: swiftSettings),
         // Jobs: walk a source, hash while copying, verify, commit.
         .target(name: "CustodyIngest", dependencies: [
             "CLinuxSystem", "CustodyCore", "CustodyStore", "CustodyMetadata", "CustodyVolumes", "CustodyMetrics",
@@ -130,6 +130,7 @@ let package = Package(
         .testTarget(name: "CustodyIngestTests", dependencies: ["CustodyIngest", "CustodyStore", "CustodyMetrics", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyServerTests", dependencies: ["CustodyServer", "CustodyClient", "CustodyProtocol", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyCLITests", dependencies: ["CustodyCLI", "CustodyProtocol", "CustodyTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "CustodyVolumesTests", dependencies: ["CustodyVolumes"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyExportTests", dependencies: ["CustodyExport", "CustodyProtocol"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyUSBTests", dependencies: ["CustodyUSB", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyLedgerTests", dependencies: ["CustodyLedger", "CustodyProtocol", "CustodyTestSupport"], swiftSettings: swiftSettings),

@@ -124,5 +124,8 @@ RUNS="$runs" bash "$repo/scripts/bench-volumes.sh" "$bin"
 # The custody ledger: durable appends, verification of a large ledger, verify --full.
 RUNS="$runs" bash "$repo/scripts/bench-ledger.sh" "$bin"
 
+# Search over a million tagged recordings: its own script (the index is kept between runs).
+bash "$repo/scripts/bench-tagging.sh" "$bin"
+
 # Courtroom capture: CPU per minute of 16-channel audio against arecord on the same ALSA PCM.
 RUNS="$runs" MINUTES="${CAPTURE_MINUTES:-10}" bash "$repo/scripts/bench-capture.sh" "$bin"

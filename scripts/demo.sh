@@ -128,6 +128,31 @@ print(f"{len(items)} items, {len(items) - bad} match sha256sum of the original, 
 sys.exit(1 if bad else 0)
 ' "$scratch/card"
 
+step "Tagging: the registry from CSV and the court calendar (scripts/demo-data)"
+data="$repo/scripts/demo-data"
+for kind in officers courtrooms devices assignments; do ctl import "$kind" "$data/$kind.csv"; done
+ctl import hearings "$data/hearings.ics"
+ctl import hearings "$data/hearings.ics"   # again: nothing changes, no new custody event
+echo "A bad file is refused whole, each bad line named (nothing is written):"
+ctl import hearings "$data/bad-hearings.csv" || true
+ctl assignments --device BWC-0042
+ctl hearings
+
+step "Tagging: the body camera's and the courtroom recorder's cards, through a card reader"
+ctl ingest "$scratch/card/DCIM" --device BWC-0042 --wait || true
+ctl ingest "$scratch/card/AUDIO" --device REC-CR3 --wait || true
+echo "Recordings of body camera BWC-0042, each tagged to the officer holding it at its own recording time:"
+ctl items --device BWC-0042
+echo "Officer B-2077's recordings in the week, and the courtroom's recordings of hearing H-2026-0142 (case K-17/2026):"
+ctl items --officer B-2077 --from 2026-03-09T00:00:00Z --to 2026-03-16T00:00:00Z
+ctl items --hearing H-2026-0142
+clip=$("$bin/custodyctl" --json items --device BWC-0042 --text CLIP0003 | sed -n 's/^ *"id" : \([0-9]*\),*$/\1/p' | head -1)
+ctl tag "$clip" --category evidential --case K-17/2026 --note "Arrest at the market, shown in court"
+ctl items --text "market"
+
+step "Gaps: what is missing from the record"
+ctl gaps --from 2026-03-14T00:00:00Z --to 2026-03-18T00:00:00Z
+
 step "Docking an emulated body camera (real libusb, umockdev) while custodyctl watch follows"
 "$bin/custodyctl" watch --seconds 3 > "$scratch/watch.log" 2>&1 &
 watcher=$!

@@ -10,7 +10,7 @@ packages=(
   # hardware emulation (design brief: umockdev, ALSA file/null PCMs)
   umockdev libumockdev-dev gir1.2-umockdev-1.0 python3-gi alsa-utils
   # real file-system images and independent cross-checks
-  dosfstools mtools exfatprogs exfat-fuse sleuthkit mediainfo libimage-exiftool-perl
+  dosfstools mtools exfatprogs exfat-fuse fdisk fuse mount sleuthkit mediainfo libimage-exiftool-perl
   # realistic media for tests and the demo
   ffmpeg sox espeak-ng
   # integration tests run on Debian's own python3 (the umockdev bindings live there)

@@ -21,8 +21,13 @@ struct ItemCommand: ParsableCommand {
             ["ingested at", Formatting.time(i.ingestedAt)], ["source root", i.source.root], ["source path", i.source.path],
             ["device", i.source.device ?? "-"], ["file mtime", Formatting.time(i.fileModifiedAt)],
             ["officer", i.tags.officer ?? "-"], ["hearing", i.tags.hearing ?? "-"], ["case", i.tags.case ?? "-"],
-            ["category", i.tags.category], ["job", i.jobId.map(String.init) ?? "-"],
+            ["courtroom", i.tags.courtroom ?? "-"], ["category", i.tags.category], ["job", i.jobId.map(String.init) ?? "-"],
         ]
+        if let offset = i.clockOffsetSeconds {
+            rows.append(["device clock", "\(offset) s off; tagged at \(Formatting.time(i.correctedRecordedAt))"])
+        }
+        for n in i.notes ?? [] { rows.append(["note", n]) }
+        if let deleted = i.deletedAt { rows.append(["deleted", "\(Formatting.time(deleted)) by retention (record and hashes kept)"]) }
         for p in i.metadataProblems { rows.append(["metadata problem", p]) }
         print(Formatting.table(["", ""], rows).split(separator: "\n").dropFirst().joined(separator: "\n"))
     }

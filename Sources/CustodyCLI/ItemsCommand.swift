@@ -8,9 +8,11 @@ struct ItemsCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Hearing id.", valueName: "id")) var hearing: String?
     @Option(name: .long, help: ArgumentHelp("Case number.", valueName: "case")) var `case`: String?
     @Option(name: .long, help: ArgumentHelp("Category.", valueName: "name")) var category: String?
+    @Option(name: .long, help: ArgumentHelp("Serial of the device it came from.", valueName: "serial")) var device: String?
+    @Option(name: .long, help: ArgumentHelp("Courtroom id.", valueName: "id")) var courtroom: String?
     @Option(name: .long, help: ArgumentHelp("Recorded at or after (RFC 3339).", valueName: "time")) var from: String?
     @Option(name: .long, help: ArgumentHelp("Recorded before (RFC 3339).", valueName: "time")) var to: String?
-    @Option(name: .long, help: ArgumentHelp("Text in the path or tags.", valueName: "text")) var text: String?
+    @Option(name: .long, help: ArgumentHelp("Text in the path, tags, officer's name or notes.", valueName: "text")) var text: String?
     @Option(name: .long, help: "Most items to list.") var limit = 100
     @Option(name: .long, help: "Items to skip.") var offset = 0
 
@@ -19,15 +21,17 @@ struct ItemsCommand: ParsableCommand {
     func run() throws {
         var query: [(String, String)] = []
         for (key, value) in [("officer", officer), ("hearing", hearing), ("case", `case`), ("category", category),
-                             ("from", from), ("to", to), ("text", text)] {
+                             ("device", device), ("courtroom", courtroom), ("from", from), ("to", to), ("text", text)] {
             if let value { query.append((key, value)) }
         }
         query += [("limit", String(limit)), ("offset", String(offset))]
         let list = try global.client().items(query)
         if global.json { return try global.printJSON(list.items) }
-        print(Formatting.table(["ID", "RECORDED (UTC)", "TIME FROM", "TYPE", "SIZE", "CATEGORY", "SHA-256", "PATH"], list.items.map {
+        print(Formatting.table(["ID", "RECORDED (UTC)", "TIME FROM", "TYPE", "SIZE", "OFFICER", "HEARING", "CATEGORY", "SHA-256", "PATH"],
+                               list.items.map {
             [String($0.id), Formatting.time($0.recordedAt), $0.recordedAtSource, $0.mediaType, Formatting.bytes($0.size),
-             $0.tags.category, String($0.sha256.prefix(12)), $0.source.path]
+             $0.tags.officer ?? "-", $0.tags.hearing ?? "-", $0.tags.category + ($0.deletedAt == nil ? "" : " (deleted)"),
+             String($0.sha256.prefix(12)), $0.source.path]
         }))
         if list.total > Int64(list.items.count) {
             print("(\(list.items.count) of \(list.total); use --offset and --limit for more)")

@@ -10,7 +10,7 @@ extension Daemon {
     func makeRecordingManager(store: LocalStore, engine: IngestEngine, metrics: AudioMetrics, logger: Logger) -> RecordingManager {
         let manager = RecordingManager(
             options: .init(stateDirectory: config.stateDirectory, courtrooms: config.courtrooms, recording: config.recording),
-            store: store, engine: engine, docks: store, schedule: nil, metrics: metrics, logger: logger)
+            store: store, engine: engine, docks: store, schedule: RegistryHearingSchedule(store: store), metrics: metrics, logger: logger)
         if !config.courtrooms.isEmpty {
             logger.info("recording: courtrooms \(config.courtrooms.map(\.id).joined(separator: ", "))")
         }

@@ -64,6 +64,7 @@ public struct Daemon: Sendable {
         let recordings = makeRecordingManager(store: store, engine: engine, metrics: AudioMetrics(registry: metrics), logger: logger)
         let routes = ControlRoutes(store: store, ingest: engine, stateDirectory: config.stateDirectory, signer: signer,
                                    operations: ControlOperations(metrics: metrics, space: space, logLevels: logLevels),
+                                   tagging: TaggingPolicy(retention: config.retention, gaps: config.gaps),
                                    recordings: recordings)
         let server = ControlServer(
             options: .init(socketPath: config.control.socket, socketMode: config.control.socketMode,

@@ -21,14 +21,25 @@ public struct ItemDTO: Sendable, Codable, Equatable {
     public var metadataProblems: [String]
     /// The source file's modification time, RFC 3339 UTC.
     public var fileModifiedAt: String?
+    /// The device's clock offset applied for tagging (device minus station, seconds), when known.
+    public var clockOffsetSeconds: Int?
+    /// `recordedAt` corrected by that offset: the time tagging used (only when an offset was applied).
+    public var correctedRecordedAt: String?
+    /// Notes added with `custodyctl tag --note`, oldest first.
+    public var notes: [String]?
+    /// When retention deleted its stored file (the record, hashes and events stay).
+    public var deletedAt: String?
 
     public init(id: Int64, sha256: String, size: Int64, mediaType: String, container: String, recordedAt: String,
                 recordedAtSource: String, utcOffsetSeconds: Int?, durationSeconds: Double?, ingestedAt: String,
-                source: ItemSourceDTO, tags: TagsDTO, jobId: Int64?, metadataProblems: [String], fileModifiedAt: String?) {
+                source: ItemSourceDTO, tags: TagsDTO, jobId: Int64?, metadataProblems: [String], fileModifiedAt: String?,
+                clockOffsetSeconds: Int? = nil, correctedRecordedAt: String? = nil, notes: [String]? = nil, deletedAt: String? = nil) {
         self.id = id; self.sha256 = sha256; self.size = size; self.mediaType = mediaType; self.container = container
         self.recordedAt = recordedAt; self.recordedAtSource = recordedAtSource; self.utcOffsetSeconds = utcOffsetSeconds
         self.durationSeconds = durationSeconds; self.ingestedAt = ingestedAt; self.source = source; self.tags = tags
         self.jobId = jobId; self.metadataProblems = metadataProblems; self.fileModifiedAt = fileModifiedAt
+        self.clockOffsetSeconds = clockOffsetSeconds; self.correctedRecordedAt = correctedRecordedAt; self.notes = notes
+        self.deletedAt = deletedAt
     }
 }
 
@@ -57,8 +68,10 @@ public struct TagsDTO: Sendable, Codable, Equatable {
     public var hearing: String?
     public var `case`: String?
     public var category: String
-    public init(officer: String?, hearing: String?, case: String?, category: String) {
-        self.officer = officer; self.hearing = hearing; self.case = `case`; self.category = category
+    /// The courtroom it was recorded in (a fixed recorder's, or its hearing's).
+    public var courtroom: String?
+    public init(officer: String?, hearing: String?, case: String?, category: String, courtroom: String? = nil) {
+        self.officer = officer; self.hearing = hearing; self.case = `case`; self.category = category; self.courtroom = courtroom
     }
 
     /// Every tag is always written (null when not set): scripts rely on the keys.
@@ -68,6 +81,7 @@ public struct TagsDTO: Sendable, Codable, Equatable {
         try c.encode(hearing, forKey: .hearing)
         try c.encode(`case`, forKey: .case)
         try c.encode(category, forKey: .category)
+        try c.encode(courtroom, forKey: .courtroom)
     }
 }
 

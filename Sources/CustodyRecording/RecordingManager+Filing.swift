@@ -13,19 +13,26 @@ extension RecordingManager {
         }
     }
 
+    /// A job as the index has it, read off the cooperative threads.
+    func readJob(_ id: Int64, files: Bool) async -> JobDTO? {
+        let store = self.store
+        return await Offload.run { try? store.job(id, withFiles: files) }
+    }
+
     /// Files one segment through the ingest pipeline (hashed while copied, verified,
     /// an `item.store` event), then records its item and summary and tags it. A
     /// segment that cannot be filed now keeps its working file and its state, and is
     /// filed at the next start.
     func file(_ path: String, room: Room) async {
+        let store = self.store
         let pending: PendingSegment
-        do {
-            guard let found = try store.recordingSegment(path: path) else {
-                logger.error("courtroom \(room.id): segment \(path) is not in the index; it is filed at the next start")
-                return
-            }
+        switch await Offload.run({ Result { try store.recordingSegment(path: path) } }) {
+        case .success(let found?):
             pending = found
-        } catch {
+        case .success(nil):
+            logger.error("courtroom \(room.id): segment \(path) is not in the index; it is filed at the next start")
+            return
+        case .failure(let error):
             logger.error("courtroom \(room.id): cannot read segment \(path) from the index: \(error)")
             return
         }
@@ -36,7 +43,7 @@ extension RecordingManager {
         var jobID = pending.jobID
         if let id = jobID {
             // A job from before a restart: resume it if it was cut off, read its outcome if it ended.
-            switch (try? store.job(id, withFiles: false))?.state {
+            switch await readJob(id, files: false)?.state {
             case .interrupted?:
                 guard !isShuttingDown else { return }
                 do { try engine.resume(id, caller: .daemon) } catch { jobID = nil }
@@ -56,7 +63,7 @@ extension RecordingManager {
                 let job = try await engine.submitDeviceJob(root: path, deviceSerial: pending.segment.deviceSerial,
                                                            caller: pending.segment.requester)
                 jobID = job.jobID
-                try store.recordSegmentFiling(path: path, jobID: job.jobID)
+                try await Offload.run { Result { try store.recordSegmentFiling(path: path, jobID: job.jobID) } }.get()
             } catch {
                 if let jobID {
                     logger.error("courtroom \(room.id): segment \(path) is being filed by job \(jobID), not recorded: \(error)")
@@ -72,9 +79,9 @@ extension RecordingManager {
             fail(path, room: room, why)
             return
         }
+        let detail: [String: JSONValue] = ["sha256": file.sha256.map { .string($0) } ?? .null, "size": .number(Double(file.size))]
         do {
-            try store.recordSegmentFiled(path: path, itemID: item, actor: .daemon,
-                                         detail: ["sha256": file.sha256.map { .string($0) } ?? .null, "size": .number(Double(file.size))])
+            try await Offload.run { Result { try store.recordSegmentFiled(path: path, itemID: item, actor: .daemon, detail: detail) } }.get()
         } catch {
             logger.error("courtroom \(room.id): segment \(path) is stored as item \(item) but not recorded as filed: \(error)")
             return
@@ -82,7 +89,7 @@ extension RecordingManager {
         room.state.withLock { $0.current }.map { session in
             if session.reference.withLock({ $0 }) == pending.segment.session { session.segmentsFiled.add(1, ordering: .relaxed) }
         }
-        removeWorkingFile(path, courtroom: room.id)
+        await Offload.run { self.removeWorkingFile(path, courtroom: room.id) }
     }
 
     /// True while a shutting-down filer may still start a job.
@@ -93,7 +100,7 @@ extension RecordingManager {
     /// The job once it has ended; nil when shutdown leaves it to the next start.
     func finishedJob(_ id: Int64) async -> JobDTO? {
         while true {
-            guard let job = try? store.job(id, withFiles: false) else { return nil }
+            guard let job = await readJob(id, files: false) else { return nil }
             switch job.state {
             case .queued, .running:
                 if isShuttingDown && !filingTimeLeft { return nil }
@@ -102,7 +109,7 @@ extension RecordingManager {
                 // custodyd is stopping (or the store could not take it): resumed at the next start.
                 return nil
             case .completed, .completedWithErrors, .failed:
-                return try? store.job(id, withFiles: true)
+                return await readJob(id, files: true)
             }
         }
     }

@@ -42,7 +42,8 @@ extension RecordingManager {
     /// Records what a session reports, until it ends.
     func follow(_ session: ActiveSession, in room: Room) async {
         for await event in session.capture.events {
-            handle(event, session: session, room: room)
+            // In order, off the cooperative threads: each event is a durable commit.
+            await Offload.run { self.handle(event, session: session, room: room) }
         }
         // The stream ends after `stopped`; should it not have come, the session still ends here.
         if session.finished.value == nil {

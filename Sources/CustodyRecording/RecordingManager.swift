@@ -149,6 +149,8 @@ public final class RecordingManager: Sendable {
             logger.info("courtroom \(room.id): recording from \(pcm)\(hearing.map { " for hearing \($0)" } ?? "")\(automatic ? " (schedule)" : " (\(caller.name))")")
             return (try? status(room, segments: 0)) ?? liveStatus(room)
         case .failed(let code, let message):
+            // The session has ended (its fault and end recorded) before the refusal is answered.
+            _ = await session.finished.wait()
             throw RecordingError(code == .pcmOpen ? .pcmOpen : .captureFailed, message)
         }
     }

@@ -21,16 +21,19 @@ public struct ControlRoutes: Sendable {
     let signer: CheckpointSigner?
     /// Metrics, free space and the log level (ControlOperations.swift).
     let operations: ControlOperations
+    /// Retention periods and gap thresholds (RegistryRoutes.swift).
+    let tagging: TaggingPolicy
     /// Courtroom recording; nil where a test runs the routes without it.
     let recordings: RecordingManager?
 
     public init(store: any EvidenceStore & DockStore, ingest: IngestEngine, stateDirectory: String, signer: CheckpointSigner? = nil,
-                operations: ControlOperations? = nil, recordings: RecordingManager? = nil) {
+                operations: ControlOperations? = nil, tagging: TaggingPolicy = TaggingPolicy(), recordings: RecordingManager? = nil) {
         self.store = store
         self.ingest = ingest
         self.stateDirectory = stateDirectory
         self.signer = signer
         self.operations = operations ?? .standalone(stateDirectory: stateDirectory)
+        self.tagging = tagging
         self.recordings = recordings
         self.startedAt = .now
     }
@@ -146,9 +149,10 @@ public struct ControlRoutes: Sendable {
                 q.limit = try intParameter(request, "limit", default: 1000, range: 1...10000)
                 return .json(EventListDTO(events: try store.events(q)))
             default:
+                if let response = try await registryRoute(request, route) { return response }
                 // A resource of this protocol asked with the wrong method: 405 naming the
                 // methods it has (RFC 9110 15.5.6); anything else does not exist.
-                if let first = route.first, let allowed = Self.methods[first]?[route.count] {
+                if let first = route.first, let allowed = Self.methods[first]?[route.count] ?? Self.registryMethods[first]?[route.count] {
                     var response = ControlResponse.problem(ProblemDTO(
                         status: 405, code: "method-not-allowed", title: "Method not allowed",
                         detail: "\(request.method.rawValue) is not allowed on \(request.path); use \(allowed.joined(separator: " or "))"))
@@ -327,6 +331,8 @@ public struct ControlRoutes: Sendable {
         q.hearing = request.query["hearing"]
         q.caseNumber = request.query["case"]
         q.category = request.query["category"]
+        q.device = request.query["device"]
+        q.courtroom = request.query["courtroom"]
         q.text = request.query["text"]
         q.sha256 = request.query["sha256"]
         if let job = request.query["job"] { q.jobID = try pathID(job, "job") }
@@ -337,7 +343,7 @@ public struct ControlRoutes: Sendable {
         return q
     }
 
-    private func pathID(_ text: String, _ what: String) throws -> Int64 {
+    func pathID(_ text: String, _ what: String) throws -> Int64 {
         guard let id = Int64(text), id > 0 else { throw ProblemDTO.badRequest("\(what) id must be a positive integer, not \"\(text)\"") }
         return id
     }
@@ -350,7 +356,7 @@ public struct ControlRoutes: Sendable {
         return n
     }
 
-    private func dateParameter(_ request: ControlRequest, _ name: String) throws -> Date? {
+    func dateParameter(_ request: ControlRequest, _ name: String) throws -> Date? {
         guard let text = request.query[name] else { return nil }
         guard let date = RFC3339.parse(text) else {
             throw ProblemDTO.badRequest("query parameter \(name) must be an RFC 3339 time such as 2026-11-22T08:00:00Z, not \"\(text)\"")

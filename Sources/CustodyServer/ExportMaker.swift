@@ -65,6 +65,12 @@ struct ExportMaker {
             guard missing.isEmpty else {
                 throw ProblemDTO.notFound("no item \(missing.map(String.init).joined(separator: ", ")); nothing was exported")
             }
+            // Retention deleted these files: their records and events stay, the bytes do not.
+            let gone = items.filter { $0.deletedAt != nil }
+            guard gone.isEmpty else {
+                throw ProblemDTO.notFound(gone.map { "item \($0.id)'s stored file was deleted by retention on \($0.deletedAt!)" }
+                    .joined(separator: "; ") + "; nothing was exported (custodyctl audit --item ID shows why)")
+            }
             return (items, "items " + items.map { String($0.id) }.joined(separator: ", "))
         }
         var q = ItemQuery()
@@ -72,11 +78,19 @@ struct ExportMaker {
         q.hearing = request.hearing
         q.limit = Self.maxItems + 1
         let selection = request.case.map { "case \($0)" } ?? "hearing \(request.hearing ?? "")"
-        let found = try store.items(q).items
+        let all = try store.items(q).items
+        // Items whose files retention deleted cannot be exported; the selection says so.
+        let found = all.filter { $0.deletedAt == nil }
+        let gone = all.filter { $0.deletedAt != nil }.map { String($0.id) }
+        let described = gone.isEmpty ? selection
+            : "\(selection) (without items \(gone.joined(separator: ", ")), whose stored files retention deleted)"
+        guard gone.isEmpty || !found.isEmpty else {
+            throw ProblemDTO.notFound("retention deleted the stored files of every item of \(selection) (\(gone.joined(separator: ", "))); nothing was exported")
+        }
         guard !found.isEmpty else { throw ProblemDTO.notFound("no items are tagged to \(selection); nothing was exported") }
         guard found.count <= Self.maxItems else {
             throw ProblemDTO.badRequest("\(selection) has more than \(Self.maxItems) items; export it in parts with \"items\"")
         }
-        return (found.sorted { $0.id < $1.id }, selection)
+        return (found.sorted { $0.id < $1.id }, described)
     }
 }

@@ -151,6 +151,9 @@ public struct ItemQuery: Sendable, Equatable {
     public var hearing: String?
     public var caseNumber: String?
     public var category: String?
+    /// Serial of the device it came from.
+    public var device: String?
+    public var courtroom: String?
     public var from: Date?
     public var to: Date?
     public var text: String?

@@ -15,6 +15,14 @@ import GRDB
 //       CustodyLedger.CanonicalEntry), written in the event's own transaction, and
 //       ledger_checkpoints: every signed checkpoint (tree size, root, signed note).
 //       Both append-only. Events before v3 get their leaves at migration.
+//   v4  registry and tagging (IndexMigrations+Registry.swift): officers, courtrooms,
+//       cases, hearings (scheduled and actual times), assignments of a device to an
+//       officer (personal issue or shift checkout), clock_checks (a device's clock
+//       against the station's), holds, retention_plans (+ their items); devices
+//       gain a courtroom and a registration time; items gain device, courtroom,
+//       clock offset and corrected time, notes, which tags a person set, and the
+//       time retention deleted their blob (blobs too); items_fts is rebuilt to
+//       search notes, officers' names, courtroom and device as well.
 //   v5  courtroom recording: recording_sessions (one per capture session) and
 //       recording_segments (each Broadcast Wave segment on its way into the store:
 //       closed, filing, filed or failed, with its summary and item).
@@ -26,6 +34,7 @@ enum IndexMigrations {
         migrator.registerMigration("v1", migrate: v1)
         migrator.registerMigration("v2", migrate: v2)
         migrator.registerMigration("v3", migrate: v3)
+        migrator.registerMigration("v4-registry", migrate: v4)
         migrator.registerMigration("v5", migrate: v5)
         return migrator
     }

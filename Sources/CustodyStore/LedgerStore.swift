@@ -171,7 +171,7 @@ extension LocalStore: LedgerStore {
         var blobsChecked = 0
         if full {
             let blobs = try db.read { db in
-                try Row.fetchAll(db, sql: "SELECT sha256, min(id) AS item FROM items GROUP BY sha256 ORDER BY sha256").map { ($0["sha256"] as String, $0["item"] as Int64) }
+                try Row.fetchAll(db, sql: "SELECT sha256, min(id) AS item FROM items WHERE deleted_at IS NULL GROUP BY sha256 ORDER BY sha256").map { ($0["sha256"] as String, $0["item"] as Int64) }
             }
             for (sha, item) in blobs {
                 blobsChecked += 1

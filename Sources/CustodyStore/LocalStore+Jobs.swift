@@ -95,10 +95,15 @@ extension LocalStore {
                     """, [job.jobID, o.path, o.size, state, itemID, sha, message])
             }
             var stored: Int64 = 0, duplicates: Int64 = 0, failed: Int64 = 0, bytes: Int64 = 0
+            let clockOffset = try self.clockOffset(db, job: job)
             for o in outcomes {
                 switch o.result {
                 case .stored(let f):
-                    try run("INSERT OR IGNORE INTO blobs (sha256, size, stored_at) VALUES (?, ?, ?)", [f.sha256, f.size, ingestedAt])
+                    // A blob retention had deleted is stored again: it exists once more.
+                    try run("""
+                        INSERT INTO blobs (sha256, size, stored_at) VALUES (?, ?, ?) ON CONFLICT(sha256) DO UPDATE SET deleted_at = NULL
+                        WHERE deleted_at IS NOT NULL
+                        """, [f.sha256, f.size, ingestedAt])
                     if let existing = try Int64.fetchOne(db.cachedStatement(sql: """
                         SELECT id FROM items WHERE source_id = ? AND source_path = ? AND sha256 = ?
                         """), arguments: [job.sourceID, o.path, f.sha256]) {
@@ -110,13 +115,18 @@ extension LocalStore {
                         continue
                     }
                     let problems = String(decoding: try encoder.encode(f.metadataProblems), as: UTF8.self)
+                    // Tagged from the recording's own time, corrected by the device's clock offset.
+                    let correctedAt = RFC3339.format(TaggingRules.correctedTime(f.recordedAt, clockOffsetSeconds: clockOffset))
+                    let tags = try autoTags(db, device: job.deviceSerial, at: correctedAt)
                     try run("""
                         INSERT INTO items (sha256, size, media_type, container, recorded_at, recorded_at_source, utc_offset_seconds,
-                                           duration_seconds, metadata_problems, ingested_at, source_id, source_path, file_modified_at, job_id)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                           duration_seconds, metadata_problems, ingested_at, source_id, source_path, file_modified_at, job_id,
+                                           device_serial, officer, courtroom, hearing, case_number, clock_offset_seconds, corrected_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """, [f.sha256, f.size, f.mediaType, f.container, RFC3339.format(f.recordedAt), f.recordedAtSource,
                                          f.utcOffsetSeconds, f.durationSeconds, problems, ingestedAt, job.sourceID, o.path,
-                                         f.fileModifiedAt.map(RFC3339.format), job.jobID])
+                                         f.fileModifiedAt.map(RFC3339.format), job.jobID, job.deviceSerial, tags.officer,
+                                         tags.courtroom, tags.hearing, tags.caseNumber, clockOffset, correctedAt])
                     let itemID = db.lastInsertedRowID
                     try markFile(o, state: "stored", itemID: itemID, sha: f.sha256, message: nil)
                     var detail: [String: JSONValue] = [
@@ -125,6 +135,7 @@ extension LocalStore {
                     ]
                     if let serial = job.deviceSerial { detail["device"] = .string(serial) }
                     if !f.sourceNotes.isEmpty { detail["source"] = .object(f.sourceNotes) }
+                    detail.merge(Self.tagDetail(tags, offset: clockOffset)) { mine, _ in mine }
                     try event(EventInput(actor: job.requester, action: "item.store", subject: "item:\(itemID)", detail: detail))
                     stored += 1
                     bytes += f.size

@@ -68,49 +68,76 @@ extension LocalStore {
         equal("hearing", q.hearing)
         equal("case_number", q.caseNumber)
         equal("category", q.category)
+        equal("device_serial", q.device)
+        equal("courtroom", q.courtroom)
         equal("sha256", q.sha256)
         if let job = q.jobID { clauses.append("items.job_id = ?"); args.append(job) }
         if let from = q.from { clauses.append("items.recorded_at >= ?"); args.append(RFC3339.format(from)) }
         if let to = q.to { clauses.append("items.recorded_at < ?"); args.append(RFC3339.format(to)) }
+        // The full-text condition on its own, when there is one: counted in the index alone.
+        var fullText: (condition: String, args: [any DatabaseValueConvertible])?
         if let text = q.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
             if text.count >= 3 {
-                // Trigram full-text search: any substring of path or tags, case-insensitive.
-                clauses.append("items.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
-                args.append("\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"")
+                // Trigram full-text search: any substring of path, tags, officer's name or notes, case-insensitive.
+                fullText = ("items_fts MATCH ?", ["\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""])
             } else {
                 // Too short for trigrams: the same columns, by LIKE.
-                let columns = Self.textColumns.map { "items.\($0) LIKE ? ESCAPE '\\'" }
-                clauses.append("(" + columns.joined(separator: " OR ") + ")")
                 let like = "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
                     .replacingOccurrences(of: "_", with: "\\_") + "%"
-                args += Array(repeating: like, count: Self.textColumns.count)
+                fullText = (Self.textColumns.map { "items_fts.\($0) LIKE ? ESCAPE '\\'" }.joined(separator: " OR "),
+                            Array(repeating: like, count: Self.textColumns.count))
             }
+            clauses.append("items.id IN (SELECT rowid FROM items_fts WHERE \(fullText!.condition))")
+            args += fullText!.args
         }
         let whereSQL = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
+        // items_fts has one row per item (its rowid is the item's id): text alone is counted there.
+        let countSQL = if let fullText, clauses.count == 1 {
+            "SELECT count(*) FROM items_fts WHERE \(fullText.condition)"
+        } else {
+            "SELECT count(*) FROM items\(whereSQL)"
+        }
         return try db.read { db in
-            let total = try Int64.fetchOne(db, sql: "SELECT count(*) FROM items\(whereSQL)", arguments: StatementArguments(args)) ?? 0
+            let total = try Int64.fetchOne(db, sql: countSQL, arguments: StatementArguments(args)) ?? 0
             let rows = try Row.fetchAll(db, sql: "\(Self.itemSelect)\(whereSQL) ORDER BY items.recorded_at, items.id LIMIT ? OFFSET ?",
                                         arguments: StatementArguments(args + [q.limit, q.offset]))
             return ItemListDTO(items: rows.map(itemDTO), total: total, limit: q.limit, offset: q.offset)
         }
     }
 
-    /// The columns `--text` searches (the same as items_fts holds).
-    static let textColumns = ["source_path", "media_type", "officer", "hearing", "case_number", "category"]
+    /// The columns `--text` searches (those items_fts holds).
+    static let textColumns = ["source_path", "media_type", "officer", "officer_name", "hearing", "case_number", "category",
+                              "courtroom", "device", "notes"]
 
+    /// The columns ``itemDTO(_:)`` reads, in its order: it reads them by position (a
+    /// page is up to thousands of rows, and a name lookup per column per row adds up).
     static let itemSelect = """
-        SELECT items.*, sources.root AS source_root, sources.device_serial AS source_device
+        SELECT items.id, items.sha256, items.size, items.media_type, items.container, items.recorded_at,
+               items.recorded_at_source, items.utc_offset_seconds, items.duration_seconds, items.ingested_at,
+               sources.device_serial, items.source_path, sources.root, items.officer, items.hearing, items.case_number,
+               items.category, items.courtroom, items.job_id, items.metadata_problems, items.file_modified_at,
+               items.clock_offset_seconds, items.corrected_at, items.notes, items.deleted_at
         FROM items JOIN sources ON sources.id = items.source_id
         """
 
+    /// A JSON array of strings as stored in a text column (`[]` for none, the common case).
+    static func strings(_ json: String?) -> [String]? {
+        guard let json else { return nil }
+        if json == "[]" { return [] }
+        guard case .array(let values)? = try? JSONValue.parse(json) else { return nil }
+        return values.compactMap(\.stringValue)
+    }
+
+    /// A row of ``itemSelect`` as the protocol shows it.
     private func itemDTO(_ row: Row) -> ItemDTO {
-        let problems = (try? Wire.decoder.decode([String].self, from: Data((row["metadata_problems"] as String).utf8))) ?? []
-        return ItemDTO(id: row["id"], sha256: row["sha256"], size: row["size"], mediaType: row["media_type"], container: row["container"],
-                       recordedAt: row["recorded_at"], recordedAtSource: row["recorded_at_source"], utcOffsetSeconds: row["utc_offset_seconds"],
-                       durationSeconds: row["duration_seconds"], ingestedAt: row["ingested_at"],
-                       source: ItemSourceDTO(device: row["source_device"], path: row["source_path"], root: row["source_root"]),
-                       tags: TagsDTO(officer: row["officer"], hearing: row["hearing"], case: row["case_number"], category: row["category"]),
-                       jobId: row["job_id"], metadataProblems: problems, fileModifiedAt: row["file_modified_at"])
+        let clockOffset: Int? = row[21]
+        return ItemDTO(id: row[0], sha256: row[1], size: row[2], mediaType: row[3], container: row[4], recordedAt: row[5],
+                       recordedAtSource: row[6], utcOffsetSeconds: row[7], durationSeconds: row[8], ingestedAt: row[9],
+                       source: ItemSourceDTO(device: row[10], path: row[11], root: row[12]),
+                       tags: TagsDTO(officer: row[13], hearing: row[14], case: row[15], category: row[16], courtroom: row[17]),
+                       jobId: row[18], metadataProblems: Self.strings(row[19]) ?? [], fileModifiedAt: row[20],
+                       clockOffsetSeconds: clockOffset, correctedRecordedAt: clockOffset == nil ? nil : row[22],
+                       notes: Self.strings(row[23]), deletedAt: row[24])
     }
 
     // MARK: Events

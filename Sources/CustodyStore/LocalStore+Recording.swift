@@ -111,7 +111,7 @@ extension LocalStore: RecordingStore {
             try db.execute(sql: "UPDATE recording_segments SET state = 'filed', item_id = ?, filed_at = ?, message = NULL WHERE path = ?",
                            arguments: [itemID, time, path])
             let hearing: String? = row["hearing"], caseNumber: String? = row["case_number"]
-            try tagRecordedItem(db, itemID, courtroom: row["courtroom"], hearing: hearing, caseNumber: caseNumber)
+            try tagRecordedItem(db, itemID, courtroom: row["courtroom"], hearing: hearing, caseNumber: caseNumber, actor: actor)
             let segment = Self.closedSegment(row)
             var all = segment.summary
             all["courtroom"] = .string(segment.courtroom)
@@ -131,11 +131,41 @@ extension LocalStore: RecordingStore {
         }
     }
 
-    /// Tags a segment's item with its hearing and case.
-    func tagRecordedItem(_ db: Database, _ itemID: Int64, courtroom: String, hearing: String?, caseNumber: String?) throws {
-        try db.execute(sql: """
-            UPDATE items SET hearing = coalesce(?, hearing), case_number = coalesce(?, case_number) WHERE id = ?
-            """, arguments: [hearing, caseNumber, itemID])
+    /// Tags a segment's item with its courtroom, hearing and case, as the session that
+    /// recorded it states them (a person or the schedule said which hearing was in
+    /// session): they are kept as set, so re-tagging from the registry leaves them; an
+    /// `item.tag` event (`by`: recording) names each changed tag and its `.was`.
+    func tagRecordedItem(_ db: Database, _ itemID: Int64, courtroom: String, hearing: String?, caseNumber: String?, actor: Caller) throws {
+        guard let row = try Row.fetchOne(db, sql: "SELECT courtroom, hearing, case_number, manual_tags FROM items WHERE id = ?",
+                                         arguments: [itemID]) else { return }
+        var manual = Set((row["manual_tags"] as String).split(separator: ",").map(String.init))
+        var sets: [String] = []
+        var args: [any DatabaseValueConvertible] = []
+        var detail: [String: JSONValue] = [:]
+        for (field, column, value) in [("courtroom", "courtroom", Optional(courtroom)), ("hearing", "hearing", hearing),
+                                       ("case", "case_number", caseNumber)] {
+            guard let value else { continue }
+            manual.insert(field)
+            let old: String? = row[column]
+            guard old != value else { continue }
+            sets.append("\(column) = ?")
+            args.append(value)
+            detail[field] = .string(value)
+            detail[field + ".was"] = jsonValue(old)
+        }
+        sets.append("manual_tags = ?")
+        args.append(manual.sorted().joined(separator: ","))
+        try db.execute(sql: "UPDATE items SET \(sets.joined(separator: ", ")) WHERE id = ?", arguments: StatementArguments(args + [itemID]))
+        guard !detail.isEmpty else { return }
+        detail["by"] = .string("recording")
+        try insertEvent(db, EventInput(actor: actor, action: "item.tag", subject: "item:\(itemID)", detail: detail))
+    }
+
+    /// A hearing of the registry by its id (the recorder's schedule asks for its case and times).
+    public func registeredHearing(_ id: String) throws -> HearingDTO? {
+        try db.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM hearings WHERE id = ?", arguments: [id]).map(Self.hearingDTO)
+        }
     }
 
     public func recordSegmentFailed(path: String, message: String) throws {

@@ -90,8 +90,8 @@ public final class LocalStore: EvidenceStore {
     // MARK: Recovery
 
     public func recover() throws -> RecoveryReport {
-        let removed = blobStore.removeLeftovers()
-        let hashes = try db.read { db in try String.fetchAll(db, sql: "SELECT sha256 FROM blobs") }
+        let removed = blobStore.removeLeftovers() + (try removeLeftoverDeletedBlobs())
+        let hashes = try db.read { db in try String.fetchAll(db, sql: "SELECT sha256 FROM blobs WHERE deleted_at IS NULL") }
         let missing = hashes.filter { !blobStore.contains($0) }
         let unfinished = try jobIDs(in: [.queued, .running])
         let report = RecoveryReport(temporaryFilesRemoved: removed, missingBlobs: missing, unfinishedJobs: unfinished)

@@ -28,9 +28,10 @@ struct ExFATDirectoryWalker {
 
     private func read(_ directory: Pending, into listing: inout VolumeListing, children: inout [Pending],
                       visited: inout Set<UInt32>, claims: inout ClusterClaims?) {
-        let place = directory.path.isEmpty ? "the root directory" : "directory '\(directory.path)'"
+        var log = DirectoryProblemLog(device: volume.device.name, path: directory.path)
+        defer { log.finish(into: &listing) }
         func problem(_ code: VolumeError.Code, _ text: String, path: String? = nil) {
-            listing.problems.append(VolumeError(code, "\(volume.device.name): \(place): \(text)", path: path ?? directory.path))
+            log.add(code, text, path: path, to: &listing)
         }
         var set: [UInt8] = []
         var setEntry: UInt64 = 0
@@ -49,7 +50,8 @@ struct ExFATDirectoryWalker {
                         set += entry[offset..<(offset + 32)]
                         secondariesLeft -= 1
                         if secondariesLeft == 0 {
-                            addSet(set, entryNumber: setEntry, directory: directory, listing: &listing, children: &children, claims: &claims)
+                            addSet(set, entryNumber: setEntry, directory: directory, listing: &listing, children: &children,
+                                   claims: &claims, log: &log)
                             set = []
                         }
                         continue
@@ -95,16 +97,15 @@ struct ExFATDirectoryWalker {
                 problem(.exfatEntrySetInvalid, "the entry set at entry \(setEntry) is cut off by the end of the directory; it is skipped")
             }
         } catch {
-            listing.problems.append(error.path == nil ? VolumeError(error.code, error.message, path: directory.path) : error)
+            log.add(error.path == nil ? VolumeError(error.code, error.message, path: directory.path) : error, to: &listing)
         }
     }
 
     /// Decodes and checks one complete entry set; adds its file or directory.
     private func addSet(_ set: [UInt8], entryNumber: UInt64, directory: Pending, listing: inout VolumeListing,
-                        children: inout [Pending], claims: inout ClusterClaims?) {
-        let place = directory.path.isEmpty ? "the root directory" : "directory '\(directory.path)'"
+                        children: inout [Pending], claims: inout ClusterClaims?, log: inout DirectoryProblemLog) {
         func problem(_ code: VolumeError.Code, _ text: String, path: String? = nil) {
-            listing.problems.append(VolumeError(code, "\(volume.device.name): \(place): \(text)", path: path ?? directory.path))
+            log.add(code, text, path: path, to: &listing)
         }
         let entries = set.count / 32
         guard set[32] == 0xC0 else {
@@ -185,7 +186,7 @@ struct ExFATDirectoryWalker {
         } catch {
             let located = error.context(volume.device.name, path: path)
             file.problem = located
-            listing.problems.append(located)
+            log.add(located, to: &listing)
         }
         listing.files.append(file)
     }

@@ -42,10 +42,11 @@ struct FATDirectoryWalker {
 
     private func read(_ directory: Pending, into listing: inout VolumeListing, children: inout [Pending],
                       visited: inout Set<UInt32>, claims: inout ClusterClaims?) {
-        let place = directory.path.isEmpty ? "the root directory" : "directory '\(directory.path)'"
         var longName = LongNameAccumulator()
+        var log = DirectoryProblemLog(device: volume.device.name, path: directory.path)
+        defer { log.finish(into: &listing) }
         func problem(_ code: VolumeError.Code, _ text: String, path: String? = nil) {
-            listing.problems.append(VolumeError(code, "\(volume.device.name): \(place): \(text)", path: path ?? directory.path))
+            log.add(code, text, path: path, to: &listing)
         }
         do throws(VolumeError) {
             var stream = if let cluster = directory.cluster {
@@ -126,7 +127,7 @@ struct FATDirectoryWalker {
                 } catch {
                     let located = error.context(volume.device.name, path: path)
                     file.problem = located
-                    listing.problems.append(located)
+                    log.add(located, to: &listing)
                 }
                 listing.files.append(file)
             }
@@ -134,7 +135,7 @@ struct FATDirectoryWalker {
                 problem(.longNameMismatch, "a long name at the end of the directory belongs to no short entry; it is ignored")
             }
         } catch {
-            listing.problems.append(error.path == nil ? VolumeError(error.code, error.message, path: directory.path) : error)
+            log.add(error.path == nil ? VolumeError(error.code, error.message, path: directory.path) : error, to: &listing)
         }
     }
 }

@@ -133,8 +133,11 @@ enum GPT {
         if first < header.firstUsableLBA || last > header.lastUsableLBA {
             problems.append(VolumeError(.partitionInvalid, "\(device.name): GPT partition \(index) (LBA \(first)–\(last)) lies outside the usable LBAs \(header.firstUsableLBA)–\(header.lastUsableLBA)"))
         }
-        guard let count = (last - first).plus(1), let offset = first.times(sectorSize), let length = count.times(sectorSize),
-              offset < device.size else {
+        guard let count = (last - first).plus(1), let offset = first.times(sectorSize), let length = count.times(sectorSize) else {
+            problems.append(VolumeError(.partitionInvalid, "\(device.name): GPT partition \(index) spans an impossible range (LBA \(first)–\(last)); it is skipped"))
+            return nil
+        }
+        guard offset < device.size else {
             problems.append(VolumeError(.partitionInvalid, "\(device.name): GPT partition \(index) starts at LBA \(first), beyond the end of the device; it is skipped"))
             return nil
         }

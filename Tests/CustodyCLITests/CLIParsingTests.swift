@@ -66,6 +66,55 @@ struct CLIParsingTests {
     }
 }
 
+@Suite("custodyctl tagging commands")
+struct TaggingCommandTests {
+    @Test("the tag command's help is exactly this")
+    func tagHelp() {
+        let help = CustodyctlCommand.helpMessage(for: TagCommand.self, columns: 100)
+        #expect(help == """
+            OVERVIEW: Set an item's officer, case, hearing or category, or add a note (supervisors).
+
+            Every change is a custody event naming the old and new value. An empty value (--officer "") removes
+            that tag.
+
+            USAGE: custodyctl tag <item> [--officer <badge>] [--case <case>] [--hearing <id>] [--category <name>] [--note <text>] [--socket <path>] [--json]
+
+            ARGUMENTS:
+              <item>                  Item id.
+
+            OPTIONS:
+              --officer <badge>       Officer's badge number.
+              --case <case>           Case number.
+              --hearing <id>          Hearing id (its case comes with it).
+              --category <name>       Category (configured in [retention.categories]).
+              --note <text>           A note, kept with the item's earlier notes.
+              --socket <path>         Control socket (default: $CUSTODY_SOCKET or /run/custody/control.sock).
+              --json                  Print JSON instead of tables.
+              --version               Show the version.
+              -h, --help              Show help information.
+
+            """)
+    }
+
+    @Test("import, checkout, hold and retention parse their arguments")
+    func parsing() throws {
+        let imp = try #require(try CustodyctlCommand.parseAsRoot(["import", "hearings", "court.ics", "--format", "ics"]) as? ImportCommand)
+        #expect(imp.kind == "hearings" && imp.file == "court.ics" && imp.format == "ics")
+        let out = try #require(try CustodyctlCommand.parseAsRoot(["checkout", "POOL-1", "--officer", "B-1042"]) as? CheckoutCommand)
+        #expect(out.device == "POOL-1" && out.officer == "B-1042")
+        #expect(CustodyctlCommand.run(arguments: ["checkout", "POOL-1"]) == 2, "--officer is required")
+        #expect(CustodyctlCommand.run(arguments: ["hold", "place", "--item", "3", "--case", "K-1", "--reason", "x"]) == 2)
+        let apply = try #require(try CustodyctlCommand.parseAsRoot(["retention", "apply", "--plan", "4"]) as? RetentionApplyCommand)
+        #expect(apply.plan == 4)
+        let gaps = try #require(try CustodyctlCommand.parseAsRoot(["--json", "gaps", "--from", "2026-03-01T00:00:00Z"].reordered) as? GapsCommand)
+        #expect(gaps.global.json && gaps.from == "2026-03-01T00:00:00Z")
+    }
+}
+
+private extension Array where Element == String {
+    var reordered: [String] { GlobalArguments.moveToEnd(self) }
+}
+
 @Suite("custodyctl record")
 struct RecordCommandTests {
     @Test("--duration: hours, minutes and seconds, or frames", arguments: [

@@ -26,7 +26,7 @@ struct ShippedConfigTests {
     @Test("docs/configuration.md documents every key the daemon reads")
     func everyKeyIsDocumented() throws {
         let doc = try String(contentsOfFile: Self.repo.appendingPathComponent("docs/configuration.md").path, encoding: .utf8)
-        let loader = try ["DaemonConfigLoader.swift", "DaemonConfigLoader+Recording.swift"].map {
+        let loader = try ["DaemonConfigLoader.swift", "DaemonConfigLoader+Tagging.swift", "DaemonConfigLoader+Recording.swift"].map {
             try String(contentsOfFile: Self.repo.appendingPathComponent("Sources/CustodyCore/Config/" + $0).path, encoding: .utf8)
         }.joined()
         let keys = try Regex(#"r\.(?:string|integer|boolean|strings|float)\("(\w+)"\)|top\.string\("(\w+)"\)"#)
@@ -36,5 +36,8 @@ struct ShippedConfigTests {
         }
         #expect(found.count >= 18)
         for key in found { #expect(doc.contains("`\(key)`"), "docs/configuration.md does not document \(key)") }
+        for category in DaemonConfig().retention.categories.keys {
+            #expect(doc.contains("`\(category)`"), "docs/configuration.md does not document the category \(category)")
+        }
     }
 }

@@ -39,7 +39,9 @@ struct RecordingManagerTests {
         }
         #expect(joined == audio)
         // Filed segments leave no working file behind.
-        #expect(try FileManager.default.contentsOfDirectory(atPath: h.directory.path + "/recordings/3").isEmpty)
+        try await h.eventually("the working files removed") {
+            try FileManager.default.contentsOfDirectory(atPath: h.directory.path + "/recordings/3").isEmpty
+        }
 
         let start = try #require(try h.events("recording.start").first)
         #expect(start.actor.uid == 1042 && start.subject == "courtroom:3" && start.detail["hearing"] == .string("H-1"))

@@ -136,10 +136,13 @@ struct RecordingScheduleTests {
     @Test("the schedule starts and stops a courtroom's recording; a manual start defaults to the hearing in session")
     func automaticSessions() async throws {
         let clock = FakeWallClock(Self.t0)
-        let schedule = FakeSchedule([Self.hearing("A", 0, 600)])
+        // A starts 5 s after the manager's own first look at the schedule, and that loop
+        // does not look again during the test: the test's ticks alone act.
+        let schedule = FakeSchedule([Self.hearing("A", 5, 600)])
         var recording = DaemonConfig.Recording()
         recording.scheduleLeadSeconds = 0
         recording.scheduleMarginSeconds = 60
+        recording.scheduleIntervalSeconds = 3600
         let h = try RecordingHarness(courtrooms: [RecordingHarness.courtroom("3", segmentFrames: 100_000)], recording: recording,
                                      schedule: schedule, clock: clock)
         h.book.scripts.withLock { $0["scripted-3"] = [.bytes(stereoFrames(300))] }
@@ -147,8 +150,10 @@ struct RecordingScheduleTests {
         clock.advance(by: 10)
         await h.manager.scheduleTick()
         let room = try #require(try h.manager.courtroom("3", segments: 0))
-        #expect(room.state == .recording && room.session?.automatic == true && room.session?.hearing == "A" && room.session?.case == "K-A")
-        #expect(try h.events("recording.start").first?.actor.name == "custodyd")
+        #expect(room.state == .recording && room.session?.automatic == true && room.session?.hearing == "A" && room.session?.case == "K-A",
+                "\(room)")
+        let starts = try h.events("recording.start")
+        #expect(starts.first?.actor.name == "custodyd", "\(starts)")
         clock.advance(by: 640)
         await h.manager.scheduleTick()
         #expect(try h.manager.courtroom("3", segments: 0)?.state == .recording, "within the margin after its end")

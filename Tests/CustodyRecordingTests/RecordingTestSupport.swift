@@ -41,7 +41,7 @@ final class RecordingHarness: Sendable {
         var ingest = DaemonConfig.Ingest()
         ingest.concurrency = 2
         var logger = Logger(label: "test")
-        logger.logLevel = .critical
+        logger.logLevel = ProcessInfo.processInfo.environment["CUSTODY_TEST_LOG"] != nil ? .trace : .critical
         engine = IngestEngine(store: store, config: ingest, logger: logger)
         let book = self.book
         manager = RecordingManager(

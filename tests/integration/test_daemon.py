@@ -391,7 +391,7 @@ def test_item_json_always_has_the_keys_other_tools_rely_on(daemon):
     for item in daemon.ctl_json("items") + [daemon.ctl_json("item", "1")]:
         assert {"id", "sha256", "size", "mediaType", "recordedAt", "recordedAtSource", "ingestedAt", "source", "tags"} <= item.keys()
         assert item["source"]["device"] is None and item["source"]["path"] == "note.txt"
-        assert item["tags"] == {"officer": None, "hearing": None, "case": None, "category": "unclassified"}
+        assert item["tags"] == {"officer": None, "hearing": None, "case": None, "category": "unclassified", "courtroom": None}
     job = daemon.ctl_json("job", "1")
     assert {"id", "state", "stored", "duplicates", "failed", "errors"} <= job.keys()
     status = daemon.ctl_json("status")

@@ -369,13 +369,14 @@ def test_server_routes_are_the_documented_operations():
     # The server's route table and path constants, read from its sources, name
     # exactly the documented operations: a route added without documentation fails
     # here even before any test calls it.
-    routes_swift = REPO / "Sources" / "CustodyServer" / "ControlRoutes.swift"
-    paths_swift = REPO / "Sources" / "CustodyProtocol" / "APIPaths.swift"
+    # ControlRoutes.swift and its siblings (RegistryRoutes.swift: the tagging routes).
+    routes_text = "".join(p.read_text() for p in sorted((REPO / "Sources" / "CustodyServer").glob("*Routes.swift")))
+    paths_text = "".join(p.read_text() for p in sorted((REPO / "Sources" / "CustodyProtocol").glob("APIPaths*.swift")))
     routes = set()
-    for method, count, first in re.findall(r'case \(\.(\w+), (\d+), "([\w-]+)"\)', routes_swift.read_text()):
+    for method, count, first in re.findall(r'case \(\.(\w+), (\d+), "([\w-]+)"\)', routes_text):
         routes.add((method, f"/v1/{first}" + ("/{id}" if count == "2" else "")))
         assert count in ("1", "2"), f"ControlRoutes has a route {count} segments deep; document it and teach this test"
-    assert routes, f"no routes found in {routes_swift}; has the route table changed shape?"
+    assert routes, "no routes found in Sources/CustodyServer/*Routes.swift; has the route table changed shape?"
     # Paths outside /v1 (/metrics) are a table of their own, with their methods.
     operations_swift = REPO / "Sources" / "CustodyServer" / "ControlOperations.swift"
     table = re.search(r"static let unversionedMethods: \[String: \[String\]\] = \[(.*?)\]\n", operations_swift.read_text())
@@ -385,7 +386,7 @@ def test_server_routes_are_the_documented_operations():
     documented = {(m, t) for m, t, _ in operations()}
     assert routes == documented, (f"routes in ControlRoutes.swift but not documented: {sorted(routes - documented)}; "
                                   f"documented but not routed: {sorted(documented - routes)}")
-    constants = {re.sub(r"\\\(\w+\)", "{id}", p) for p in re.findall(r'"(/v1/[^"]*|/metrics)"', paths_swift.read_text())}
+    constants = {re.sub(r"\\\(\w+\)", "{id}", p) for p in re.findall(r'"(/v1/[^"]*|/metrics)"', paths_text)}
     assert constants == set(SPEC["paths"]), f"API paths {sorted(constants)} vs documented {sorted(SPEC['paths'])}"
 
 
@@ -734,6 +735,7 @@ def test_roles_are_enforced_as_documented(daemon_factory, sample_media):
 
     bodies = {"/v1/jobs": {"path": str(card)}, "/v1/verify": {"full": False}, "/v1/exports": {"items": [item["id"]]}}
     expect(d.request("POST", "/v1/checkpoints"), "POST", "/v1/checkpoints", 201)  # covers the item's events
+    tagging_role_setup(d)
     # A file is fetched for an export its caller made: the latest one made by this uid.
     exports = []
     ordered = sorted(operations(), key=lambda o: o[1] == "/v1/blobs/{id}")
@@ -743,6 +745,7 @@ def test_roles_are_enforced_as_documented(daemon_factory, sample_media):
             queries = {"/v1/proofs": f"?item={item['id']}", "/v1/blobs/{id}": f"?export={exports[-1] if exports else 1}"}
             path = template.replace("{id}", str(ident)) + queries.get(template, "")
             body = bodies.get(template) if method == "POST" else None
+            path, body = tagging_role_call(d, method, template, path, body, item["id"])
             path, body = recording_role_call(method, template, path, body)
             reply = as_role(role, method, path, body)
             if role in op["x-custody-roles"]:
@@ -837,7 +840,7 @@ def test_index_failures(daemon_factory):
     # No job can be recorded at all: 503; and nothing can be read: 500.
     db.executescript("BEGIN; DROP TABLE items; DROP TABLE blobs; DROP TABLE jobs; DROP TABLE events; "
                      "DROP TABLE ledger; DROP TABLE ledger_checkpoints; "
-                     + "".join(f"DROP TABLE {t}; " for t in RECORDING_TABLES) + "COMMIT;")
+                     + "".join(f"DROP TABLE {t}; " for t in TAGGING_TABLES + RECORDING_TABLES) + "COMMIT;")
     db.close()
     problem = expect(d.request("POST", "/v1/jobs", {"path": str(d.inbox / "empty")}), "POST", "/v1/jobs", 503)
     assert problem["code"] == "store-failure"
@@ -856,6 +859,7 @@ def test_index_failures(daemon_factory):
                      "PUT", "/v1/log-level", 500)
     assert problem["code"] == "internal"
     assert expect(d.request("GET", "/v1/log-level"), "GET", "/v1/log-level", 200)["level"] == before
+    provoke_tagging_index_failures(d)
     provoke_recording_index_failures(d)
 
 
@@ -890,6 +894,17 @@ def test_no_members_below_status_and_events(loaded):
     assert not wrong, ("SERVER BUG: ControlRoutes answers 405 instead of 404 for a path one segment below "
                        "/v1/status or /v1/events (its `(_, _, \"status\")`/`\"events\"` case catches route.count == 2):\n  "
                        + "\n  ".join(wrong))
+
+
+# ---------------------------------------------------------------------------
+# The registry, tagging, holds, retention and gaps operations (their own module,
+# run as part of this one so that the coverage tests below judge them too).
+
+pytest.register_assert_rewrite("openapi_tagging")
+from openapi_tagging import *  # noqa: E402,F401,F403  (tests and the `tagged` fixture)
+from openapi_tagging import TAGGING_TABLES  # noqa: E402
+from openapi_tagging import provoke_index_failures as provoke_tagging_index_failures  # noqa: E402
+from openapi_tagging import role_call as tagging_role_call, role_setup as tagging_role_setup  # noqa: E402
 
 
 # ---------------------------------------------------------------------------

@@ -77,7 +77,7 @@ def test_a_recorded_hearing_is_the_input_byte_for_byte_in_contiguous_segments(da
     stored = [blob(d, s["sha256"]).read_bytes() for s in filed]
     assert b"".join(wav_payload(b) for b in stored) == source[:frames * 4]
     # No working file is left once the copies are verified.
-    assert list((d.state / "recordings" / "3").iterdir()) == []
+    wait_for("the working files removed", lambda: list((d.state / "recordings" / "3").iterdir()) == [])
 
     # The hearing's items are its segments, in recording order; recordedAt is each first sample's time.
     items = d.ctl_json("items", "--hearing", "H-2026-0301")
@@ -85,7 +85,7 @@ def test_a_recorded_hearing_is_the_input_byte_for_byte_in_contiguous_segments(da
     first = ts(items[0]["recordedAt"])
     for n, item in enumerate(items):
         assert item["recordedAtSource"] == "bwf.bext" and item["container"] == "bwf"
-        assert item["tags"]["hearing"] == "H-2026-0301" and item["tags"]["case"] == "K-17/2026"
+        assert item["tags"]["hearing"] == "H-2026-0301" and item["tags"]["case"] == "K-17/2026" and item["tags"]["courtroom"] == "3"
         assert ts(item["recordedAt"]) - first == datetime.timedelta(seconds=n), "segments start one second of audio apart"
         assert item["recordedAt"] == filed[n]["firstSampleTime"]
 
@@ -196,7 +196,7 @@ def test_sigkill_mid_segment_then_restart_repairs_and_files_the_partial_segment(
     # Nothing was lost or made up: the repaired segment ends at its last whole frame on disk.
     joined = b"".join(wav_payload(blob(d, s["sha256"]).read_bytes()) for s in filed)
     assert joined == alsa.bytes(ALSAFixtures.LONG)[:captured * 4]
-    assert list((d.state / "recordings" / "5").iterdir()) == []
+    wait_for("the working files removed", lambda: list((d.state / "recordings" / "5").iterdir()) == [])
     repair = events(d, "recording.repair")
     assert len(repair) == 1 and repair[0]["detail"]["frames"] == filed[-1]["frames"]
     stop = events(d, "recording.stop")
@@ -299,3 +299,42 @@ def test_a_courtroom_named_by_its_audio_interface_records_from_that_interfaces_c
     assert [i["source"].get("device") for i in items] == ["AUD0000003", "AUD0000003"], "each segment comes from the interface"
     start = events(d, "recording.start")[0]
     assert start["detail"]["interface"] == "AUD0000003" and start["detail"]["pcm"] == "hw:CARD=Courtroom3,DEV=0"
+
+
+def test_the_hearing_schedule_starts_and_stops_recording_and_the_segments_carry_the_hearing(daemon_factory, alsa):
+    """A hearing imported into the registry (the court's calendar) a few seconds from now:
+    the courtroom starts recording at its start and stops a margin after its end, by
+    itself; the segments are tagged to it and its case, and its actual times are set."""
+    room = courtroom_toml("CR9", ALSAFixtures.NULL, channels=1, rate=8000, names=["bench"], segment_frames=80000,
+                          checkpointSeconds=0.05)
+    schedule = "[recording]\nscheduleLeadSeconds = 0\nscheduleMarginSeconds = 1\nscheduleIntervalSeconds = 1\n"
+    d = recorder(daemon_factory, alsa, [schedule, room])
+    registry = d.root / "registry"
+    registry.mkdir()
+    (registry / "courtrooms.csv").write_text("id,name,building\nCR9,Courtroom 9,Palace of Justice\n")
+    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    start, end = now + datetime.timedelta(seconds=3), now + datetime.timedelta(seconds=5)
+    (registry / "hearings.csv").write_text("id,case,courtroom,judge,start,end,title\n"
+                                           f"H-AUTO,K-99/2026,CR9,Judge Bench,{start.isoformat()},{end.isoformat()},Scheduled\n")
+    d.ctl("import", "courtrooms", str(registry / "courtrooms.csv"), check=True)
+    d.ctl("import", "hearings", str(registry / "hearings.csv"), check=True)
+
+    started = wait_for("the scheduled start", lambda: events(d, "recording.start"), timeout=30)[0]
+    assert started["actor"]["name"] == "custodyd" and started["detail"]["automatic"] is True
+    assert started["detail"]["hearing"] == "H-AUTO" and started["detail"]["case"] == "K-99/2026"
+    assert ts(started["time"]) >= start - datetime.timedelta(seconds=0.001)
+    stop = wait_for("the scheduled stop", lambda: events(d, "recording.stop"), timeout=30)[0]
+    assert stop["detail"]["reason"] == "schedule" and ts(stop["time"]) >= end + datetime.timedelta(seconds=1)
+    status = d.request("GET", "/v1/recordings/CR9").json()
+    assert status["state"] == "stopped" and status["session"]["automatic"] and status["session"]["stopReason"] == "schedule"
+    filed = wait_filed(d, stop["detail"]["segments"], hearing="H-AUTO")
+    items = d.ctl_json("items", "--hearing", "H-AUTO", "--limit", "10000")
+    assert [i["id"] for i in items] == [s["item"] for s in filed]
+    assert all(i["tags"] == {**i["tags"], "hearing": "H-AUTO", "case": "K-99/2026", "courtroom": "CR9"} for i in items)
+    # The registry now knows when the hearing was actually recorded.
+    hearing = next(h for h in d.ctl_json("hearings") if h["id"] == "H-AUTO")
+    assert hearing["actualStart"] == filed[0]["firstSampleTime"]
+    assert hearing["actualEnd"] >= filed[-1]["endTime"][:19]
+    # The schedule does not start it again within its margin.
+    time.sleep(1.5)
+    assert len(events(d, "recording.start")) == 1

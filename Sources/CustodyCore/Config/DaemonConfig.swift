@@ -11,6 +11,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public var devices = Devices()
     public var ledger = Ledger()
     public var space = Space()
+    public var retention = Retention()
+    public var gaps = Gaps()
     public var log = Log()
     /// `[[courtroom]]`: the courtrooms recorded from ALSA (none by default).
     public var courtrooms: [Courtroom] = []

@@ -167,6 +167,7 @@ extension DaemonConfig {
             }
             try r.finish()
         }
+        try decodeTagging(top, into: &config)
 
         if let table = try top.table("log") {
             let r = TOMLTableReader(table, path: "log")
