@@ -163,9 +163,12 @@ public final class ControlServer: Sendable {
         if let file = response.file {
             return try await write(file, response, keepAlive: keepAlive, version: version, to: outbound, channel: channel)
         }
-        try await outbound.write(.head(head(response, length: Int64(response.body.count), keepAlive: keepAlive, version: version)))
-        try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body))))
-        try await outbound.write(.end(nil))
+        // Awaited until the socket took it, like a file: a large answer to a slow reader is
+        // otherwise still queued when the connection closes, and cut short.
+        try await channel.writeAndFlush(HTTPServerResponsePart.head(head(response, length: Int64(response.body.count), keepAlive: keepAlive,
+                                                                         version: version))).get()
+        try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(bytes: response.body)))).get()
+        try await channel.writeAndFlush(HTTPServerResponsePart.end(nil)).get()
     }
 
     /// A file body, read and sent a chunk at a time. Each part is written straight to
