@@ -6,7 +6,18 @@ PYTHON     ?= /usr/bin/python3
 DEBUG_BIN  := .build/debug
 RELEASE_BIN:= .build-release/release
 
-.PHONY: all deps build release test unit-test usb-test integration-test demo bench clean
+# make install PREFIX=/usr DESTDIR=/tmp/root: release binaries, units, udev rules,
+# sysusers/tmpfiles entries, default custodyd.toml, catalog, man pages, completions.
+# BIN=DIR installs the binaries in DIR instead of building release ones (the tests
+# install the debug build).
+PREFIX     ?= /usr/local
+SYSCONFDIR ?= /etc
+DESTDIR    ?=
+BIN        ?=
+INSTALL_BIN = $(if $(BIN),$(BIN),$(RELEASE_BIN))
+GENERATED  := out/generated
+
+.PHONY: all deps build release test unit-test usb-test integration-test fuzz fuzz-smoke demo bench clean generated install uninstall deb
 
 all: build
 
@@ -17,13 +28,37 @@ build: deps
 	$(SWIFT) build
 
 release: deps
-	$(SWIFT) build -c release --scratch-path .build-release
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path .build-release
+
+## Man pages (swift-argument-parser's generate-manual) and bash/zsh/fish completions.
+generated: $(if $(BIN),,release)
+	bash scripts/generate-docs.sh $(INSTALL_BIN) $(GENERATED)
+
+install: generated
+	DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" SYSCONFDIR="$(SYSCONFDIR)" bash scripts/install.sh install $(INSTALL_BIN) $(GENERATED)
+
+## Removes exactly what install installed (never the state in /var/lib/custody).
+uninstall:
+	DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" SYSCONFDIR="$(SYSCONFDIR)" bash scripts/install.sh uninstall $(INSTALL_BIN) $(GENERATED)
+
+## A Debian package of the same files (out/deb/custody_VERSION_ARCH.deb), checked by lintian.
+deb: generated
+	bash scripts/make-deb.sh $(INSTALL_BIN) $(GENERATED) out/deb
+	lintian --fail-on error out/deb/*.deb
 
 ## make test: unit tests (Swift Testing), the real libusb against umockdev's emulated
 ## devices, and the integration suite (real daemon, real CLI, emulated docking).
 test: deps
 	$(SWIFT) build --build-tests
-	$(MAKE) unit-test usb-test integration-test
+	$(MAKE) unit-test usb-test integration-test fuzz-smoke
+
+## make fuzz: libFuzzer over the partition, FAT and exFAT parsers (FUZZ_SECONDS, default 300).
+fuzz: deps
+	bash scripts/fuzz.sh $${FUZZ_SECONDS:-300}
+
+## The same for a short time, as part of make test.
+fuzz-smoke:
+	bash scripts/fuzz.sh $${FUZZ_SMOKE_SECONDS:-45}
 
 unit-test:
 	$(SWIFT) test --skip-build --parallel --num-workers 2
@@ -44,4 +79,4 @@ bench: release
 	bash scripts/bench.sh $(RELEASE_BIN)
 
 clean:
-	rm -rf .build out
+	rm -rf .build .build-release out

@@ -47,6 +47,16 @@ let package = Package(
             "CustodyCore", "CustodyUSB", "CustodyCatalog", "CustodyStore", "CustodyIngest", "CustodyProtocol",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
+        // The mass-storage driver: a docked device's FAT/exFAT media, read in user space.
+        .target(name: "CustodyMassStorage", dependencies: [
+            "CustodyCatalog", "CustodyCore", "CustodyDevices", "CustodyIngest", "CustodyVolumes",
+        ], swiftSettings: swiftSettings),
+        // Our own small Prometheus registry: counters, gauges, labels, text exposition 0.0.4.
+        .target(name: "CustodyMetrics", swiftSettings: swiftSettings),
+        // Log records to the journal (native protocol, fields from metadata) or readable lines.
+        .target(name: "CustodyLogging", dependencies: [
+            "CustodyCore", .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: swiftSettings),
         // Media type sniffing and recording-time extraction (MP4/MOV, JPEG EXIF, WAV/BWF).
         .target(name: "CustodyMetadata", swiftSettings: swiftSettings),
         // The storage and indexing module: blobs, SQLite index, custody events.
@@ -55,9 +65,11 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: swiftSettings),
+        // FAT12/16/32 and exFAT, MBR and GPT, read in user space from a read-only block device or image.
+        .target(name: "CustodyVolumes", exclude: ["README.md"], swiftSettings: swiftSettings),
         // Jobs: walk a source, hash while copying, verify, commit.
         .target(name: "CustodyIngest", dependencies: [
-            "CLinuxSystem", "CustodyCore", "CustodyStore", "CustodyMetadata",
+            "CLinuxSystem", "CustodyCore", "CustodyStore", "CustodyMetadata", "CustodyVolumes", "CustodyMetrics",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
@@ -74,6 +86,7 @@ let package = Package(
         // The control server: HTTP/1.1 + JSON on a Unix socket, SO_PEERCRED roles.
         .target(name: "CustodyServer", dependencies: [
             "CLinuxSystem", "CustodyCore", "CustodyProtocol", "CustodyStore", "CustodyIngest", "CustodyLedger", "CustodyExport",
+            "CustodyMetrics", "CustodyLogging",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -84,6 +97,7 @@ let package = Package(
         // The daemon: config, services, signals, sd_notify.
         .target(name: "CustodyDaemon", dependencies: [
             "CustodyCore", "CustodyStore", "CustodyIngest", "CustodyServer", "CustodyDevices", "CustodyUSB", "CustodyCatalog", "CustodyLedger",
+            "CustodyMassStorage", "CustodyMetrics", "CustodyLogging", "CustodyProtocol",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -102,12 +116,19 @@ let package = Package(
         .testTarget(name: "CustodyStoreTests", dependencies: [
             "CustodyStore", "CustodyLedger", "CustodyTestSupport", .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: swiftSettings),
-        .testTarget(name: "CustodyIngestTests", dependencies: ["CustodyIngest", "CustodyStore", "CustodyTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "CustodyIngestTests", dependencies: ["CustodyIngest", "CustodyStore", "CustodyMetrics", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyServerTests", dependencies: ["CustodyServer", "CustodyClient", "CustodyProtocol", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyCLITests", dependencies: ["CustodyCLI", "CustodyTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "CustodyVolumesTests", dependencies: ["CustodyVolumes"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyExportTests", dependencies: ["CustodyExport", "CustodyProtocol"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyUSBTests", dependencies: ["CustodyUSB", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyLedgerTests", dependencies: ["CustodyLedger", "CustodyProtocol", "CustodyTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "CustodyMetricsTests", dependencies: ["CustodyMetrics"], swiftSettings: swiftSettings),
+        .testTarget(name: "CustodyLoggingTests", dependencies: ["CustodyLogging", .product(name: "Logging", package: "swift-log")],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "CustodyDaemonTests", dependencies: [
+            "CustodyDaemon", "CustodyIngest", "CustodyCore", "CustodyTestSupport", .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyCatalogTests", dependencies: ["CustodyCatalog"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyDevicesTests", dependencies: [
             "CustodyDevices", "CustodyCatalog", "CustodyStore", "CustodyIngest", "CustodyTestSupport",

@@ -118,6 +118,9 @@ bench_set small
 echo
 echo "aims: large >= 1.40x sha256sum (got ${ratio_large_sha}x); small >= 1.00x cp + sha256sum (got ${ratio_small_cp}x)"
 
+# Evidence media read in user space: FAT32 and exFAT images.
+RUNS="$runs" bash "$repo/scripts/bench-volumes.sh" "$bin"
+
 # The custody ledger: durable appends, verification of a large ledger, verify --full.
 RUNS="$runs" bash "$repo/scripts/bench-ledger.sh" "$bin"
 

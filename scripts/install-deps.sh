@@ -10,13 +10,18 @@ packages=(
   # hardware emulation (design brief: umockdev, ALSA file/null PCMs)
   umockdev libumockdev-dev gir1.2-umockdev-1.0 python3-gi alsa-utils
   # real file-system images and independent cross-checks
-  dosfstools mtools exfatprogs exfat-fuse sleuthkit mediainfo libimage-exiftool-perl
+  dosfstools mtools exfatprogs exfat-fuse fdisk fuse mount sleuthkit mediainfo libimage-exiftool-perl
   # realistic media for tests and the demo
   ffmpeg sox espeak-ng
   # integration tests run on Debian's own python3 (the umockdev bindings live there)
   python3 python3-pytest python3-yaml python3-jsonschema python3-cryptography python3-venv
   # peers for the benchmark, and tools the tests and demo use
   coreutils openssl rsync curl util-linux procps file bc sqlite3 unzip
+  # running as a service: systemd-analyze (verify, security), Prometheus text
+  # parser for the metrics test, man for the units' Documentation= check
+  systemd python3-prometheus-client man-db
+  # packaging: make deb (strip, runtime paths) and its lintian check
+  dpkg-dev binutils patchelf lintian
 )
 
 missing=()

@@ -14,8 +14,9 @@ public struct CustodyctlCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [StatusCommand.self, IngestCommand.self, JobsCommand.self, JobCommand.self,
                       ItemsCommand.self, ItemCommand.self, AuditCommand.self, DevicesCommand.self, WatchCommand.self,
-                      LedgerCommand.self, VerifyCommand.self, ExportCommand.self, CatalogCommand.self,
-                      // Tagging (issue 6): the registry, tags, holds, retention and gaps.
+                      LedgerCommand.self, VerifyCommand.self, ExportCommand.self, CatalogCommand.self, LogLevelCommand.self,
+                      MetricsCommand.self,
+                      // Tagging: the registry, tags, holds, retention and gaps.
                       ImportCommand.self, OfficersCommand.self, EquipmentCommand.self, CourtroomsCommand.self, HearingsCommand.self,
                       CasesCommand.self, AssignmentsCommand.self, CheckoutCommand.self, CheckinCommand.self, ClockCommand.self,
                       TagCommand.self, HoldCommand.self, RetentionCommand.self, GapsCommand.self])

@@ -6,14 +6,23 @@ import CustodyClient
 import CustodyProtocol
 import Foundation
 
-/// `custodyctl ingest PATH [--device SERIAL] [--wait]`: copy a directory tree or a
-/// file into the store.
+/// `custodyctl ingest (PATH | --image IMAGE) [--device SERIAL] [--wait]`: copy a
+/// directory tree, a file, or the FAT/exFAT file systems of a disk image or block
+/// device into the store.
 struct IngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "ingest", abstract: "Ingest the recordings under a path (a card reader's mount, a directory, a file).")
+        commandName: "ingest", abstract: "Ingest the recordings under a path (a card reader's mount, a directory, a file), or on a disk image or block device.",
+        discussion: """
+            With --image, the path is a disk image or a block device (e.g. /dev/sdb): its partition \
+            table and FAT12/16/32 or exFAT file systems are read by custodyd itself, read-only, without \
+            mounting. Either way the path must lie under ingest.allowedPaths.
+            """)
 
     @Argument(help: ArgumentHelp("Directory tree or file to ingest.", valueName: "path"))
-    var path: String
+    var path: String?
+
+    @Option(name: .long, help: ArgumentHelp("A disk image or block device whose FAT/exFAT file systems to ingest.", valueName: "image"))
+    var image: String?
 
     @Option(name: .long, help: ArgumentHelp("Serial of the registered device the files came from.", valueName: "serial"))
     var device: String?
@@ -23,10 +32,15 @@ struct IngestCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    func validate() throws {
+        guard (path == nil) != (image == nil) else { throw ValidationError("give a path, or --image with a disk image or block device (not both)") }
+    }
+
     func run() throws {
-        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        let given = path ?? image ?? ""
+        let absolute = given.hasPrefix("/") ? given : FileManager.default.currentDirectoryPath + "/" + given
         let client = global.client()
-        var job = try client.startIngest(IngestRequestDTO(path: absolute, device: device))
+        var job = try client.startIngest(IngestRequestDTO(path: absolute, device: device, image: image != nil ? true : nil))
         guard wait else {
             if global.json { return try global.printJSON(job) }
             print("job \(job.id) \(job.state.rawValue): \(job.totalFiles) files from \(job.root)")

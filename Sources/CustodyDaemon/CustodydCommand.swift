@@ -1,6 +1,8 @@
 import ArgumentParser
 import CustodyCore
+import CustodyLogging
 import Foundation
+import Logging
 
 /// `custodyd [--config FILE] [--state-dir DIR] [--socket PATH]`: runs in the foreground.
 public struct CustodydCommand: AsyncParsableCommand {
@@ -37,8 +39,11 @@ public struct CustodydCommand: AsyncParsableCommand {
         }
         if let stateDir { settings.stateDirectory = Self.absolute(stateDir) }
         if let socket { settings.control.socket = Self.absolute(socket) }
+        // One log level for every logger; records go to the journal under systemd.
+        let levels = LogLevelControl(Logger.Level(rawValue: settings.log.level) ?? .info)
+        LoggingSystem.bootstrap(CustodyLogHandler.factory(levels: levels))
         do {
-            try await Daemon(config: settings).run()
+            try await Daemon(config: settings, logLevels: levels).run()
         } catch let error as ConfigError {
             FileHandle.standardError.write(Data("custodyd: configuration error: \(error)\n".utf8))
             throw ExitCode(78)

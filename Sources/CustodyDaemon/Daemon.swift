@@ -6,6 +6,9 @@ import CustodyCore
 import CustodyDevices
 import CustodyIngest
 import CustodyLedger
+import CustodyLogging
+import CustodyMassStorage
+import CustodyMetrics
 import CustodyServer
 import CustodyStore
 import CustodyUSB
@@ -18,15 +21,21 @@ import ServiceLifecycle
 public struct Daemon: Sendable {
     public let config: DaemonConfig
     public let notifier: SystemdNotifier
+    /// The one log level of every logger (`[log] level`, then PUT /v1/log-level).
+    public let logLevels: LogLevelControl
+    /// The metrics `/metrics` shows; other parts (audio capture) add theirs here.
+    public let metrics = MetricsRegistry()
 
-    public init(config: DaemonConfig, notifier: SystemdNotifier = SystemdNotifier()) {
+    public init(config: DaemonConfig, notifier: SystemdNotifier = SystemdNotifier(), logLevels: LogLevelControl? = nil) {
         self.config = config
         self.notifier = notifier
+        self.logLevels = logLevels ?? LogLevelControl(Logger.Level(rawValue: config.log.level) ?? .info)
     }
 
     public func run() async throws {
         var logger = Logger(label: "custodyd")
         logger.logLevel = Logger.Level(rawValue: config.log.level) ?? .info
+        logLevels.level = logger.logLevel
 
         let store = try LocalStore(stateDirectory: config.stateDirectory)
         let recovery = try store.recover()
@@ -43,9 +52,18 @@ public struct Daemon: Sendable {
                                     detail: ["version": .string(CustodyVersion.string), "pid": .number(Double(getpid()))]))
 
         let key = try StationKey.loadOrCreate(path: config.stateDirectory + "/ledger/station.key", name: config.ledger.effectiveOrigin)
-        let signer = CheckpointSigner(key: key, store: store)
-        let engine = IngestEngine(store: store, config: config.ingest, logger: logger)
+        let verificationFailures = IngestMetrics.verificationFailures(metrics)
+        let signer = CheckpointSigner(key: key, store: store, onVerified: { report in
+            if !report.ok { verificationFailures.increment(labels: ["ledger"]) }
+        })
+        let space = FreeSpaceGate(path: config.stateDirectory, limits: config.space)
+        let engine = IngestEngine(store: store, config: config.ingest, logger: logger, space: space,
+                                  metrics: IngestMetrics(registry: metrics))
+        StoreMetrics.register(in: metrics, version: CustodyVersion.string, snapshot: store.metricsSnapshot, engine: engine, space: space)
+        // Audio capture updates these through its own AudioMetrics(registry:); zero until then.
+        _ = AudioMetrics(registry: metrics)
         let routes = ControlRoutes(store: store, ingest: engine, stateDirectory: config.stateDirectory, signer: signer,
+                                   operations: ControlOperations(metrics: metrics, space: space, logLevels: logLevels),
                                    tagging: TaggingPolicy(retention: config.retention, gaps: config.gaps))
         let server = ControlServer(
             options: .init(socketPath: config.control.socket, socketMode: config.control.socketMode,
@@ -62,6 +80,15 @@ public struct Daemon: Sendable {
         ]
         if let devices = try makeDeviceManager(store: store, engine: engine, logger: logger) {
             services.append(.init(service: DeviceService(manager: devices)))
+        }
+        services.append(.init(service: SpaceService(gate: space, store: store, interval: .seconds(config.space.checkIntervalSeconds),
+                                                    notifier: notifier, logger: logger)))
+        if let timeout = SystemdNotifier.watchdogTimeout() {
+            let notifier = self.notifier
+            services.append(.init(service: WatchdogService(watchdog: Watchdog(
+                timeout: timeout, logger: logger, ping: { notifier.watchdog() },
+                probe: WatchdogService.probe(server: server, store: store)))))
+            logger.info("watchdog: pinging every \(timeout / 2)")
         }
 
         let notifier = self.notifier
@@ -105,7 +132,7 @@ public struct Daemon: Sendable {
             return nil
         }
         logger.info("docking: \(catalog.entries.count) catalog entries from \(config.devices.catalog.joined(separator: ", "))")
-        return DeviceManager(bus: bus, catalog: catalog, drivers: DriverRegistry(), docks: store, engine: engine,
+        return DeviceManager(bus: bus, catalog: catalog, drivers: DriverRegistry([MassStorageDriver()]), docks: store, engine: engine,
                              sysfs: .fromEnvironment(),
                              options: .init(autoIngestKinds: Set(config.devices.autoIngest)), logger: logger)
     }

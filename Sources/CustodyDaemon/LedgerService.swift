@@ -40,7 +40,12 @@ struct LedgerService: Service {
             if report.ok {
                 logger.info("ledger verified: \(report.treeSize) entries, \(report.checkpointsChecked) checkpoints, \(report.blobsChecked) files")
             } else {
-                for p in report.problems { logger.error("ledger verification: \(p.subject): \(p.message)") }
+                for p in report.problems {
+                    // An item's problem carries its id as a journal field (ITEM_ID=).
+                    var fields: Logger.Metadata = ["problem_kind": "\(p.kind)"]
+                    if p.subject.hasPrefix("item:") { fields["item_id"] = "\(p.subject.dropFirst(5))" }
+                    logger.error("ledger verification: \(p.subject): \(p.message)", metadata: fields)
+                }
             }
         } catch {
             logger.error("cannot verify the ledger: \(error)")

@@ -86,7 +86,8 @@ public final class DeviceManager: Sendable {
             return
         }
         present.withLock { $0[device.busPath] = (dockID, nil) }
-        logger.info("docked \(entry.name) (\(entry.kind.rawValue), \(entry.driver.rawValue)) serial \(device.serial ?? "-") at \(device.busPath)")
+        logger.info("docked \(entry.name) (\(entry.kind.rawValue), \(entry.driver.rawValue)) serial \(device.serial ?? "-") at \(device.busPath)",
+                    metadata: Self.journalFields(device))
         await startIngest(DockedDevice(dockID: dockID, description: device, entry: entry, blockDevice: blockDevice, alsaCard: alsaCard))
     }
 
@@ -140,6 +141,14 @@ public final class DeviceManager: Sendable {
             engine.interrupt(job, reason: "device \(device.serial ?? device.busPath) removed during the job; resumed at its next dock")
         }
         do { try docks.recordUndock(gone.dock, actor: .daemon) } catch { logger.error("cannot record the undock of \(device.busPath): \(error)") }
-        logger.info("undocked \(device.vendorHex):\(device.productHex) serial \(device.serial ?? "-") from \(device.busPath)")
+        logger.info("undocked \(device.vendorHex):\(device.productHex) serial \(device.serial ?? "-") from \(device.busPath)",
+                    metadata: Self.journalFields(device))
+    }
+
+    /// The device as log metadata (journal fields DEVICE_SERIAL, DEVICE_ID, DEVICE_BUS_PATH).
+    static func journalFields(_ device: USBDeviceDescription) -> Logger.Metadata {
+        var fields: Logger.Metadata = ["device_id": "\(device.vendorHex):\(device.productHex)", "device_bus_path": "\(device.busPath)"]
+        if let serial = device.serial { fields["device_serial"] = "\(serial)" }
+        return fields
     }
 }

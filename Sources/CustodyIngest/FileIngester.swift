@@ -17,6 +17,7 @@ struct FileIngester: Sendable {
     let syncLargeFilesBytes: Int64
     /// Files of this source already stored, by path (read once per job).
     let known: [String: KnownFile]
+    var metrics: IngestMetrics? = nil
 
     /// What became of one file.
     enum Result: Sendable {
@@ -24,8 +25,10 @@ struct FileIngester: Sendable {
         case done(FileOutcome, staged: TemporaryBlob?)
         /// Stopped by shutdown; the file stays pending.
         case cancelled
-        /// The store cannot take more (disk full, I/O error): the job must stop; the file stays pending.
+        /// The store cannot take more (I/O error): the job must stop; the file stays pending.
         case storeFailure(String)
+        /// The store's disk is full (`ENOSPC`): the file stays pending until space returns.
+        case noSpace(String)
     }
 
     func ingest(_ file: PlannedFile, from source: any IngestSource, job: JobContext, cancel: CancellationFlag) -> Result {
@@ -61,7 +64,10 @@ struct FileIngester: Sendable {
         }
 
         let staged: TemporaryBlob
-        do { staged = try store.stageBlob() } catch { return .storeFailure("cannot create a temporary blob: \(error)") }
+        do { staged = try store.stageBlob() } catch {
+            if let e = error as? SystemCallError, e.errno == ENOSPC { return .noSpace("the store is full: \(e)") }
+            return .storeFailure("cannot create a temporary blob: \(error)")
+        }
         var keep = false
         defer { if !keep { staged.discard() } }
 
@@ -69,6 +75,7 @@ struct FileIngester: Sendable {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 4096)
         defer { buffer.deallocate() }
         var hasher = SHA256()
+        var hashing = Duration.zero
         var offset: UInt64 = 0
         while true {
             if cancel.isCancelled { return .cancelled }
@@ -80,15 +87,20 @@ struct FileIngester: Sendable {
             }
             if n == 0 { break }
             let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
+            let started = ContinuousClock.now
             hasher.update(bufferPointer: chunk)
+            hashing += ContinuousClock.now - started
             do { try POSIXFile.writeFully(fd: staged.fd, chunk, subject: staged.path) } catch {
+                if error.errno == ENOSPC { return .noSpace("the store is full after \(offset + UInt64(n)) bytes of \(file.path)") }
                 return .storeFailure("writing to the store failed: \(error.reason)")
             }
+            metrics?.copied(bytes: n)
             // Large files: the disk starts writing this chunk while the next is hashed.
             if size >= syncLargeFilesBytes { _ = custody_start_writeback(staged.fd, Int64(offset), Int64(n)) }
             offset += UInt64(n)
         }
         let sha = hasher.finalize().hexString
+        metrics?.hashed(bytes: Int64(offset), seconds: hashing)
 
         if let change = reader.changedWhileRead() { return failed(change) }
         guard Int64(offset) == size else {
@@ -100,6 +112,7 @@ struct FileIngester: Sendable {
             return .storeFailure("re-reading the stored copy failed: \(error.reason)")
         }
         guard readBack == sha else {
+            metrics?.verificationFailed()
             return .storeFailure("verification failed for \(file.path): copied \(sha), stored copy reads \(readBack)")
         }
         // Large files are made durable here, in parallel across workers (after the
@@ -107,6 +120,7 @@ struct FileIngester: Sendable {
         // with one syncfs per commit group.
         if size >= syncLargeFilesBytes {
             do { try systemCall("fdatasync", staged.path) { fdatasync(staged.fd) } } catch {
+                if error.errno == ENOSPC { return .noSpace("the store is full: \(error)") }
                 return .storeFailure("flushing to the store failed: \(error.reason)")
             }
         }

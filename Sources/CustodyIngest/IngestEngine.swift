@@ -15,6 +15,9 @@ public final class IngestEngine: Sendable {
     let store: any EvidenceStore
     let config: DaemonConfig.Ingest
     let logger: Logger
+    /// Free space on the store: files wait here while it is nearly full (nil: never wait).
+    let space: FreeSpaceGate?
+    let metrics: IngestMetrics?
     private let queue: AsyncStream<Int64>
     private let queueInput: AsyncStream<Int64>.Continuation
     private let running = Mutex<[Int64: CancellationFlag]>([:])
@@ -22,10 +25,13 @@ public final class IngestEngine: Sendable {
     /// Why a job was interrupted (a device removed), by job id.
     private let interruptions = Mutex<[Int64: String]>([:])
 
-    public init(store: any EvidenceStore, config: DaemonConfig.Ingest, logger: Logger) {
+    public init(store: any EvidenceStore, config: DaemonConfig.Ingest, logger: Logger,
+                space: FreeSpaceGate? = nil, metrics: IngestMetrics? = nil) {
         self.store = store
         self.config = config
         self.logger = logger
+        self.space = space
+        self.metrics = metrics
         (queue, queueInput) = AsyncStream.makeStream(of: Int64.self)
     }
 
@@ -37,7 +43,8 @@ public final class IngestEngine: Sendable {
     /// Checks an operator's request, lists the files and records the job; the
     /// job starts as soon as ``run()`` picks it up.
     public func submit(_ request: IngestRequestDTO, caller: Caller) async throws(IngestError) -> JobContext {
-        let root = try resolveAllowed(request.path)
+        let resolved = try resolveAllowed(request.path)
+        let root = request.image == true ? VolumeSource.prefix + resolved : resolved
         let job = try await record(root: root, deviceSerial: request.device, caller: caller)
         guard !shuttingDown.load(ordering: .relaxed) else {
             throw IngestError(.storeFailure, "custodyd is shutting down; job \(job.jobID) will start at the next start")
@@ -47,15 +54,30 @@ public final class IngestEngine: Sendable {
 
     /// Starts a job for a docked device's files (a driver's request, not an operator's:
     /// `ingest.allowedPaths` does not apply). `root` is where the driver exposes them.
-    public func submitDeviceJob(root: String, deviceSerial: String?, caller: Caller) async throws(IngestError) -> JobContext {
-        try await record(root: root, deviceSerial: deviceSerial, caller: caller)
+    public func submitDeviceJob(root: String, deviceSerial: String?, caller: Caller,
+                                include: @escaping @Sendable (String) -> Bool = { _ in true }) async throws(IngestError) -> JobContext {
+        try await record(root: root, deviceSerial: deviceSerial, caller: caller, include: include)
+    }
+
+    /// Starts a job reading the FAT/exFAT volumes of a docked device's block device.
+    public func submitVolumeJob(device: String, deviceSerial: String?, caller: Caller,
+                                include: @escaping @Sendable (String) -> Bool) async throws(IngestError) -> JobContext {
+        try await record(root: VolumeSource.prefix + device, deviceSerial: deviceSerial, caller: caller, include: include)
     }
 
     /// Lists the files under `root`, records the job with its manifest, and queues it.
-    private func record(root: String, deviceSerial: String?, caller: Caller) async throws(IngestError) -> JobContext {
-        let files: [PlannedFile]
+    private func record(root: String, deviceSerial: String?, caller: Caller,
+                        include: @escaping @Sendable (String) -> Bool = { _ in true }) async throws(IngestError) -> JobContext {
+        let plan: JobPlan
         do {
-            files = try await BlockingWork.run { try SourceScanner.scan(root: root) }
+            plan = try await BlockingWork.run { () throws(IngestError) -> JobPlan in
+                if root.hasPrefix(VolumeSource.prefix) {
+                    let source = try VolumeSource(devicePath: String(root.dropFirst(VolumeSource.prefix.count)))
+                    return JobPlan(root: root, deviceSerial: deviceSerial, files: source.plan(include: include),
+                                   sourceKey: (deviceSerial.map { "device:\($0):" } ?? "") + source.sourceKey, notes: source.notes)
+                }
+                return JobPlan(root: root, deviceSerial: deviceSerial, files: try SourceScanner.scan(root: root).filter { include($0.path) })
+            }
         } catch let error as IngestError {
             throw error
         } catch {
@@ -63,7 +85,7 @@ public final class IngestEngine: Sendable {
         }
         let job: JobContext
         do {
-            job = try store.createJob(JobPlan(root: root, deviceSerial: deviceSerial, files: files), caller: caller)
+            job = try store.createJob(plan, caller: caller)
         } catch {
             throw IngestError(.storeFailure, "the index could not record the job: \(error)")
         }
@@ -177,10 +199,13 @@ public final class IngestEngine: Sendable {
         }
         guard claimed else { return }
         defer { running.withLock { _ = $0.removeValue(forKey: id) } }
+        var logger = self.logger
+        logger[metadataKey: "job_id"] = "\(id)"
         do {
             // …and a job another runner already finished is not run again.
             guard let state = try store.job(id, withFiles: false)?.state, Self.runnable.contains(state),
                   let job = try store.jobContext(id) else { return }
+            if let serial = job.deviceSerial { logger[metadataKey: "device_serial"] = "\(serial)" }
             try store.setJobState(id, .running, message: resumed ? "resumed" : nil, actor: .daemon)
             let pending = try store.pendingFiles(job: id)
             logger.info("job \(id): \(pending.count) files to read from \(job.root)\(resumed ? " (resumed)" : "")")
@@ -215,26 +240,33 @@ public final class IngestEngine: Sendable {
     /// in groups (one `syncfs` and one transaction per group). A group commits while
     /// the next files are being copied: workers never wait for the index.
     private func copyAll(_ files: [PlannedFile], job: JobContext, cancel: CancellationFlag) async -> Stop? {
-        let source: any IngestSource = DirectorySource(base: SourceScanner.base(ofRoot: job.root))
+        let source: any IngestSource
+        if job.root.hasPrefix(VolumeSource.prefix) {
+            do {
+                source = try await BlockingWork.run { () throws(IngestError) in try VolumeSource(devicePath: String(job.root.dropFirst(VolumeSource.prefix.count))) }
+            } catch {
+                // The medium is gone or unreadable: nothing is lost, the files stay pending.
+                return .storeFailure("cannot read the medium: \(error)")
+            }
+        } else {
+            source = DirectorySource(base: SourceScanner.base(ofRoot: job.root))
+        }
         let store = self.store
         let known = (try? await BlockingWork.run { try store.knownFiles(sourceID: job.sourceID) }) ?? [:]
         let ingester = FileIngester(store: store, chunkBytes: config.chunkBytes, syncLargeFilesBytes: config.syncLargeFilesBytes,
-                                    known: known)
+                                    known: known, metrics: metrics)
         var batch = CommitBatch(limits: config)
         var stop: Stop?
 
-        enum Event: Sendable {
-            case file(FileIngester.Result)
-            case committed(failure: String?)
-        }
-        await withTaskGroup(of: Event.self) { group in
+        await withTaskGroup(of: CopyEvent.self) { group in
             var next = files.makeIterator()
             var committing = false
+            func add(_ file: PlannedFile) {
+                group.addTask { await self.attempt(file, ingester: ingester, source: source, job: job, cancel: cancel) }
+            }
             func addNext() -> Bool {
                 guard let file = next.next() else { return false }
-                group.addTask {
-                    .file((try? await BlockingWork.run { ingester.ingest(file, from: source, job: job, cancel: cancel) }) ?? .cancelled)
-                }
+                add(file)
                 return true
             }
             func startCommit() {
@@ -250,12 +282,16 @@ public final class IngestEngine: Sendable {
                     batch.add(outcome, staged: staged)
                 case .file(.cancelled):
                     if stop == nil { stop = .shutdown }
-                case .file(.storeFailure(let why)):
+                case .file(.storeFailure(let why)), .file(.noSpace(let why)):
                     if stop == nil { stop = .storeFailure(why) }
                     cancel.cancel()
                 case .committed(let failure):
                     committing = false
                     if let failure, stop == nil { stop = .storeFailure(failure); cancel.cancel() }
+                case .retry(let file):
+                    // No room on the store: commit what is verified, and try the file again later.
+                    startCommit()
+                    if stop == nil && !cancel.isCancelled { add(file) } else if stop == nil { stop = .shutdown }
                 }
                 if case .file = event {
                     if stop == nil && !cancel.isCancelled { _ = addNext() } else if stop == nil { stop = .shutdown }
@@ -265,6 +301,38 @@ public final class IngestEngine: Sendable {
         }
         if !batch.isEmpty, let failure = await commit(batch.take(), job: job), stop == nil { stop = .storeFailure(failure) }
         return stop
+    }
+
+    /// What a copy task reports to the job's loop.
+    enum CopyEvent: Sendable {
+        case file(FileIngester.Result)
+        case committed(failure: String?)
+        /// Not copied for want of space; the file stays pending and is tried again.
+        case retry(PlannedFile)
+    }
+
+    /// Copies one file once the free-space gate admits it. A file the gate holds
+    /// back, or one the disk filled up under, comes back as `.retry` after a pause.
+    private func attempt(_ file: PlannedFile, ingester: FileIngester, source: any IngestSource, job: JobContext,
+                         cancel: CancellationFlag) async -> CopyEvent {
+        if let space {
+            // A store whose free space cannot be measured is not held back: ENOSPC still pauses it.
+            let admitted = (try? space.admit(bytes: file.size)) ?? true
+            guard admitted else {
+                try? await Task.sleep(for: .milliseconds(500))
+                return .retry(file)
+            }
+        }
+        let result = (try? await BlockingWork.run { ingester.ingest(file, from: source, job: job, cancel: cancel) }) ?? .cancelled
+        space?.release(bytes: file.size)
+        if case .noSpace(let why) = result {
+            guard let space else { return .file(.storeFailure(why)) }
+            logger.warning("job \(job.jobID): \(why); ingest pauses until space returns", metadata: ["job_id": "\(job.jobID)"])
+            space.reportFull()
+            try? await Task.sleep(for: .milliseconds(500))
+            return .retry(file)
+        }
+        return .file(result)
     }
 
     /// Installs a group's blobs and commits its outcomes; returns a failure message
@@ -279,7 +347,7 @@ public final class IngestEngine: Sendable {
             return nil
         } catch {
             for (blob, _) in taken.staged { blob.discard() }
-            logger.error("job \(job.jobID): commit failed: \(error)")
+            logger.error("job \(job.jobID): commit failed: \(error)", metadata: ["job_id": "\(job.jobID)"])
             return "the store could not commit \(taken.outcomes.count) files: \(error)"
         }
     }

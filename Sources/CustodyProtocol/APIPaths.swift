@@ -17,6 +17,9 @@ public enum API {
     public static let exports = "/v1/exports"
     /// A stored file's bytes (`?export=ID`: handed out for an export only).
     public static func blob(_ sha256: String) -> String { "/v1/blobs/\(sha256)" }
+    public static let logLevel = "/v1/log-level"
+    /// Prometheus text exposition, unversioned like every Prometheus endpoint.
+    public static let metrics = "/metrics"
     /// Media type of error bodies (RFC 9457).
     public static let problemContentType = "application/problem+json"
     public static let jsonContentType = "application/json"

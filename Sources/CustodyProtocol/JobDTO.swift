@@ -61,7 +61,10 @@ public struct IngestRequestDTO: Sendable, Codable, Equatable {
     public var path: String
     /// Serial of the registered device the files came from, when known.
     public var device: String?
-    public init(path: String, device: String? = nil) { self.path = path; self.device = device }
+    /// `path` is a block device or a disk image whose FAT/exFAT file systems are read
+    /// in user space (never mounted), rather than a directory or a file.
+    public var image: Bool?
+    public init(path: String, device: String? = nil, image: Bool? = nil) { self.path = path; self.device = device; self.image = image }
 }
 
 /// `GET /v1/jobs` answer.

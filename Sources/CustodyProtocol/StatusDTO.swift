@@ -9,12 +9,14 @@ public struct StatusDTO: Sendable, Codable, Equatable {
     public var stateDirectory: String
     /// The caller as the daemon sees it (uid, name, roles).
     public var caller: CallerDTO
+    /// Free space on the store's file system (absent when it cannot be measured).
+    public var space: SpaceDTO?
 
     public init(version: String, uptimeSeconds: Double, items: Int64, blobs: Int64, bytesStored: Int64,
-                jobsRunning: Int, stateDirectory: String, caller: CallerDTO) {
+                jobsRunning: Int, stateDirectory: String, caller: CallerDTO, space: SpaceDTO? = nil) {
         self.version = version; self.uptimeSeconds = uptimeSeconds; self.items = items; self.blobs = blobs
         self.bytesStored = bytesStored; self.jobsRunning = jobsRunning; self.stateDirectory = stateDirectory
-        self.caller = caller
+        self.caller = caller; self.space = space
     }
 }
 

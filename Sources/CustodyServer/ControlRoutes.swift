@@ -18,15 +18,18 @@ public struct ControlRoutes: Sendable {
     let stateDirectory: String
     /// Signs checkpoints; nil where a test runs the routes without a ledger key.
     let signer: CheckpointSigner?
+    /// Metrics, free space and the log level (ControlOperations.swift).
+    let operations: ControlOperations
     /// Retention periods and gap thresholds (RegistryRoutes.swift).
     let tagging: TaggingPolicy
 
     public init(store: any EvidenceStore & DockStore, ingest: IngestEngine, stateDirectory: String, signer: CheckpointSigner? = nil,
-                tagging: TaggingPolicy = TaggingPolicy()) {
+                operations: ControlOperations? = nil, tagging: TaggingPolicy = TaggingPolicy()) {
         self.store = store
         self.ingest = ingest
         self.stateDirectory = stateDirectory
         self.signer = signer
+        self.operations = operations ?? .standalone(stateDirectory: stateDirectory)
         self.tagging = tagging
         self.startedAt = .now
     }
@@ -44,6 +47,7 @@ public struct ControlRoutes: Sendable {
         "proofs": [1: ["GET"]],
         "exports": [1: ["POST"]],
         "blobs": [2: ["GET"]],
+        "log-level": [1: ["GET", "PUT"]],
     ]
 
     static let anyRole: Set<Role> = Set(Role.allCases)
@@ -54,6 +58,7 @@ public struct ControlRoutes: Sendable {
 
     /// Answers one request. Never throws: every failure becomes a problem response.
     public func handle(_ request: ControlRequest) async -> ControlResponse {
+        if let answer = await unversioned(request) { return answer }
         let segments = request.path.split(separator: "/").map(String.init)
         guard segments.first == "v1" else {
             return .problem(.notFound("no such path: \(request.path) (this daemon speaks \(API.prefix))"))
@@ -112,6 +117,12 @@ public struct ControlRoutes: Sendable {
             case (.GET, 2, "blobs"):
                 try authorize(request, Self.exporters)
                 return try blob(request, sha256: route[1])
+            case (.GET, 1, "log-level"):
+                try authorize(request, Self.anyRole)
+                return logLevel()
+            case (.PUT, 1, "log-level"):
+                try authorize(request, Self.admins)
+                return try setLogLevel(request)
             case (.GET, 1, "events"):
                 try authorize(request, Self.auditReaders)
                 var q = EventQuery()
@@ -157,7 +168,8 @@ public struct ControlRoutes: Sendable {
         let seconds = Double(uptime.components.seconds) + Double(uptime.components.attoseconds) / 1e18
         let caller = CallerDTO(uid: request.caller.uid, name: request.caller.name, roles: request.caller.roles.sorted().map(\.rawValue))
         return .json(StatusDTO(version: CustodyVersion.string, uptimeSeconds: seconds, items: totals.items, blobs: totals.blobs,
-                               bytesStored: totals.bytesStored, jobsRunning: ingest.runningJobs, stateDirectory: stateDirectory, caller: caller))
+                               bytesStored: totals.bytesStored, jobsRunning: ingest.runningJobs, stateDirectory: stateDirectory, caller: caller,
+                               space: spaceStatus()))
     }
 
     private func startJob(_ request: ControlRequest) async throws -> ControlResponse {

@@ -6,11 +6,14 @@ import Synchronization
 public final class CheckpointSigner: Sendable {
     public let key: StationKey
     public let store: LocalStore
+    /// Told of every verification's report (the daemon counts failed ones in its metrics).
+    let onVerified: (@Sendable (VerificationReport) -> Void)?
     private let lock = Mutex(())
 
-    public init(key: StationKey, store: LocalStore) {
+    public init(key: StationKey, store: LocalStore, onVerified: (@Sendable (VerificationReport) -> Void)? = nil) {
         self.key = key
         self.store = store
+        self.onVerified = onVerified
     }
 
     /// Signs and keeps a checkpoint of the whole ledger now (a ledger.checkpoint event follows it).
@@ -42,6 +45,7 @@ public final class CheckpointSigner: Sendable {
         try store.record(EventInput(actor: actor, action: "ledger.verify", subject: "ledger", outcome: report.ok ? "ok" : "error",
                                     detail: ["full": .bool(full), "treeSize": .number(Double(report.treeSize)),
                                              "problems": .number(Double(report.problems.count))]))
+        onVerified?(report)
         return report
     }
 }

@@ -55,8 +55,14 @@ public struct JobPlan: Sendable {
     public var root: String
     public var deviceSerial: String?
     public var files: [PlannedFile]
-    public init(root: String, deviceSerial: String?, files: [PlannedFile]) {
-        self.root = root; self.deviceSerial = deviceSerial; self.files = files
+    /// What identifies the source across jobs (default: the root, with the device serial):
+    /// a medium's volume serials, so that a card docked again is the same source.
+    public var sourceKey: String?
+    /// Facts about the source kept in the `job.create` custody event (volumes, labels,
+    /// deleted directory entries, problems).
+    public var notes: [String: JSONValue]
+    public init(root: String, deviceSerial: String?, files: [PlannedFile], sourceKey: String? = nil, notes: [String: JSONValue] = [:]) {
+        self.root = root; self.deviceSerial = deviceSerial; self.files = files; self.sourceKey = sourceKey; self.notes = notes
     }
 }
 

@@ -6,7 +6,7 @@ import GRDB
 extension LocalStore {
     public func createJob(_ plan: JobPlan, caller: Caller) throws -> JobContext {
         try db.write { db in
-            let key = plan.deviceSerial.map { "device:\($0):\(plan.root)" } ?? "path:\(plan.root)"
+            let key = plan.sourceKey ?? plan.deviceSerial.map { "device:\($0):\(plan.root)" } ?? "path:\(plan.root)"
             try db.execute(sql: """
                 INSERT INTO sources (kind, key, root, device_serial, created_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT(key) DO NOTHING
@@ -18,9 +18,10 @@ extension LocalStore {
                 """, arguments: [sourceID, plan.root, plan.deviceSerial, Int64(caller.uid), caller.name,
                                  caller.roles.sorted().map(\.rawValue).joined(separator: ","), now, plan.files.count])
             let jobID = db.lastInsertedRowID
-            try insertEvent(db, EventInput(actor: caller, action: "job.create", subject: "job:\(jobID)",
-                                           detail: ["root": .string(plan.root), "files": .number(Double(plan.files.count)),
-                                                    "device": plan.deviceSerial.map { .string($0) } ?? .null]))
+            var detail: [String: JSONValue] = ["root": .string(plan.root), "files": .number(Double(plan.files.count)),
+                                               "device": plan.deviceSerial.map { .string($0) } ?? .null]
+            if !plan.notes.isEmpty { detail["source"] = .object(plan.notes) }
+            try insertEvent(db, EventInput(actor: caller, action: "job.create", subject: "job:\(jobID)", detail: detail))
             let insert = try db.makeStatement(sql: """
                 INSERT OR IGNORE INTO job_files (job_id, path, size, modified_at, state, message) VALUES (?, ?, ?, ?, ?, ?)
                 """)

@@ -35,14 +35,20 @@ struct CLIParsingTests {
     func ingestHelp() {
         let help = CustodyctlCommand.helpMessage(for: IngestCommand.self, columns: 100)
         #expect(help == """
-            OVERVIEW: Ingest the recordings under a path (a card reader's mount, a directory, a file).
+            OVERVIEW: Ingest the recordings under a path (a card reader's mount, a directory, a file), or on a
+            disk image or block device.
 
-            USAGE: custodyctl ingest <path> [--device <serial>] [--wait] [--socket <path>] [--json]
+            With --image, the path is a disk image or a block device (e.g. /dev/sdb): its partition table and
+            FAT12/16/32 or exFAT file systems are read by custodyd itself, read-only, without mounting. Either
+            way the path must lie under ingest.allowedPaths.
+
+            USAGE: custodyctl ingest [<path>] [--image <image>] [--device <serial>] [--wait] [--socket <path>] [--json]
 
             ARGUMENTS:
               <path>                  Directory tree or file to ingest.
 
             OPTIONS:
+              --image <image>         A disk image or block device whose FAT/exFAT file systems to ingest.
               --device <serial>       Serial of the registered device the files came from.
               --wait                  Follow the job to its end; exit 1 if any file was not stored.
               --socket <path>         Control socket (default: $CUSTODY_SOCKET or /run/custody/control.sock).

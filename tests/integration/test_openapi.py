@@ -36,6 +36,7 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 JSON = "application/json"
 PROBLEM = "application/problem+json"
 BINARY = "application/octet-stream"
+TEXT = "text/plain"  # GET /metrics: the Prometheus text exposition format
 
 # What this module provoked: (METHOD, documented path, status), and the answers
 # given outside any operation ("405" for a documented path's other methods,
@@ -102,6 +103,10 @@ def check_response(reply, response, what):
     content = response.get("content", {})
     assert reply.content_type in content, (
         f"{what}: content type {reply.content_type!r}, the document gives {sorted(content)}")
+    if reply.content_type == TEXT:
+        body = reply.body.decode()
+        validate(body, content[TEXT]["schema"], what)
+        return body
     if reply.content_type == BINARY:
         assert reply.headers.get("content-length") == str(len(reply.body)), f"{what}: Content-Length names the body's size"
         return reply.body
@@ -329,6 +334,8 @@ def test_document_describes_every_member():
                 raw = op["responses"][status]
                 chain = json.dumps(resolve_pointer(raw["$ref"]) if "$ref" in raw else raw)
                 assert "#/components/schemas/Problem" in chain, f"{what} {status}: errors use the Problem schema"
+            elif template == "/metrics":
+                assert list(response.get("content", {})) == [TEXT], f"{what} {status}: metrics are {TEXT}"
             else:
                 assert list(response.get("content", {})) in ([JSON], [BINARY]), f"{what} {status}: answers are {JSON} (or a file)"
     # Every schema member is documented; every object the server writes is closed.
@@ -366,14 +373,20 @@ def test_server_routes_are_the_documented_operations():
     routes_text = "".join(p.read_text() for p in sorted((REPO / "Sources" / "CustodyServer").glob("*Routes.swift")))
     paths_text = "".join(p.read_text() for p in sorted((REPO / "Sources" / "CustodyProtocol").glob("APIPaths*.swift")))
     routes = set()
-    for method, count, first in re.findall(r'case \(\.(\w+), (\d+), "(\w+)"\)', routes_text):
+    for method, count, first in re.findall(r'case \(\.(\w+), (\d+), "([\w-]+)"\)', routes_text):
         routes.add((method, f"/v1/{first}" + ("/{id}" if count == "2" else "")))
         assert count in ("1", "2"), f"ControlRoutes has a route {count} segments deep; document it and teach this test"
     assert routes, "no routes found in Sources/CustodyServer/*Routes.swift; has the route table changed shape?"
+    # Paths outside /v1 (/metrics) are a table of their own, with their methods.
+    operations_swift = REPO / "Sources" / "CustodyServer" / "ControlOperations.swift"
+    table = re.search(r"static let unversionedMethods: \[String: \[String\]\] = \[(.*?)\]\n", operations_swift.read_text())
+    assert table, f"no unversionedMethods table in {operations_swift}"
+    for path, methods in re.findall(r'"(/[\w-]+)": \[([^\]]*)\]', table.group(1)):
+        routes |= {(m, path) for m in re.findall(r'"(\w+)"', methods)}
     documented = {(m, t) for m, t, _ in operations()}
     assert routes == documented, (f"routes in ControlRoutes.swift but not documented: {sorted(routes - documented)}; "
                                   f"documented but not routed: {sorted(documented - routes)}")
-    constants = {re.sub(r"\\\(\w+\)", "{id}", p) for p in re.findall(r'"(/v1/[^"]*)"', paths_text)}
+    constants = {re.sub(r"\\\(\w+\)", "{id}", p) for p in re.findall(r'"(/v1/[^"]*|/metrics)"', paths_text)}
     assert constants == set(SPEC["paths"]), f"API paths {sorted(constants)} vs documented {sorted(SPEC['paths'])}"
 
 
@@ -551,6 +564,39 @@ def test_events(loaded):
     item = items_of(loaded, f"?job={loaded.jobs['card']['id']}&limit=1")["items"][0]
     theirs = expect(loaded.request("GET", f"/v1/events?item={item['id']}"), "GET", "/v1/events", 200)["events"]
     assert {e["subject"] for e in theirs} == {f"item:{item['id']}", subject}
+
+
+def test_status_reports_free_space(loaded):
+    body = expect(loaded.request("GET", "/v1/status"), "GET", "/v1/status", 200)
+    space = body["space"]
+    assert 0 <= space["freeBytes"] <= space["totalBytes"]
+    assert space["pauseBelowBytes"] == 1 << 30 and space["state"] in ("ok", "low")
+    st = os.statvfs(loaded.state)
+    assert abs(space["freeBytes"] - st.f_bavail * st.f_frsize) < 256 << 20, "custodyd measures the store's file system"
+
+
+def test_log_level(loaded):
+    assert expect(loaded.request("GET", "/v1/log-level"), "GET", "/v1/log-level", 200) == {"level": "info"}
+    try:
+        assert expect(loaded.request("PUT", "/v1/log-level", {"level": "debug"}), "PUT", "/v1/log-level", 200) == {"level": "debug"}
+        assert expect(loaded.request("GET", "/v1/log-level"), "GET", "/v1/log-level", 200) == {"level": "debug"}
+        for bad in ('{"level": "verbose"}', '{"level": 3}', "not json", "", '{}'):
+            problem = expect(loaded.request("PUT", "/v1/log-level", bad), "PUT", "/v1/log-level", 400)
+            assert problem["code"] == "bad-request"
+        events = expect(loaded.request("GET", "/v1/events?subject=daemon&limit=10000"), "GET", "/v1/events", 200)["events"]
+        change = [e for e in events if e["action"] == "daemon.log-level"][-1]
+        assert change["detail"] == {"from": "info", "to": "debug"} and change["actor"]["uid"] == os.getuid()
+    finally:
+        expect(loaded.request("PUT", "/v1/log-level", {"level": "info"}), "PUT", "/v1/log-level", 200)
+
+
+def test_metrics(loaded):
+    text = expect(loaded.request("GET", "/metrics"), "GET", "/metrics", 200)
+    reply = loaded.request("GET", "/metrics")
+    assert reply.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8"
+    assert "# TYPE custody_ingest_files_total counter" in text
+    stored = loaded.jobs["card"]["stored"] + loaded.jobs["single"]["stored"]
+    assert f'custody_ingest_files_total{{outcome="stored"}} {stored}\n' in text
 
 
 # ---------------------------------------------------------------------------
@@ -798,10 +844,18 @@ def test_index_failures(daemon_factory):
     paths = {"/v1/blobs/{id}": "/v1/blobs/" + "0" * 64 + "?export=1"}
     bodies = {"/v1/exports": {"items": [1]}}
     for method, template, _ in operations():
+        if template == "/v1/log-level":
+            continue  # reading the level needs no index; setting it is checked below
         if method == "GET" or template in ("/v1/checkpoints", "/v1/verify", "/v1/exports"):
             reply = d.request(method, paths.get(template, concrete(template)), bodies.get(template))
             problem = expect(reply, method, template, 500)
             assert problem["code"] == "internal"
+    # A level change that cannot be recorded is not made.
+    before = d.request("GET", "/v1/log-level").json()["level"]
+    problem = expect(d.request("PUT", "/v1/log-level", {"level": "debug" if before != "debug" else "info"}),
+                     "PUT", "/v1/log-level", 500)
+    assert problem["code"] == "internal"
+    assert expect(d.request("GET", "/v1/log-level"), "GET", "/v1/log-level", 200)["level"] == before
     provoke_tagging_index_failures(d)
 
 

@@ -8,7 +8,8 @@ DIR holds the *.umockdev descriptions; BASELINE is the device present from the s
 ("-" for none). Requests are files named request-* in the control directory
 ($CUSTODY_UMOCKDEV_CONTROL if set, else a new temporary one, passed to COMMAND in
 that variable) holding "add NAME" or "remove NAME"; the answer is written to done-*
-("ok START_NS END_NS" or "error MESSAGE"). This script must itself run under
+("ok START_NS END_NS" or "error MESSAGE"); "fill NODE IMAGE" puts a medium (an image
+file's bytes) into an emulated block device /dev/NODE. This script must itself run under
 umockdev-wrapper: the testbed resolves the devices it sends uevents for through the
 emulated /sys. Debian's /usr/bin/python3 has the bindings (python3-gi,
 gir1.2-umockdev-1.0).
@@ -43,6 +44,14 @@ def remove(name):
         testbed.uevent(path, "remove")
     for path in paths:
         testbed.remove_device(path)
+    # umockdev leaves a block device's /sys/block link behind, and would refuse to add
+    # the device again: remove it, as the kernel does.
+    for path in paths:
+        if "/block/" in path:
+            for link in ("sys/block", "sys/class/block"):
+                stale = os.path.join(testbed.get_root_dir(), link, os.path.basename(path))
+                if os.path.islink(stale):
+                    os.unlink(stale)
 
 if baseline != "-":
     add(baseline)
@@ -71,6 +80,16 @@ try:
                     add(words[1])
                 elif len(words) == 2 and words[0] == "remove":
                     remove(words[1])
+                elif len(words) == 3 and words[0] == "fill":
+                    # A medium in an emulated block device: reads of /dev/NODE give the image's bytes.
+                    if not words[1].isalnum():
+                        raise ValueError("bad node name %r" % words[1])
+                    node = os.path.join(testbed.get_root_dir(), "dev", words[1])
+                    # Written beside it, given the node's mode (umockdev marks block devices
+                    # with it), then renamed: the daemon never reads a half-written medium.
+                    shutil.copyfile(words[2], node + ".tmp")
+                    os.chmod(node + ".tmp", os.stat(node).st_mode)
+                    os.rename(node + ".tmp", node)
                 else:
                     raise ValueError("unknown request %r" % " ".join(words))
                 reply = "ok %d %d\n" % (started, time.monotonic_ns())

@@ -10,6 +10,7 @@ public struct DaemonConfig: Sendable, Equatable {
     public var ingest = Ingest()
     public var devices = Devices()
     public var ledger = Ledger()
+    public var space = Space()
     public var retention = Retention()
     public var gaps = Gaps()
     public var log = Log()
@@ -89,6 +90,19 @@ public struct DaemonConfig: Sendable, Equatable {
         public var effectiveOrigin: String {
             origin.isEmpty ? "custody/" + ProcessInfo.processInfo.hostName : origin
         }
+    }
+
+    /// `[space]`: free space on the store's file system.
+    public struct Space: Sendable, Equatable {
+        /// `warnBelowBytes`: below this much free space, status warns and a `store.space.low` event is recorded.
+        public var warnBelowBytes: Int64 = 10 << 30
+        /// `pauseBelowBytes`: ingest pauses rather than leave less than this free.
+        public var pauseBelowBytes: Int64 = 1 << 30
+        /// `resumeAboveBytes`: a paused ingest resumes once this much is free again.
+        public var resumeAboveBytes: Int64 = 2 << 30
+        /// `checkIntervalSeconds`: how often free space is measured.
+        public var checkIntervalSeconds: Int = 10
+        public init() {}
     }
 
     /// `[log]`

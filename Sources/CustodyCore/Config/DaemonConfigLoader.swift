@@ -143,6 +143,30 @@ extension DaemonConfig {
             try r.finish()
         }
 
+        if let table = try top.table("space") {
+            let r = TOMLTableReader(table, path: "space")
+            if let v = try r.integer("warnBelowBytes") {
+                try requireRange(v, 0...(1 << 60), key: "space.warnBelowBytes", line: table["warnBelowBytes"]?.line)
+                config.space.warnBelowBytes = v
+            }
+            if let v = try r.integer("pauseBelowBytes") {
+                try requireRange(v, 0...(1 << 60), key: "space.pauseBelowBytes", line: table["pauseBelowBytes"]?.line)
+                config.space.pauseBelowBytes = v
+            }
+            if let v = try r.integer("resumeAboveBytes") {
+                try requireRange(v, 0...(1 << 60), key: "space.resumeAboveBytes", line: table["resumeAboveBytes"]?.line)
+                config.space.resumeAboveBytes = v
+            }
+            if let v = try r.integer("checkIntervalSeconds") {
+                try requireRange(v, 1...3600, key: "space.checkIntervalSeconds", line: table["checkIntervalSeconds"]?.line)
+                config.space.checkIntervalSeconds = Int(v)
+            }
+            guard config.space.resumeAboveBytes >= config.space.pauseBelowBytes else {
+                throw TOMLDecodeError(line: table["resumeAboveBytes"]?.line ?? table.line, key: "space.resumeAboveBytes",
+                                      message: "must be at least space.pauseBelowBytes (\(config.space.pauseBelowBytes)), found \(config.space.resumeAboveBytes)")
+            }
+            try r.finish()
+        }
         try decodeTagging(top, into: &config)
 
         if let table = try top.table("log") {

@@ -1,0 +1,141 @@
+/// Walks a FAT volume's directory tree iteratively (an explicit stack, so any depth
+/// is fine), decoding 32-byte entries: short names, VFAT long names, attributes,
+/// time stamps, first cluster and size. Every file's cluster chain is checked; what
+/// is wrong becomes a problem and the walk goes on.
+struct FATDirectoryWalker {
+    let volume: FATVolume
+
+    private struct Pending {
+        var path: String
+        var cluster: UInt32?
+    }
+
+    /// The label entry of the root directory, if there is one.
+    func rootLabel() -> String? {
+        guard var stream = try? volume.rootStream() else { return nil }
+        var visited: Set<UInt32> = []
+        while let offset = try? stream.next(visited: &visited) {
+            let entry = stream.chunk
+            let first = entry[offset]
+            if first == 0x00 { return nil }
+            let attributes = entry[offset + 11]
+            if first != 0xE5, attributes & 0x3F != 0x0F, attributes & 0x08 != 0, attributes & 0x10 == 0 {
+                let label = ShortNames.decodeLabel(Array(entry[offset..<(offset + 11)]))
+                return label.isEmpty ? nil : label
+            }
+        }
+        return nil
+    }
+
+    func list() -> VolumeListing {
+        var listing = VolumeListing()
+        var visited: Set<UInt32> = []
+        var claims = ClusterClaims(clusterCount: volume.boot.clusterCount)
+        var stack = [Pending(path: "", cluster: nil)]
+        while let directory = stack.popLast() {
+            var children: [Pending] = []
+            read(directory, into: &listing, children: &children, visited: &visited, claims: &claims)
+            stack.append(contentsOf: children.reversed())
+        }
+        return listing
+    }
+
+    private func read(_ directory: Pending, into listing: inout VolumeListing, children: inout [Pending],
+                      visited: inout Set<UInt32>, claims: inout ClusterClaims?) {
+        var longName = LongNameAccumulator()
+        var log = DirectoryProblemLog(device: volume.device.name, path: directory.path)
+        defer { log.finish(into: &listing) }
+        func problem(_ code: VolumeError.Code, _ text: String, path: String? = nil) {
+            log.add(code, text, path: path, to: &listing)
+        }
+        do throws(VolumeError) {
+            var stream = if let cluster = directory.cluster {
+                try volume.directoryStream(cluster: cluster, path: directory.path)
+            } else {
+                try volume.rootStream()
+            }
+            while let offset = try stream.next(visited: &visited) {
+                let entry = stream.chunk
+                let first = entry[offset]
+                let attributes = entry[offset + 11]
+                let entryNumber = (stream.chunkStart + UInt64(offset)) / 32
+                if first == 0x00 { break }
+                if first == 0xE5 {
+                    if attributes & 0x3F != 0x0F { listing.deletedEntries += 1 }
+                    if longName.abandon() {
+                        problem(.longNameMismatch, "entry \(entryNumber) is deleted but a long name precedes it (an orphaned long name); it is ignored")
+                    }
+                    continue
+                }
+                if attributes & 0x3F == 0x0F {
+                    if let text = longName.add(entry, at: offset) {
+                        problem(.longNameMismatch, "entry \(entryNumber): \(text)")
+                    }
+                    continue
+                }
+                if attributes & 0x08 != 0 {
+                    // The volume label (or an impossible label-and-directory entry): not a file.
+                    if longName.abandon() {
+                        problem(.longNameMismatch, "entry \(entryNumber) is a volume label but a long name precedes it; it is ignored")
+                    }
+                    continue
+                }
+                if first == 0x2E {
+                    _ = longName.abandon()
+                    continue
+                }
+                let shortName = ShortNames.name(entry, at: offset)
+                let badByte = entry[offset..<(offset + 11)].enumerated().contains { index, byte in
+                    byte < 0x20 && !(index == 0 && byte == 0x05)
+                }
+                if first == 0x20 || badByte {
+                    _ = longName.abandon()
+                    problem(.directoryEntryInvalid, "entry \(entryNumber) has an impossible short name (\(shortName.debugDescription)); it is skipped")
+                    continue
+                }
+                let (long, nameProblem) = longName.take(shortEntry: entry, at: offset)
+                let name = long ?? shortName
+                let path = directory.path.isEmpty ? name : directory.path + "/" + name
+                if let nameProblem {
+                    problem(.longNameMismatch, "entry \(entryNumber) ('\(shortName)'): \(nameProblem)", path: path)
+                }
+                if name.contains("/") || name.unicodeScalars.contains("\0") {
+                    problem(.directoryEntryInvalid, "entry \(entryNumber): the name \(name.debugDescription) holds '/' or NUL, which FAT forbids; its path is ambiguous", path: path)
+                }
+                let high = volume.boot.kind == .fat32 ? UInt32(entry.le16(offset + 20)) << 16 : 0
+                let cluster = high | UInt32(entry.le16(offset + 26))
+                if attributes & 0x10 != 0 {
+                    guard volume.clusters.heap.contains(cluster) else {
+                        problem(.directoryEntryInvalid, "subdirectory '\(name)' (entry \(entryNumber)) starts at cluster \(cluster), outside the cluster heap; it is not read", path: path)
+                        continue
+                    }
+                    listing.directories.append(path)
+                    children.append(Pending(path: path, cluster: cluster))
+                    continue
+                }
+                var file = VolumeFile(
+                    path: path, name: name, shortName: shortName, size: UInt64(entry.le32(offset + 28)),
+                    validDataLength: UInt64(entry.le32(offset + 28)),
+                    created: .dos(date: entry.le16(offset + 16), time: entry.le16(offset + 14),
+                                  tenMilliseconds: entry[offset + 13], resolution: .tenMilliseconds),
+                    modified: .dos(date: entry.le16(offset + 24), time: entry.le16(offset + 22), resolution: .twoSeconds),
+                    accessed: .dos(date: entry.le16(offset + 18), time: 0, resolution: .day),
+                    attributes: FileAttributes(rawValue: UInt16(attributes & 0x27)),
+                    firstCluster: cluster, isContiguous: false)
+                do throws(VolumeError) {
+                    try volume.clusters.validate(file, claims: &claims)
+                } catch {
+                    let located = error.context(volume.device.name, path: path)
+                    file.problem = located
+                    log.add(located, to: &listing)
+                }
+                listing.files.append(file)
+            }
+            if longName.abandon() {
+                problem(.longNameMismatch, "a long name at the end of the directory belongs to no short entry; it is ignored")
+            }
+        } catch {
+            log.add(error.path == nil ? VolumeError(error.code, error.message, path: directory.path) : error, to: &listing)
+        }
+    }
+}

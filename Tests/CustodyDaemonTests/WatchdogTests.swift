@@ -1,0 +1,85 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Logging
+import Synchronization
+import Testing
+@testable import CustodyDaemon
+
+@Suite("systemd: watchdog and socket activation")
+struct WatchdogTests {
+    final class Pings: Sendable {
+        let count = Atomic<Int>(0)
+        let healthy = Atomic<Bool>(true)
+        let hang = Atomic<Bool>(false)
+    }
+
+    func watchdog(_ pings: Pings) -> Watchdog {
+        Watchdog(timeout: .milliseconds(40), logger: Logger(label: "test"), ping: { pings.count.add(1, ordering: .relaxed) }) {
+            while pings.hang.load(ordering: .relaxed) { try? await Task.sleep(for: .milliseconds(5)) }
+            return pings.healthy.load(ordering: .relaxed)
+        }
+    }
+
+    /// Waits (up to a minute: tests run in parallel on a loaded machine) until `count` pings arrived.
+    func waitFor(_ count: Int, _ pings: Pings) async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            if pings.count.load(ordering: .relaxed) >= count { return true }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return false
+    }
+
+    @Test("pings again and again while the probe answers")
+    func pingsWhileHealthy() async throws {
+        let pings = Pings()
+        let task = Task { await watchdog(pings).run() }
+        let started = ContinuousClock.now
+        #expect(try await waitFor(5, pings))
+        // Five pings take at least four periods (20 ms each): never faster than half the timeout.
+        #expect(ContinuousClock.now - started >= .milliseconds(80))
+        task.cancel()
+        await task.value
+    }
+
+    @Test("no pings while the probe fails or hangs; pings again once it answers")
+    func stopsWhenWedged() async throws {
+        let pings = Pings()
+        pings.healthy.store(false, ordering: .relaxed)
+        let task = Task { await watchdog(pings).run() }
+        try await Task.sleep(for: .milliseconds(150))
+        #expect(pings.count.load(ordering: .relaxed) == 0)
+        pings.hang.store(true, ordering: .relaxed)
+        pings.healthy.store(true, ordering: .relaxed)
+        try await Task.sleep(for: .milliseconds(150))
+        #expect(pings.count.load(ordering: .relaxed) <= 1, "a wedged probe stops the pings (one probe may have passed before it hung)")
+        let before = pings.count.load(ordering: .relaxed)
+        try await Task.sleep(for: .milliseconds(150))
+        #expect(pings.count.load(ordering: .relaxed) == before, "no ping while the probe hangs")
+        pings.hang.store(false, ordering: .relaxed)
+        #expect(try await waitFor(before + 2, pings))
+        task.cancel()
+        await task.value
+    }
+
+    @Test("WATCHDOG_USEC, for this process only")
+    func watchdogEnvironment() {
+        #expect(SystemdNotifier.watchdogTimeout(environment: [:]) == nil)
+        #expect(SystemdNotifier.watchdogTimeout(environment: ["WATCHDOG_USEC": "30000000"], pid: 7) == .seconds(30))
+        #expect(SystemdNotifier.watchdogTimeout(environment: ["WATCHDOG_USEC": "30000000", "WATCHDOG_PID": "7"], pid: 7) == .seconds(30))
+        #expect(SystemdNotifier.watchdogTimeout(environment: ["WATCHDOG_USEC": "30000000", "WATCHDOG_PID": "8"], pid: 7) == nil)
+        #expect(SystemdNotifier.watchdogTimeout(environment: ["WATCHDOG_USEC": "0"], pid: 7) == nil)
+    }
+
+    @Test("LISTEN_FDS counts only for LISTEN_PID's process, and only for a socket")
+    func socketActivation() {
+        #expect(SocketActivation.listeningDescriptor(environment: [:], unset: false) == nil)
+        #expect(SocketActivation.listeningDescriptor(environment: ["LISTEN_PID": "1", "LISTEN_FDS": "1"], pid: 2, unset: false) == nil)
+        // Descriptor 3 of the test runner is not a listening socket of ours: refused.
+        var info = stat()
+        if fstat(3, &info) != 0 || info.st_mode & S_IFMT != S_IFSOCK {
+            #expect(SocketActivation.listeningDescriptor(environment: ["LISTEN_PID": "2", "LISTEN_FDS": "1"], pid: 2, unset: false) == nil)
+        }
+    }
+}

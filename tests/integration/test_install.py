@@ -1,0 +1,257 @@
+"""make install / uninstall / deb, and the unit files as systemd sees them.
+
+`make install BIN=<the debug build> PREFIX=/usr DESTDIR=<scratch>` installs every
+file with its mode; `make uninstall` removes exactly those; `make deb` builds the
+same as a Debian package that lintian passes. systemd-analyze verifies the units
+and rates the service's exposure (`security --offline=yes`) at 2.0 or lower.
+"""
+
+import grp
+import os
+import re
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import BIN, REPO
+
+SECURITY_THRESHOLD = 2.0
+
+CATALOG = sorted(p.name for p in (REPO / "catalog").glob("*.toml"))
+EXPECTED = {
+    "usr/bin/custodyd": 0o755,
+    "usr/bin/custodyctl": 0o755,
+    "usr/lib/systemd/system/custodyd.service": 0o644,
+    "usr/lib/systemd/system/custodyd.socket": 0o644,
+    "usr/lib/sysusers.d/custody.conf": 0o644,
+    "usr/lib/tmpfiles.d/custody.conf": 0o644,
+    "usr/lib/udev/rules.d/70-custody.rules": 0o644,
+    "etc/custody/custodyd.toml": 0o644,
+    "usr/share/doc/custody/README.md": 0o644,
+    "usr/share/doc/custody/configuration.md": 0o644,
+    "usr/share/doc/custody/openapi.yaml": 0o644,
+    "usr/share/man/man8/custodyd.8": 0o644,
+    "usr/share/man/man1/custodyctl.1": 0o644,
+    **{f"usr/share/custody/catalog/{name}": 0o644 for name in CATALOG},
+    **{f"usr/share/bash-completion/completions/{t}": 0o644 for t in ("custodyd", "custodyctl")},
+    **{f"usr/share/zsh/vendor-completions/_{t}": 0o644 for t in ("custodyd", "custodyctl")},
+    **{f"usr/share/fish/vendor_completions.d/{t}.fish": 0o644 for t in ("custodyd", "custodyctl")},
+}
+SAME_AS_REPO = {
+    "usr/lib/systemd/system/custodyd.service": "systemd/custodyd.service",
+    "usr/lib/systemd/system/custodyd.socket": "systemd/custodyd.socket",
+    "usr/lib/sysusers.d/custody.conf": "systemd/custody.sysusers",
+    "usr/lib/tmpfiles.d/custody.conf": "systemd/custody.tmpfiles",
+    "usr/lib/udev/rules.d/70-custody.rules": "udev/70-custody.rules",
+    "etc/custody/custodyd.toml": "config/custodyd.toml",
+}
+
+
+def make(*args, timeout=900):
+    result = subprocess.run(["make", "-s", *args, f"BIN={BIN}"], cwd=REPO, capture_output=True, text=True, timeout=timeout)
+    assert result.returncode == 0, f"make {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+def files_under(root):
+    return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file() or p.is_symlink()}
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory):
+    root = tmp_path_factory.mktemp("destdir")
+    make("install", "PREFIX=/usr", f"DESTDIR={root}")
+    return root
+
+
+def test_install_puts_every_file_with_its_mode(installed):
+    assert files_under(installed) == set(EXPECTED), "exactly the documented files, nothing else"
+    for rel, mode in EXPECTED.items():
+        st = (installed / rel).stat()
+        assert stat.S_IMODE(st.st_mode) == mode, f"{rel}: mode {oct(stat.S_IMODE(st.st_mode))}, expected {oct(mode)}"
+        assert st.st_size > 0, f"{rel} is empty"
+    for rel, source in SAME_AS_REPO.items():
+        assert (installed / rel).read_bytes() == (REPO / source).read_bytes(), f"{rel} differs from {source}"
+    for name in CATALOG:
+        assert (installed / "usr/share/custody/catalog" / name).read_bytes() == (REPO / "catalog" / name).read_bytes()
+
+
+def test_installed_binaries_run(installed):
+    for tool in ("custodyd", "custodyctl"):
+        out = subprocess.run([installed / "usr/bin" / tool, "--version"], capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0 and re.fullmatch(r"\d+\.\d+\.\d+\n", out.stdout), out
+
+
+def test_man_pages_are_made_from_the_argument_parsers(installed):
+    for rel, name, section in (("usr/share/man/man8/custodyd.8", "custodyd", "8"),
+                               ("usr/share/man/man1/custodyctl.1", "custodyctl", "1")):
+        source = (installed / rel).read_text()
+        assert f".Dt {name.upper()} {section}" in source and f".Nm {name}" in source
+        rendered = subprocess.run(["man", "-l", str(installed / rel)], capture_output=True, text=True, timeout=60,
+                                  env=dict(os.environ, MANWIDTH="100", MAN_KEEP_FORMATTING="0"))
+        assert rendered.returncode == 0, rendered.stderr
+        text = re.sub(r".\x08", "", rendered.stdout)  # no overstrike bold
+        assert "NAME" in text and "SYNOPSIS" in text and name in text
+    ctl = (installed / "usr/share/man/man1/custodyctl.1").read_text()
+    for command in ("status", "ingest", "log-level", "metrics", "verify"):
+        assert f"Em {command}" in ctl or f".It Em {command}" in ctl or command in ctl, f"custodyctl(1) lacks {command}"
+    assert "--config" in (installed / "usr/share/man/man8/custodyd.8").read_text().replace("Fl -config", "--config")
+
+
+def test_completions_are_for_each_shell(installed):
+    share = installed / "usr/share"
+    bash = (share / "bash-completion/completions/custodyctl").read_text()
+    assert not bash.startswith("#!"), "sourced, not run"
+    assert re.search(r"^complete .*-F _custodyctl custodyctl$", bash, re.M) and "log-level" in bash
+    assert (share / "zsh/vendor-completions/_custodyctl").read_text().startswith("#compdef custodyctl")
+    assert "complete -c 'custodyctl'" in (share / "fish/vendor_completions.d/custodyctl.fish").read_text()
+    if shutil.which("bash"):
+        check = subprocess.run(["bash", "-n", str(share / "bash-completion/completions/custodyctl")], capture_output=True, text=True)
+        assert check.returncode == 0, check.stderr
+
+
+def test_prefix_is_written_into_the_unit(tmp_path):
+    make("install", "PREFIX=/opt/custody", f"DESTDIR={tmp_path}")
+    unit = (tmp_path / "opt/custody/lib/systemd/system/custodyd.service").read_text()
+    assert "ExecStart=/opt/custody/bin/custodyd\n" in unit
+    assert (tmp_path / "etc/custody/custodyd.toml").is_file(), "configuration stays in /etc"
+
+
+def test_uninstall_removes_exactly_what_install_put(tmp_path):
+    make("install", "PREFIX=/usr", f"DESTDIR={tmp_path}")
+    foreign = [tmp_path / "usr/share/doc/other/README", tmp_path / "usr/bin/other", tmp_path / "etc/custody/catalog.d/local.toml",
+               tmp_path / "var/lib/custody/index.sqlite"]
+    for f in foreign:
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_text("not Custody's to remove\n")
+    make("uninstall", "PREFIX=/usr", f"DESTDIR={tmp_path}")
+    assert files_under(tmp_path) == {str(f.relative_to(tmp_path)) for f in foreign}
+    assert not (tmp_path / "usr/share/custody").exists() and not (tmp_path / "usr/share/doc/custody").exists()
+
+
+# ---------------------------------------------------------------------------
+# The units, as systemd reads them
+
+
+def units_for_verify(installed, tmp_path):
+    """The installed units, with ExecStart= naming the binary inside DESTDIR
+    (systemd-analyze verify checks that it exists and is executable)."""
+    unit_dir = tmp_path / "units"
+    unit_dir.mkdir()
+    for name in ("custodyd.service", "custodyd.socket"):
+        text = (installed / "usr/lib/systemd/system" / name).read_text()
+        (unit_dir / name).write_text(text.replace("/usr/bin/custodyd", str(installed / "usr/bin/custodyd")))
+    return unit_dir
+
+
+def test_systemd_analyze_verify(installed, tmp_path):
+    unit_dir = units_for_verify(installed, tmp_path)
+    env = dict(os.environ, MANPATH=str(installed / "usr/share/man"))  # Documentation=man:custodyd(8) is checked too
+    out = subprocess.run(["systemd-analyze", "verify", str(unit_dir / "custodyd.service"), str(unit_dir / "custodyd.socket")],
+                         capture_output=True, text=True, timeout=120, env=env)
+    assert out.returncode == 0 and out.stdout.strip() == "" and out.stderr.strip() == "", f"{out.stdout}\n{out.stderr}"
+
+
+def test_systemd_analyze_security_rates_the_service_low(tmp_path):
+    unit = tmp_path / "custodyd.service"
+    shutil.copy(REPO / "systemd/custodyd.service", unit)
+    out = subprocess.run(["systemd-analyze", "security", "--offline=yes", f"--threshold={int(SECURITY_THRESHOLD * 10)}", str(unit)],
+                         capture_output=True, text=True, timeout=120)
+    level = re.search(r"Overall exposure level for custodyd.service: (\d+\.\d+)", out.stdout)
+    assert level, out.stdout + out.stderr
+    assert float(level.group(1)) <= SECURITY_THRESHOLD, f"exposure {level.group(1)} > {SECURITY_THRESHOLD}:\n{out.stdout}"
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_every_hardening_line_says_why():
+    lines = (REPO / "systemd/custodyd.service").read_text().splitlines()
+    start = lines.index(next(l for l in lines if l.startswith("# --- Hardening")))
+    directives = 0
+    for i in range(start + 1, len(lines)):
+        line = lines[i]
+        if line.startswith("["):
+            break
+        if re.match(r"^[A-Z]\w*=", line):
+            directives += 1
+            assert lines[i - 1].startswith("# "), f"no comment says why: {line}"
+    assert directives >= 30
+    unit = "\n".join(lines)
+    for needed in ("Type=notify", "WatchdogSec=", "Restart=on-failure", "User=custody", "StateDirectory=custody",
+                   "RuntimeDirectory=custody", "ConfigurationDirectory=custody", "ProtectSystem=strict", "ProtectHome=yes",
+                   "PrivateTmp=yes", "NoNewPrivileges=yes", "CapabilityBoundingSet=\n", "DevicePolicy=closed",
+                   "DeviceAllow=char-usb_device rw", "DeviceAllow=block-sd r", "DeviceAllow=char-alsa rw",
+                   "RestrictAddressFamilies=AF_UNIX AF_NETLINK", "SystemCallFilter=@system-service",
+                   "MemoryDenyWriteExecute=yes", "LockPersonality=yes", "RestrictRealtime=yes", "ProtectKernelTunables=yes"):
+        assert needed in unit, f"custodyd.service lacks {needed!r}"
+
+
+def test_socket_unit():
+    socket = (REPO / "systemd/custodyd.socket").read_text()
+    for needed in ("ListenStream=/run/custody/control.sock", "SocketGroup=custody-operators", "SocketMode=0660"):
+        assert needed in socket
+
+
+def test_udev_rules_start_the_service():
+    rules = [l for l in (REPO / "udev/70-custody.rules").read_text().splitlines() if l and not l.startswith("#")]
+    starters = [l for l in rules if 'TAG+="systemd"' in l]
+    assert len(starters) >= 4 and all('ENV{SYSTEMD_WANTS}+="custodyd.service"' in l for l in starters)
+
+
+def test_sysusers_and_tmpfiles_make_the_users_and_the_layout(installed, tmp_path):
+    root = tmp_path / "root"
+    shutil.copytree(installed, root, symlinks=True)
+    (root / "etc").mkdir(exist_ok=True)
+    out = subprocess.run(["systemd-sysusers", f"--root={root}", "custody.conf"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    users = {l.split(":")[0]: l.split(":") for l in (root / "etc/passwd").read_text().splitlines()}
+    groups = {l.split(":")[0]: l.split(":") for l in (root / "etc/group").read_text().splitlines()}
+    assert users["custody"][5] == "/var/lib/custody" and users["custody"][6] == "/usr/sbin/nologin"
+    assert int(users["custody"][2]) < 1000, "a system user"
+    for g in ("custody", "custody-operators", "custody-supervisors", "custody-auditors"):
+        assert g in groups and int(groups[g][2]) < 1000
+    assert "custody" in groups["custody-operators"][3].split(","), "custodyd may give its own socket to the operators"
+    out = subprocess.run(["systemd-tmpfiles", f"--root={root}", "--create", "custody.conf"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    uid, gid = int(users["custody"][2]), int(users["custody"][3])
+    for rel, mode in (("var/lib/custody", 0o750), ("var/lib/custody/blobs", 0o750), ("var/lib/custody/tmp", 0o750),
+                      ("var/lib/custody/ledger", 0o750)):
+        st = (root / rel).stat()
+        assert (stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid) == (mode, uid, gid), rel
+    st = (root / "srv/custody/import").stat()
+    assert stat.S_IMODE(st.st_mode) == 0o2770 and st.st_gid == int(groups["custody-operators"][2])
+
+
+# ---------------------------------------------------------------------------
+# The Debian package
+
+
+def test_deb_package(tmp_path):
+    if not shutil.which("lintian") or not shutil.which("dpkg-deb"):
+        pytest.skip("needs dpkg-deb and lintian (scripts/install-deps.sh installs them)")
+    result = make("deb", timeout=1800)  # make deb runs lintian --fail-on error itself
+    debs = sorted((REPO / "out/deb").glob("custody_*.deb"))
+    assert len(debs) == 1
+    deb = debs[0]
+    lintian = subprocess.run(["lintian", "--fail-on", "error", str(deb)], capture_output=True, text=True, timeout=600)
+    assert lintian.returncode == 0 and not re.search(r"^E: ", lintian.stdout, re.M), lintian.stdout
+    listing = subprocess.run(["dpkg-deb", "--contents", str(deb)], capture_output=True, text=True, check=True).stdout
+    packaged = {line.split()[-1].lstrip("./") for line in listing.splitlines() if not line.startswith("d")}
+    expected = {p + (".gz" if "/man/" in p else "") for p in EXPECTED} | {
+        "usr/share/doc/custody/copyright", "usr/share/doc/custody/changelog.gz"}
+    assert packaged == expected
+    assert all(" root/root " in line for line in listing.splitlines())
+    info = subprocess.run(["dpkg-deb", "--info", str(deb)], capture_output=True, text=True, check=True).stdout
+    assert "Package: custody" in info and "conffiles" in info
+    control = tmp_path / "control"
+    subprocess.run(["dpkg-deb", "--control", str(deb), str(control)], check=True)
+    postinst = (control / "postinst").read_text()
+    assert "systemd-sysusers custody.conf" in postinst and "udevadm control --reload-rules" in postinst
+    assert "deb-systemd-helper enable custodyd.socket custodyd.service" in postinst
+    assert (control / "conffiles").read_text().split() == ["/etc/custody/custodyd.toml"]
+    for script in ("postinst", "prerm", "postrm"):
+        assert os.access(control / script, os.X_OK)
+        check = subprocess.run(["sh", "-n", str(control / script)], capture_output=True, text=True)
+        assert check.returncode == 0, check.stderr
