@@ -153,13 +153,31 @@ ctl items --text "market"
 step "Gaps: what is missing from the record"
 ctl gaps --from 2026-03-14T00:00:00Z --to 2026-03-18T00:00:00Z
 
-step "Docking an emulated body camera (real libusb, umockdev) while custodyctl watch follows"
-"$bin/custodyctl" watch --seconds 3 > "$scratch/watch.log" 2>&1 &
+step "Docking an emulated body camera (real libusb, umockdev) whose storage holds a FAT32 card, while custodyctl watch follows"
+# The camera's medium: a FAT32 image made by mkfs.fat and mcopy from the sample card, plus a
+# half-written .TMP its catalog entry excludes and a deleted clip.
+image="$scratch/bodycam-fat32.img"
+truncate -s 64M "$image"
+mkfs.fat -F 32 -n BWC0001234 "$image" > /dev/null
+MTOOLS_SKIP_CHECK=1 mcopy -s -i "$image" "$scratch/card/DCIM" ::
+echo "interrupted" > "$scratch/REC0009.TMP"
+MTOOLS_SKIP_CHECK=1 mcopy -i "$image" "$scratch/REC0009.TMP" ::DCIM/REC0009.TMP
+MTOOLS_SKIP_CHECK=1 mcopy -i "$image" "$scratch/REC0009.TMP" ::DCIM/DELETED.MP4
+MTOOLS_SKIP_CHECK=1 mdel -i "$image" ::DCIM/DELETED.MP4
+"$bin/custodyctl" watch --seconds 6 > "$scratch/watch.log" 2>&1 &
 watcher=$!
 sleep 0.5
 testbed add bodycam-mass-storage
-sleep 1
+testbed fill sdb "$image"
+for _ in $(seq 1 100); do
+  "$bin/custodyctl" --json devices | grep -q '"state" : "done"' && break
+  sleep 0.1
+done
 ctl devices
+echo "Its recordings, read from the FAT32 file system in user space (never mounted); the .TMP was left out by its catalog entry:"
+ctl items --device BWC0001234 --text DCIM
+echo "The job's custody record names the medium (label, serial, deleted entries seen):"
+"$bin/custodyctl" audit | grep "job.create.*volume:/dev/sdb" | cut -c1-330
 testbed remove bodycam-mass-storage
 wait $watcher || true
 echo "\$ custodyctl watch"
@@ -188,13 +206,23 @@ echo "Courtroom 7's interface is not plugged in: the session reports the fault, 
 ctl record start --courtroom CR7 --hearing H-DEMO-0317 || true
 ctl record status
 
+step "Restarting custodyd outside the USB emulation (SIGTERM, then start): everything recorded is still there"
+kill -TERM $daemon
+wait $daemon || true
+ALSA_CONFIG_PATH="$hearing/alsa.conf" "$bin/custodyd" --config "$scratch/custodyd.toml" --state-dir "$scratch/state" --socket "$scratch/control.sock" \
+  >> "$scratch/custodyd.log" 2>&1 &
+daemon=$!
+for _ in $(seq 1 100); do
+  "$bin/custodyctl" status >/dev/null 2>&1 && break
+  sleep 0.1
+done
+ctl status
+
 step "Verifying the whole store: every ledger entry, checkpoint signature and stored file"
 ctl verify --full
 
-step "Exporting the recordings for court (a custody event; a checkpoint is signed for it)"
-ids=$("$bin/custodyctl" --json items --limit 1000 | /usr/bin/python3 -c 'import json, sys; print(" ".join(str(i["id"]) for i in json.load(sys.stdin)))')
-# shellcheck disable=SC2086
-ctl export --items $ids --out "$scratch/export" --reason "demo: disclosure to the defence"
+step "Exporting case K-17/2026 for court (a custody event; a checkpoint is signed for it)"
+ctl export --case K-17/2026 --out "$scratch/export" --reason "demo: disclosure to the defence"
 ls -R "$scratch/export" | head -20
 
 step "Checking the export with tools that are not Custody's"

@@ -163,9 +163,17 @@ public final class ControlServer: Sendable {
         if let file = response.file {
             return try await write(file, response, keepAlive: keepAlive, version: version, to: outbound, channel: channel)
         }
-        try await outbound.write(.head(head(response, length: Int64(response.body.count), keepAlive: keepAlive, version: version)))
-        try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body))))
-        try await outbound.write(.end(nil))
+        // One flush, awaited until the socket took it all, like a file: a large answer to a
+        // slow reader is otherwise still queued when the connection closes, and cut short.
+        let parts: [HTTPServerResponsePart] = [
+            .head(head(response, length: Int64(response.body.count), keepAlive: keepAlive, version: version)),
+            .body(.byteBuffer(ByteBuffer(bytes: response.body))), .end(nil),
+        ]
+        try await channel.eventLoop.flatSubmit {
+            let written = parts.map { channel.write($0) }
+            channel.flush()
+            return EventLoopFuture.andAllSucceed(written, on: channel.eventLoop)
+        }.get()
     }
 
     /// A file body, read and sent a chunk at a time. Each part is written straight to
