@@ -338,3 +338,20 @@ def test_the_hearing_schedule_starts_and_stops_recording_and_the_segments_carry_
     # The schedule does not start it again within its margin.
     time.sleep(1.5)
     assert len(events(d, "recording.start")) == 1
+
+
+def test_sigterm_ends_the_session_and_files_its_last_segment_before_custodyd_exits(daemon_factory, alsa):
+    d = recorder(daemon_factory, alsa, [courtroom_toml("4", ALSAFixtures.LONG, segment_frames=480000, checkpointSeconds=0.01)])
+    d.ctl("record", "start", "--courtroom", "4", "--hearing", "H-4", "--duration", "80s", check=True)
+    wait_for("some audio", lambda: (d.request("GET", "/v1/recordings/4").json()["session"].get("framesCaptured") or 0) > 48000)
+    assert d.stop() == 0, "a graceful stop"
+    log = d.log_path.read_text()
+    d.start(extra_env=alsa.env)
+    stop = events(d, "recording.stop")
+    assert len(stop) == 1 and stop[0]["detail"]["reason"] == "shutdown" and stop[0]["actor"]["name"] == "custodyd", log
+    found = segments(d, courtroom="4")
+    assert found and all(s["state"] == "filed" and not s["repaired"] for s in found), ("filed before custodyd exited", found)
+    joined = b"".join(wav_payload(blob(d, s["sha256"]).read_bytes()) for s in found)
+    assert len(joined) == stop[0]["detail"]["framesCaptured"] * 4
+    assert joined == alsa.bytes(ALSAFixtures.LONG)[:len(joined)]
+    assert events(d, "recording.repair") == [], "nothing to repair after a graceful stop"
