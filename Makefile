@@ -17,7 +17,7 @@ BIN        ?=
 INSTALL_BIN = $(if $(BIN),$(BIN),$(RELEASE_BIN))
 GENERATED  := out/generated
 
-.PHONY: all deps build release test unit-test usb-test integration-test fuzz fuzz-smoke demo bench clean generated install uninstall deb
+.PHONY: all deps build release test unit-test usb-test integration-test adversarial-test fuzz fuzz-smoke demo bench clean generated install uninstall deb
 
 all: build
 
@@ -47,10 +47,11 @@ deb: generated
 	lintian --fail-on error out/deb/*.deb
 
 ## make test: unit tests (Swift Testing), the real libusb against umockdev's emulated
-## devices, and the integration suite (real daemon, real CLI, emulated docking).
+## devices, the integration suite (real daemon, real CLI, emulated docking) and the
+## adversarial suite (attacks against the real daemon and socket).
 test: deps
 	$(SWIFT) build --build-tests
-	$(MAKE) unit-test usb-test integration-test fuzz-smoke
+	$(MAKE) unit-test usb-test integration-test adversarial-test fuzz-smoke
 
 ## make fuzz: libFuzzer over the partition, FAT and exFAT parsers (FUZZ_SECONDS, default 300).
 fuzz: deps
@@ -68,6 +69,10 @@ usb-test:
 
 integration-test:
 	cd tests/integration && CUSTODY_BIN=$(CURDIR)/$(DEBUG_BIN) $(PYTHON) -m pytest -q
+
+## The standing adversarial suite (tests/adversarial/README.md): each attack against the real daemon.
+adversarial-test:
+	cd tests/adversarial && PYTHONPATH=$(CURDIR)/tests/integration CUSTODY_BIN=$(CURDIR)/$(DEBUG_BIN) $(PYTHON) -m pytest -q
 
 ## make demo: the whole pipeline on generated recordings, in a scratch directory.
 demo: build
