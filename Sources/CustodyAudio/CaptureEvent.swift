@@ -31,6 +31,9 @@ public struct CaptureStart: Sendable, Hashable, Codable {
     public var configuration: PCMConfiguration
     /// Wall-clock time of the first frame (frame 0).
     public var firstSampleTime: Date
+    /// That frame as whole samples since 1970-01-01T00:00:00Z at the stream's rate: what
+    /// the first segment's `bext` states, and so the instant every record of the session uses.
+    public var firstSample: UInt64
 }
 
 /// Frames lost between two captured frames.

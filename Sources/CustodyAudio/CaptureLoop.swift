@@ -156,7 +156,8 @@ final class CaptureLoop {
                 $0.firstSampleTime = firstSampleTime
             }
             shared.emit(.started(CaptureStart(courtroomID: configuration.courtroomID, sessionReference: sessionReference,
-                                              configuration: granted, firstSampleTime: firstSampleTime)))
+                                              configuration: granted, firstSampleTime: firstSampleTime,
+                                              firstSample: startSample)))
             return granted
         } catch {
             fault(.pcmOpen, call: error.call, errorCode: error.code, path: nil,

@@ -84,13 +84,19 @@ extension RecordingManager {
 
     private func started(_ start: CaptureStart, session: ActiveSession, room: Room) {
         session.reference.withLock { $0 = start.sessionReference }
+        // One instant for the session's first frame, computed as its segment's is (from
+        // the sample its bext states): the session, the first segment and the hearing's
+        // actual start then carry the same time, to the last digit.
+        let firstSample = Int64(clamping: start.firstSample)
+        session.firstSample.withLock { $0 = firstSample }
+        let firstSampleTime = SampleTime.date(samples: firstSample, rate: room.format.rate)
         let r = session.request
         let record = RecordingSessionRecord(
             reference: start.sessionReference, courtroom: room.id, hearing: r.hearing, caseNumber: r.caseNumber, pcm: r.pcm,
             pcmType: start.configuration.pcmType, interfaceSerial: r.interfaceSerial, sampleFormat: room.format.sampleFormat.rawValue,
             channels: room.format.channels, rate: room.format.rate, channelNames: session.capture.configuration.channelNames,
             segmentFrames: Int64(session.capture.configuration.segmentFrames), durationFrames: r.durationFrames.map { Int64($0) },
-            automatic: r.automatic, startedBy: r.caller, firstSampleTime: start.firstSampleTime)
+            automatic: r.automatic, startedBy: r.caller, firstSampleTime: firstSampleTime)
         do {
             try store.recordSessionStart(record, detail: [
                 "periodFrames": .number(Double(start.configuration.periodFrames)),
@@ -100,7 +106,7 @@ extension RecordingManager {
             logger.critical("courtroom \(room.id): cannot record the start of session \(start.sessionReference): \(error)")
         }
         if let hearing = r.hearing, let schedule {
-            do { try schedule.recordActual(hearing: hearing, start: start.firstSampleTime, end: nil, actor: r.caller) } catch {
+            do { try schedule.recordActual(hearing: hearing, start: firstSampleTime, end: nil, actor: r.caller) } catch {
                 logger.info("courtroom \(room.id): hearing \(hearing)'s actual start not recorded: \(error)")
             }
         }
@@ -176,8 +182,9 @@ extension RecordingManager {
             } catch {
                 logger.critical("courtroom \(room.id): cannot record the end of session \(reference): \(error)")
             }
-            if let hearing = r.hearing, let schedule, let first = session.capture.status.firstSampleTime {
-                let end = first.addingTimeInterval(Double(stop.framesCaptured + stop.droppedFrames) / Double(room.format.rate))
+            if let hearing = r.hearing, let schedule, let first = session.firstSample.withLock({ $0 }) {
+                let frames = Int64(clamping: stop.framesCaptured + stop.droppedFrames)
+                let end = SampleTime.date(samples: first + frames, rate: room.format.rate)
                 do { try schedule.recordActual(hearing: hearing, start: nil, end: end, actor: asked?.caller ?? .daemon) } catch {
                     logger.info("courtroom \(room.id): hearing \(hearing)'s actual end not recorded: \(error)")
                 }

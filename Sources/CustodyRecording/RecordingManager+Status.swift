@@ -74,7 +74,8 @@ extension RecordingManager {
         return RecordingSessionDTO(
             reference: session.reference.withLock { $0 }, hearing: r.hearing, case: r.caseNumber, automatic: r.automatic,
             startedBy: ActorDTO(uid: r.caller.uid, name: r.caller.name), requestedAt: RFC3339.format(r.requestedAt),
-            firstSampleTime: live.firstSampleTime.map(RFC3339.format), durationFrames: r.durationFrames.map { Int64($0) },
+            firstSampleTime: (session.firstSample.withLock { $0 }.map { SampleTime.date(samples: $0, rate: rate) } ?? live.firstSampleTime)
+                .map(RFC3339.format), durationFrames: r.durationFrames.map { Int64($0) },
             framesCaptured: Int64(live.framesCaptured), secondsCaptured: Double(live.framesCaptured) / Double(max(1, rate)),
             droppedFrames: Int64(live.droppedFrames), gaps: live.gaps, segmentsClosed: live.segmentsClosed,
             segmentsFiled: session.segmentsFiled.load(ordering: .relaxed),

@@ -74,6 +74,9 @@ final class ActiveSession: Sendable {
     /// Set once the session has ended and its end is recorded.
     let finished = OneShot<SessionEnd>()
     let reference = Mutex<String?>(nil)
+    /// The first frame's sample since the epoch (set when capture starts): every time
+    /// the session records (its start, its hearing's actual times) is computed from it.
+    let firstSample = Mutex<Int64?>(nil)
     /// Who asked it to stop, and why (`stopRequested`, `schedule`, `shutdown`); the first asking wins.
     let stopRequest = Mutex<(caller: Caller, reason: String)?>(nil)
     let stoppedAt = Mutex<Date?>(nil)

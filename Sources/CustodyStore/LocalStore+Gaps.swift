@@ -44,7 +44,7 @@ extension LocalStore {
             let recordings = try Row.fetchAll(db, sql: """
                 SELECT coalesce(corrected_at, recorded_at) AS t, coalesce(duration_seconds, 0) AS d FROM items WHERE hearing = ?
                 """, arguments: [hearing.id]).map { row -> (Date, Date) in
-                let start = RFC3339.parse(row["t"])!
+                let start = LocalStore.storedTime(row["t"])
                 return (start, start.addingTimeInterval(row["d"]))
             }
             let span = "\(RFC3339.format(window.start)) to \(RFC3339.format(window.end!))"
@@ -79,7 +79,7 @@ extension LocalStore {
             let last: String = row["last_contact"]
             // Counted from the later of the last contact and the start of the assignment.
             let reference = max(last, since)
-            let idle = now.timeIntervalSince(RFC3339.parse(reference)!)
+            let idle = now.timeIntervalSince(LocalStore.storedTime(reference))
             guard idle > Double(q.undockedSeconds) else { continue }
             let hours = Int(idle / 3600)
             let when = last.isEmpty ? "has never docked" : "has not docked since \(last)"

@@ -180,7 +180,7 @@ private struct ImportRun {
                                                         arguments: [row.device])
                     .filter { !starts.contains($0["starts_at"]) }
                     .map { Span(line: nil, id: $0["id"], badge: $0["badge"],
-                                span: TimeSpan(RFC3339.parse($0["starts_at"])!, ($0["ends_at"] as String?).flatMap(RFC3339.parse))) }
+                                span: TimeSpan(LocalStore.storedTime($0["starts_at"]), ($0["ends_at"] as String?).flatMap(RFC3339.parse))) }
             }
             let span = TimeSpan(row.from, row.to)
             if let clash = byDevice[row.device]!.first(where: { $0.span.overlaps(span) }) {
@@ -238,7 +238,7 @@ private struct ImportRun {
                 byRoom[room] = try Row.fetchAll(db, sql: "SELECT id, scheduled_start, scheduled_end FROM hearings WHERE courtroom = ?",
                                                 arguments: [room])
                     .filter { !ids.contains($0["id"]) }
-                    .map { Sitting(line: nil, id: $0["id"], span: TimeSpan(RFC3339.parse($0["scheduled_start"])!, RFC3339.parse($0["scheduled_end"])!)) }
+                    .map { Sitting(line: nil, id: $0["id"], span: TimeSpan(LocalStore.storedTime($0["scheduled_start"]), LocalStore.storedTime($0["scheduled_end"]))) }
             }
             let span = TimeSpan(row.start, row.end)
             if let clash = byRoom[room]!.first(where: { $0.span.overlaps(span) }) {

@@ -147,7 +147,7 @@ extension LocalStore: RegistryStore {
             let id = db.lastInsertedRowID
             try insertEvent(db, EventInput(actor: actor, action: "device.checkout", subject: "device:\(device)",
                                            detail: ["officer": .string(badge), "name": .string(name), "assignment": .number(Double(id))]))
-            _ = try retag(db, items: itemsOfDevice(db, device, in: TimeSpan(RFC3339.parse(time)!, nil)), actor: actor,
+            _ = try retag(db, items: itemsOfDevice(db, device, in: TimeSpan(LocalStore.storedTime(time), nil)), actor: actor,
                           reason: "checkout of \(device) to \(badge)")
             return id
         }
@@ -165,8 +165,8 @@ extension LocalStore: RegistryStore {
                 throw RegistryError(.conflict, "\(device) is not checked out (custodyctl assignments --device \(device) shows its assignments)")
             }
             // An end is after its start, even when checked in within the same millisecond.
-            let start = RFC3339.parse(open.from)!
-            let end = max(RFC3339.parse(time)!, start.addingTimeInterval(0.001))
+            let start = LocalStore.storedTime(open.from)
+            let end = max(LocalStore.storedTime(time), start.addingTimeInterval(0.001))
             try db.execute(sql: "UPDATE assignments SET ends_at = ?, updated_at = ? WHERE id = ?",
                            arguments: [RFC3339.format(end), time, open.id])
             try insertEvent(db, EventInput(actor: actor, action: "device.checkin", subject: "device:\(device)",
@@ -222,7 +222,7 @@ extension LocalStore: RegistryStore {
                                            detail: ["actualStart": jsonValue(newStart), "actualEnd": jsonValue(newEnd),
                                                     "courtroom": .string(old.courtroom)]))
             let before = Self.window(old)
-            let after = TimeSpan(RFC3339.parse(newStart ?? old.scheduledStart)!, RFC3339.parse(newEnd ?? old.scheduledEnd)!)
+            let after = TimeSpan(LocalStore.storedTime(newStart ?? old.scheduledStart), LocalStore.storedTime(newEnd ?? old.scheduledEnd))
             var affected = Set(try itemsInCourtroom(db, old.courtroom, in: before))
             affected.formUnion(try itemsInCourtroom(db, old.courtroom, in: after))
             affected.formUnion(try Int64.fetchAll(db, sql: "SELECT id FROM items WHERE hearing = ?", arguments: [hearing]))
@@ -236,7 +236,7 @@ extension LocalStore: RegistryStore {
 
     /// The span a hearing is in session: its actual times where known, else as scheduled.
     static func window(_ h: HearingDTO) -> TimeSpan {
-        TimeSpan(RFC3339.parse(h.actualStart ?? h.scheduledStart)!, RFC3339.parse(h.actualEnd ?? h.scheduledEnd)!)
+        TimeSpan(LocalStore.storedTime(h.actualStart ?? h.scheduledStart), LocalStore.storedTime(h.actualEnd ?? h.scheduledEnd))
     }
 
     /// Makes the case if it is new (with its event).
