@@ -7,14 +7,15 @@ struct RecordStartCommand: ParsableCommand {
         commandName: "start", abstract: "Start recording a courtroom.",
         discussion: """
             Returns once the courtroom's PCM is open and capture has begun; a PCM that does not exist or \
-            cannot be opened is an error naming it. Without --hearing, the hearing the schedule has in session \
-            there (if any). --duration bounds the session by the audio captured, counted in frames: 90m, 1h30m, \
+            cannot be opened is an error naming it. --hearing names a hearing registered in that courtroom \
+            and in session or about to be (within an hour of its times); its case comes from the registry. \
+            Without --hearing, the hearing the schedule has in session there (if any). --duration bounds the session by the audio captured, counted in frames: 90m, 1h30m, \
             3s, 2.5s, or 4800f (frames).
             """)
 
     @Option(name: .long, help: ArgumentHelp("Courtroom id ([[courtroom]] id).", valueName: "id")) var courtroom: String
-    @Option(name: .long, help: ArgumentHelp("Hearing in session.", valueName: "id")) var hearing: String?
-    @Option(name: .long, help: ArgumentHelp("Case number (default: the hearing's).", valueName: "case")) var `case`: String?
+    @Option(name: .long, help: ArgumentHelp("Registered hearing in session.", valueName: "id")) var hearing: String?
+    @Option(name: .long, help: ArgumentHelp("Checked against the hearing's case in the registry.", valueName: "case")) var `case`: String?
     @Option(name: .long, help: ArgumentHelp("Stop after this much audio (90m, 3s, 4800f).", valueName: "duration"))
     var duration: String?
 

@@ -8,9 +8,12 @@ public struct ScheduledHearing: Sendable, Equatable {
     public var courtroom: String
     public var start: Date
     public var end: Date
+    /// When its recording actually ended, once a session recorded it.
+    public var actualEnd: Date?
 
-    public init(id: String, caseNumber: String?, courtroom: String, start: Date, end: Date) {
+    public init(id: String, caseNumber: String?, courtroom: String, start: Date, end: Date, actualEnd: Date? = nil) {
         self.id = id; self.caseNumber = caseNumber; self.courtroom = courtroom; self.start = start; self.end = end
+        self.actualEnd = actualEnd
     }
 }
 

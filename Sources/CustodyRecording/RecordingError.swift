@@ -7,6 +7,10 @@ public struct RecordingError: Error, Sendable, Equatable, CustomStringConvertibl
         case notFound = "not-found"
         /// 409: the courtroom is already recording.
         case alreadyRecording = "already-recording"
+        /// 404: the hearing named is not in the registry.
+        case hearingNotFound = "hearing-not-found"
+        /// 409: the hearing named sits in another courtroom, or not now.
+        case hearingNotHere = "hearing-not-in-session"
         /// 503: the PCM cannot be opened or set up (named in the message).
         case pcmOpen = "pcm-open"
         /// 503: the capture could not start for another reason (segment directory, configuration).

@@ -104,18 +104,7 @@ public final class RecordingManager: Sendable {
                 throw RecordingError(.badRequest, "\(name) must be 1–200 characters on one line, not \"\(value.prefix(60))\"")
             }
         }
-        var hearing = body.hearing
-        var caseNumber = body.case
-        if let schedule {
-            let now = clock.now()
-            if hearing == nil, let inSession = try? schedule.hearings(courtroom: room.id, from: now, to: now.addingTimeInterval(1))
-                .first(where: { $0.start <= now && now < $0.end }) {
-                hearing = inSession.id
-                caseNumber = caseNumber ?? inSession.caseNumber
-            } else if let hearing, caseNumber == nil {
-                caseNumber = (try? schedule.hearing(hearing))?.caseNumber
-            }
-        }
+        let (hearing, caseNumber) = try hearingTags(body, room: room, automatic: automatic)
         let (pcm, interfaceSerial) = try resolvePCM(room)
         do {
             try FileManager.default.createDirectory(atPath: room.directory, withIntermediateDirectories: true,

@@ -36,6 +36,7 @@ public struct RegistryHearingSchedule: HearingSchedule {
 
     static func scheduled(_ h: HearingDTO) -> ScheduledHearing? {
         guard let start = RFC3339.parse(h.scheduledStart), let end = RFC3339.parse(h.scheduledEnd) else { return nil }
-        return ScheduledHearing(id: h.id, caseNumber: h.case, courtroom: h.courtroom, start: start, end: end)
+        return ScheduledHearing(id: h.id, caseNumber: h.case, courtroom: h.courtroom, start: start, end: end,
+                                actualEnd: h.actualEnd.flatMap(RFC3339.parse))
     }
 }

@@ -76,8 +76,8 @@ extension ControlRoutes {
     static func problem(_ error: RecordingError, title: String) -> ProblemDTO {
         let status = switch error.code {
         case .badRequest: 400
-        case .notFound: 404
-        case .alreadyRecording: 409
+        case .notFound, .hearingNotFound: 404
+        case .alreadyRecording, .hearingNotHere: 409
         case .pcmOpen, .captureFailed, .unavailable: 503
         }
         return ProblemDTO(status: status, code: error.code.rawValue, title: title, detail: error.message)

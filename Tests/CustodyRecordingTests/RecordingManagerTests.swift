@@ -11,7 +11,12 @@ import Testing
 struct RecordingManagerTests {
     @Test("a bounded session's segments are filed in order, contiguous, byte for byte, tagged and summarised")
     func boundedSession() async throws {
-        let h = try RecordingHarness(courtrooms: [RecordingHarness.courtroom("3", segmentFrames: 1000)])
+        let now = Date()
+        let schedule = FakeSchedule([ScheduledHearing(id: "H-1", caseNumber: "K-1", courtroom: "3", start: now.addingTimeInterval(-60),
+                                                      end: now.addingTimeInterval(3600))])
+        var room = RecordingHarness.courtroom("3", segmentFrames: 1000)
+        room.automatic = false
+        let h = try RecordingHarness(courtrooms: [room], schedule: schedule)
         let audio = stereoFrames(2500)
         h.book.scripts.withLock { $0["scripted-3"] = [.bytes(audio)] }
         await h.waitUntilRunning()

@@ -48,7 +48,7 @@ final class RecordingHarness: Sendable {
             options: .init(stateDirectory: directory.path, courtrooms: courtrooms, recording: recording, source: { configuration in
                 let name = configuration.pcmName
                 let steps = book.scripts.withLock { $0[name] ?? [] }
-                return ScriptedPCMSource(name: name, steps: steps, startTime: Date(timeIntervalSince1970: 1_790_000_000.5),
+                return ScriptedPCMSource(name: name, steps: steps, startTime: book.startTime.withLock { $0 },
                                          framesPerRead: 256, openError: book.openErrors.withLock { $0[name] }, waitsOnTimeout: true)
             }, jobPollInterval: .milliseconds(10)),
             store: store, engine: engine, docks: store, schedule: schedule, clock: clock, logger: logger)
@@ -102,6 +102,8 @@ final class RecordingHarness: Sendable {
 final class ScriptBook: Sendable {
     let scripts = Mutex<[String: [ScriptedPCMSource.Step]]>([:])
     let openErrors = Mutex<[String: ALSAError]>([:])
+    /// The wall-clock time every scripted PCM reports for its first frame.
+    let startTime = Mutex(Date(timeIntervalSince1970: 1_790_000_000.5))
 }
 
 /// Interleaved S16_LE stereo frames: channel 1 a ramp, channel 2 its negative, distinct per frame.
