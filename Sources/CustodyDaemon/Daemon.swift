@@ -39,6 +39,7 @@ public struct Daemon: Sendable {
         logLevels.level = logger.logLevel
 
         let store = try LocalStore(stateDirectory: config.stateDirectory)
+        Self.installTestSeams(store, environment: ProcessInfo.processInfo.environment, logger: logger)
         let recovery = try store.recover()
         if recovery.temporaryFilesRemoved > 0 {
             logger.notice("recovery: removed \(recovery.temporaryFilesRemoved) half-written temporary files")

@@ -340,10 +340,7 @@ public final class IngestEngine: Sendable {
     private func commit(_ taken: CommitBatch.Taken, job: JobContext) async -> String? {
         let store = self.store
         do {
-            try await BlockingWork.run {
-                _ = try store.installBlobs(taken.staged)
-                try store.commit(taken.outcomes, job: job)
-            }
+            try await BlockingWork.run { try store.installAndCommit(taken.staged, taken.outcomes, job: job) }
             return nil
         } catch {
             for (blob, _) in taken.staged { blob.discard() }

@@ -25,6 +25,9 @@ public protocol EvidenceStore: Sendable {
     func jobContext(_ id: Int64) throws -> JobContext?
     /// Commits a batch of outcomes in one transaction: items, job files, counters, events.
     func commit(_ outcomes: [FileOutcome], job: JobContext) throws
+    /// Installs a group's blobs and commits its outcomes as one step that retention's
+    /// removal of blobs never interleaves with.
+    func installAndCommit(_ staged: [(TemporaryBlob, sha256: String)], _ outcomes: [FileOutcome], job: JobContext) throws
     /// Sets a job's state (and finish time for final states), with an event.
     func setJobState(_ id: Int64, _ state: JobState, message: String?, actor: Caller) throws
     /// Jobs in any of these states.
@@ -204,5 +207,13 @@ extension Caller {
     /// The daemon acting on its own (recovery, start, stop).
     public static var daemon: Caller {
         Caller(uid: UInt32(getuid()), gid: UInt32(getgid()), name: "custodyd", roles: [.admin])
+    }
+}
+
+extension EvidenceStore {
+    /// Installs, then commits (a store that never removes blobs needs nothing more).
+    public func installAndCommit(_ staged: [(TemporaryBlob, sha256: String)], _ outcomes: [FileOutcome], job: JobContext) throws {
+        _ = try installBlobs(staged)
+        try commit(outcomes, job: job)
     }
 }

@@ -26,6 +26,9 @@ import GRDB
 //   v5  courtroom recording: recording_sessions (one per capture session) and
 //       recording_segments (each Broadcast Wave segment on its way into the store:
 //       closed, filing, filed or failed, with its summary and item).
+//   v6  items: the table-wide UNIQUE (source, path, sha256) becomes a unique index
+//       over items not deleted, so a file retention deleted can be stored again as
+//       a new item (IndexMigrations+Reacquisition.swift; items rebuilt, ids kept).
 
 /// The index's migrations, in order.
 enum IndexMigrations {
@@ -36,6 +39,7 @@ enum IndexMigrations {
         migrator.registerMigration("v3", migrate: v3)
         migrator.registerMigration("v4-registry", migrate: v4)
         migrator.registerMigration("v5", migrate: v5)
+        migrator.registerMigration("v6-store", migrate: v6)
         return migrator
     }
 

@@ -11,6 +11,8 @@ public final class LocalStore: EvidenceStore {
     let blobStore: BlobStore
     let db: DatabasePool
     let clock: any WallClock
+    /// Serialises installing blobs (with their items' commit) against retention removing them.
+    let blobLifecycle = BlobLifecycle()
 
     public init(stateDirectory: String, clock: any WallClock = SystemWallClock()) throws {
         self.stateDirectory = stateDirectory
