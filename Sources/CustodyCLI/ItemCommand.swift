@@ -15,6 +15,7 @@ struct ItemCommand: ParsableCommand {
             ["media type", "\(i.mediaType) (\(i.container))"],
             ["recorded at", "\(Formatting.time(i.recordedAt)) (from \(i.recordedAtSource))"],
         ]
+        if let why = i.recordedAtImplausible { rows.append(["IMPLAUSIBLE TIME", why]) }
         if let offset = i.utcOffsetSeconds { rows.append(["utc offset", String(format: "%+03d:%02d", offset / 3600, abs(offset) % 3600 / 60)]) }
         if let d = i.durationSeconds { rows.append(["duration", String(format: "%.3f s", d)]) }
         rows += [

@@ -29,7 +29,7 @@ struct ItemsCommand: ParsableCommand {
         if global.json { return try global.printJSON(list.items) }
         print(Formatting.table(["ID", "RECORDED (UTC)", "TIME FROM", "TYPE", "SIZE", "OFFICER", "HEARING", "CATEGORY", "SHA-256", "PATH"],
                                list.items.map {
-            [String($0.id), Formatting.time($0.recordedAt), $0.recordedAtSource, $0.mediaType, Formatting.bytes($0.size),
+            [String($0.id), Formatting.time($0.recordedAt) + ($0.recordedAtImplausible == nil ? "" : " (implausible)"), $0.recordedAtSource, $0.mediaType, Formatting.bytes($0.size),
              $0.tags.officer ?? "-", $0.tags.hearing ?? "-", $0.tags.category + ($0.deletedAt == nil ? "" : " (deleted)"),
              String($0.sha256.prefix(12)), $0.source.path]
         }))

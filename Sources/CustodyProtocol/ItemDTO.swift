@@ -29,17 +29,21 @@ public struct ItemDTO: Sendable, Codable, Equatable {
     public var notes: [String]?
     /// When retention deleted its stored file (the record, hashes and events stay).
     public var deletedAt: String?
+    /// Why `recordedAt` cannot be true (before 2000, or more than a day after the
+    /// ingest): the device's clock was wrong. Absent when the time is plausible.
+    public var recordedAtImplausible: String?
 
     public init(id: Int64, sha256: String, size: Int64, mediaType: String, container: String, recordedAt: String,
                 recordedAtSource: String, utcOffsetSeconds: Int?, durationSeconds: Double?, ingestedAt: String,
                 source: ItemSourceDTO, tags: TagsDTO, jobId: Int64?, metadataProblems: [String], fileModifiedAt: String?,
-                clockOffsetSeconds: Int? = nil, correctedRecordedAt: String? = nil, notes: [String]? = nil, deletedAt: String? = nil) {
+                clockOffsetSeconds: Int? = nil, correctedRecordedAt: String? = nil, notes: [String]? = nil, deletedAt: String? = nil,
+                recordedAtImplausible: String? = nil) {
         self.id = id; self.sha256 = sha256; self.size = size; self.mediaType = mediaType; self.container = container
         self.recordedAt = recordedAt; self.recordedAtSource = recordedAtSource; self.utcOffsetSeconds = utcOffsetSeconds
         self.durationSeconds = durationSeconds; self.ingestedAt = ingestedAt; self.source = source; self.tags = tags
         self.jobId = jobId; self.metadataProblems = metadataProblems; self.fileModifiedAt = fileModifiedAt
         self.clockOffsetSeconds = clockOffsetSeconds; self.correctedRecordedAt = correctedRecordedAt; self.notes = notes
-        self.deletedAt = deletedAt
+        self.deletedAt = deletedAt; self.recordedAtImplausible = recordedAtImplausible
     }
 }
 

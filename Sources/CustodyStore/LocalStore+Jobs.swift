@@ -62,11 +62,13 @@ extension LocalStore {
         }
     }
 
+    /// The source's files already stored, by path: items whose blob retention deleted
+    /// are not known (the same file taken in again is stored again, as a new item).
     public func knownFiles(sourceID: Int64) throws -> [String: KnownFile] {
         try db.read { db in
             var known: [String: KnownFile] = [:]
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT id, sha256, size, file_modified_at, source_path FROM items WHERE source_id = ? ORDER BY id
+                SELECT id, sha256, size, file_modified_at, source_path FROM items WHERE source_id = ? AND deleted_at IS NULL ORDER BY id
                 """, arguments: [sourceID])
             while let row = try rows.next() {
                 known[row["source_path"]] = KnownFile(itemID: row["id"], sha256: row["sha256"], size: row["size"],
@@ -79,7 +81,8 @@ extension LocalStore {
     public func commit(_ outcomes: [FileOutcome], job: JobContext) throws {
         guard !outcomes.isEmpty else { return }
         try db.write { db in
-            let ingestedAt = now
+            let ingestedInstant = clock.now()
+            let ingestedAt = RFC3339.format(ingestedInstant)
             let encoder = Wire.encoder()
             // Prepared once per connection and reused: a batch is thousands of statements.
             func run(_ sql: String, _ arguments: StatementArguments) throws {
@@ -105,7 +108,7 @@ extension LocalStore {
                         WHERE deleted_at IS NOT NULL
                         """, [f.sha256, f.size, ingestedAt])
                     if let existing = try Int64.fetchOne(db.cachedStatement(sql: """
-                        SELECT id FROM items WHERE source_id = ? AND source_path = ? AND sha256 = ?
+                        SELECT id FROM items WHERE source_id = ? AND source_path = ? AND sha256 = ? AND deleted_at IS NULL
                         """), arguments: [job.sourceID, o.path, f.sha256]) {
                         // Same file, same source, same bytes (its mtime changed): not a new item.
                         try markFile(o, state: "duplicate", itemID: existing, sha: f.sha256, message: nil)
@@ -135,11 +138,26 @@ extension LocalStore {
                     ]
                     if let serial = job.deviceSerial { detail["device"] = .string(serial) }
                     if !f.sourceNotes.isEmpty { detail["source"] = .object(f.sourceNotes) }
+                    // A recording time the device's clock cannot have been right about is noted in the record.
+                    if let why = RecordingTimePlausibility.problem(recorded: f.recordedAt, ingested: ingestedInstant) {
+                        detail["recordedAtImplausible"] = .string(why)
+                    }
                     detail.merge(Self.tagDetail(tags, offset: clockOffset)) { mine, _ in mine }
                     try event(EventInput(actor: job.requester, action: "item.store", subject: "item:\(itemID)", detail: detail))
                     stored += 1
                     bytes += f.size
                 case .duplicate(let itemID, let sha):
+                    // Retention deleted the earlier copy after this job listed it: nothing of
+                    // these bytes is kept, so the file is not a duplicate; it fails, saying why.
+                    if let deleted = try String.fetchOne(db.cachedStatement(sql: "SELECT deleted_at FROM items WHERE id = ?"),
+                                                         arguments: [itemID]) {
+                        let message = "its earlier copy, item \(itemID), was deleted by retention at \(deleted) while this job ran; ingest it again to store it"
+                        try markFile(o, state: "failed", itemID: nil, sha: nil, message: message)
+                        try event(EventInput(actor: job.requester, action: "file.fail", subject: "job:\(job.jobID)", outcome: "error",
+                                             detail: ["path": .string(o.path), "message": .string(message)]))
+                        failed += 1
+                        continue
+                    }
                     try markFile(o, state: "duplicate", itemID: itemID, sha: sha, message: nil)
                     try event(EventInput(actor: job.requester, action: "item.duplicate", subject: "item:\(itemID)",
                                                    detail: ["job": .number(Double(job.jobID)), "path": .string(o.path)]))

@@ -137,7 +137,8 @@ extension LocalStore {
                        tags: TagsDTO(officer: row[13], hearing: row[14], case: row[15], category: row[16], courtroom: row[17]),
                        jobId: row[18], metadataProblems: Self.strings(row[19]) ?? [], fileModifiedAt: row[20],
                        clockOffsetSeconds: clockOffset, correctedRecordedAt: clockOffset == nil ? nil : row[22],
-                       notes: Self.strings(row[23]), deletedAt: row[24])
+                       notes: Self.strings(row[23]), deletedAt: row[24],
+                       recordedAtImplausible: RecordingTimePlausibility.problem(storedRecorded: row[5], ingested: row[9]))
     }
 
     // MARK: Events

@@ -89,20 +89,30 @@ extension LocalStore {
     }
 
     /// Items past their category's period, each expired or held, at `now`.
+    ///
+    /// A period runs from the later of the item's recording time and its ingest time:
+    /// a device whose clock was reset (a recording "made" in 1999, or in year 1) does
+    /// not make today's evidence expire at once; a recording ingested long after it was
+    /// made is kept its full period from the ingest.
     private func retentionCandidates(_ db: Database, periods: [String: Int], at now: Date) throws -> [(RetentionEntryDTO, held: Bool)] {
         var out: [(RetentionEntryDTO, held: Bool)] = []
         for (category, days) in periods.sorted(by: { $0.key < $1.key }) where days > 0 {
-            let cutoff = now.addingTimeInterval(-Double(days) * 86_400)
+            // Periods come from the configuration, bounded there; bounded again here so the arithmetic cannot overflow.
+            let span = Double(min(days, 1_000_000)) * 86_400
+            let cutoff = now.addingTimeInterval(-span)
+            // Times are RFC 3339 text in one form (four-digit years, UTC, milliseconds), so text order is time order.
             let rows = try Row.fetchAll(db, sql: """
-                SELECT id, sha256, size, recorded_at, case_number FROM items
-                WHERE category = ? AND recorded_at < ? AND deleted_at IS NULL ORDER BY recorded_at, id
+                SELECT id, sha256, size, recorded_at, ingested_at, case_number, max(recorded_at, ingested_at) AS counted_from FROM items
+                WHERE category = ? AND max(recorded_at, ingested_at) < ? AND deleted_at IS NULL ORDER BY counted_from, id
                 """, arguments: [category, RFC3339.format(cutoff)])
             for row in rows {
-                let recorded: String = row["recorded_at"]
-                let expires = RFC3339.format(RFC3339.parse(recorded)!.addingTimeInterval(Double(days) * 86_400))
+                let recorded: String = row["recorded_at"], ingested: String = row["ingested_at"]
+                let from = Self.countedFrom(recorded: recorded, ingested: ingested)
+                let expires = RFC3339.format(from.date.addingTimeInterval(span))
+                let counted = " (counted from its \(from.isIngest ? "ingest" : "recording time"), the later of the two)"
                 var entry = RetentionEntryDTO(item: row["id"], sha256: row["sha256"], size: row["size"], category: category,
                                               recordedAt: recorded, expiresAt: expires,
-                                              reason: "category \(category) keeps recordings \(days) days; expired \(expires)")
+                                              reason: "category \(category) keeps recordings \(days) days; expired \(expires)\(counted)")
                 if let held = try holdReason(db, item: row["id"], caseNumber: row["case_number"]) {
                     entry.reason = "expired \(expires) but \(held)"
                     out.append((entry, true))
@@ -112,6 +122,15 @@ extension LocalStore {
             }
         }
         return out
+    }
+
+    /// Where an item's retention period starts: the later of its recording and ingest
+    /// times. A stored time that does not parse (an index written before times were
+    /// bounded) counts as the earliest instant, never as a crash.
+    static func countedFrom(recorded: String, ingested: String) -> (date: Date, isIngest: Bool) {
+        let earliest = Date(timeIntervalSince1970: Double(RFC3339.earliestSeconds))
+        let r = RFC3339.parse(recorded) ?? earliest, i = RFC3339.parse(ingested) ?? earliest
+        return r >= i ? (r, false) : (i, true)
     }
 
     public func makeRetentionPlan(periods: [String: Int], actor: Caller) throws -> RetentionPlanDTO {
@@ -236,13 +255,6 @@ extension LocalStore {
         // files recovery removes, never an item pointing at a missing blob.
         try removeDeletedBlobs(doomed)
         return result
-    }
-
-    /// Unlinks blobs the index marks deleted, then makes the removal durable.
-    func removeDeletedBlobs(_ shas: [String]) throws {
-        guard !shas.isEmpty else { return }
-        for sha in shas { try blobStore.remove(sha) }
-        try blobStore.syncAll()
     }
 
     /// Blobs marked deleted whose files are still there (a crash after the index

@@ -333,9 +333,12 @@ struct RetentionStoreTests {
     func retention() throws {
         let r = try RegistryFixture()
         defer { r.remove() }
-        let ids = try r.record(nil, [("expired.mp4", "2026-01-01T08:00:00Z", 5), ("held.mp4", "2026-01-01T09:00:00Z", 5),
-                                     ("case.mp4", "2026-01-01T10:00:00Z", 5), ("young.mp4", "2026-09-01T10:00:00Z", 5),
-                                     ("unclassified.mp4", "2020-01-01T10:00:00Z", 5), ("kept-longer.mp4", "2026-01-01T11:00:00Z", 5)])
+        // Ingested at 2026-09-21T14:13:20Z; a period counts from the later of recording and ingest.
+        var ids = try r.record(nil, [("expired.mp4", "2026-09-01T08:00:00Z", 5), ("held.mp4", "2026-09-01T09:00:00Z", 5),
+                                     ("case.mp4", "2026-09-01T10:00:00Z", 5)])
+        r.clock.advance(by: 40 * 86_400)
+        ids += try r.record(nil, [("young.mp4", "2026-09-01T10:00:00Z", 5)])
+        ids += try r.record(nil, [("unclassified.mp4", "2020-01-01T10:00:00Z", 5), ("kept-longer.mp4", "2026-01-01T11:00:00Z", 5)])
         let categories = Set(Self.periods.keys)
         for (i, category) in [(0, "non-evidential"), (1, "non-evidential"), (2, "non-evidential"), (3, "non-evidential"), (5, "evidential")] {
             _ = try r.store.tag(TagRequestDTO(item: ids[i], category: category), categories: categories, actor: r.supervisor)
@@ -348,7 +351,7 @@ struct RetentionStoreTests {
         let plan = try r.store.makeRetentionPlan(periods: Self.periods, actor: r.supervisor)
         #expect(plan.expired.map(\.item) == [ids[0]])
         #expect(plan.held.map(\.item) == [ids[1], ids[2]])
-        #expect(plan.expired[0].reason == "category non-evidential keeps recordings 31 days; expired 2026-02-01T08:00:00.000Z")
+        #expect(plan.expired[0].reason == "category non-evidential keeps recordings 31 days; expired 2026-10-22T14:13:20.000Z (counted from its ingest, the later of the two)")
         #expect(plan.held[1].reason.contains("hold \(caseHold.id) on case K-5/2026 (appeal"))
         #expect(try r.events("retention:\(plan.id)").first?.action == "retention.plan")
 
@@ -374,6 +377,7 @@ struct RetentionStoreTests {
         let r = try RegistryFixture()
         defer { r.remove() }
         let ids = try r.record(nil, [("a.mp4", "2026-01-01T08:00:00Z", 5), ("b.mp4", "2026-01-01T09:00:00Z", 5)])
+        r.clock.advance(by: 40 * 86_400)
         for id in ids {
             _ = try r.store.tag(TagRequestDTO(item: id, category: "non-evidential"), categories: Set(Self.periods.keys), actor: r.supervisor)
         }
@@ -401,6 +405,7 @@ struct RetentionStoreTests {
         let same: (String) -> [UInt8] = { _ in Array("the same bytes from two cards".utf8) }
         let a = try r.record(nil, [("a.mp4", "2026-01-01T08:00:00Z", 5)], bytes: same)[0]
         let b = try r.record(nil, [("b.mp4", "2026-01-01T08:00:00Z", 5)], bytes: same)[0]
+        r.clock.advance(by: 40 * 86_400)
         _ = try r.store.tag(TagRequestDTO(item: a, category: "non-evidential"), categories: Set(Self.periods.keys), actor: r.supervisor)
         let plan = try r.store.makeRetentionPlan(periods: Self.periods, actor: r.supervisor)
         #expect(plan.bytes == 0, "nothing is freed: the other item keeps the blob")
