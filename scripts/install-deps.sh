@@ -24,6 +24,9 @@ packages=(
   dpkg-dev binutils patchelf lintian
   # the capture benchmark: CPU time of custody-capture-bench against arecord
   time
+  # retention tests: a daemon run with its wall clock set back (libfaketime) ingests
+  # "a month ago", since retention counts from the later of recording and ingest
+  faketime
 )
 
 missing=()

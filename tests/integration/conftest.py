@@ -68,11 +68,18 @@ class Daemon:
             text += '[control]\nsocketGroup = ""\n'
         self.config_path.write_text(text + extra)
 
-    def start(self, wait=True, extra_env=None, user=None, wrapper=()):
+    def start(self, wait=True, extra_env=None, user=None, wrapper=(), faked_time=None):
         """Starts custodyd; with user, as that Unix user (its state directory chowned to it);
-        with wrapper, under that command (e.g. umockdev-run -d DEVICE --)."""
+        with wrapper, under that command (e.g. umockdev-run -d DEVICE --); with faked_time
+        (e.g. "@2025-01-20 12:00:00"), with its wall clock starting then (libfaketime; the
+        monotonic clock and the files' own times stay real), in a process group of its own
+        that stop() signals whole, so custodyd stops with the faketime wrapper."""
         env = dict(os.environ)
         env.update(extra_env or {})
+        self.group = faked_time is not None
+        if faked_time is not None:
+            wrapper = ["faketime", "-f", faked_time, *wrapper]
+            env.update({"FAKETIME_DONT_FAKE_MONOTONIC": "1", "DONT_FAKE_MONOTONIC": "1", "NO_FAKE_STAT": "1"})
         self.log = open(self.log_path, "ab")
         cmd = [*wrapper, str(CUSTODYD), "--config", str(self.config_path), "--state-dir", str(self.state), "--socket", str(self.socket)]
         if user is not None:
@@ -82,7 +89,7 @@ class Daemon:
             for p in [self.root, self.state]:
                 os.chown(p, pw.pw_uid, pw.pw_gid)
             cmd = ["setpriv", f"--reuid={pw.pw_uid}", f"--regid={pw.pw_gid}", "--init-groups", *cmd]
-        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, env=env)
+        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, env=env, start_new_session=self.group)
         if wait:
             self.wait_ready()
         return self
@@ -103,6 +110,23 @@ class Daemon:
     def stop(self, sig=signal.SIGTERM, timeout=60):
         if self.proc is None:
             return None
+        if getattr(self, "group", False):
+            # The wrapper and custodyd under it: both get the signal; wait until custodyd is gone too.
+            try:
+                os.killpg(self.proc.pid, sig)
+            except ProcessLookupError:
+                pass
+            code = self.proc.wait(timeout=timeout)
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                try:
+                    os.killpg(self.proc.pid, 0)
+                except ProcessLookupError:
+                    break
+                time.sleep(0.05)
+            self.log.close()
+            self.proc = None
+            return code
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
         code = self.proc.wait(timeout=timeout)

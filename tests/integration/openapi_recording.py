@@ -6,6 +6,7 @@ The daemon records from the real alsa-lib, through an ALSA configuration of `fil
 PCMs replaying a known recording and a `null` PCM (see conftest.py).
 """
 
+import datetime
 import time
 
 import pytest
@@ -66,6 +67,20 @@ def test_recordings_start_list_and_stop(recording):
     assert [c["courtroom"] for c in idle["courtrooms"]] == ["3", "zeros", "9"]
     assert all(c["state"] == "idle" and "session" not in c for c in idle["courtrooms"]) and idle["segments"] == []
 
+    # A session's hearing is one the registry has, in that courtroom, in session or about to be; its case is the registry's.
+    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    (d.root / "courtrooms.csv").write_text("id,name\n3,Courtroom 3\nzeros,Courtroom of zeros\n")
+    (d.root / "hearings.csv").write_text("id,case,courtroom,judge,start,end\n"
+                                         f"H-1,K-1,3,Judge A,{(now + datetime.timedelta(minutes=30)).isoformat()},{(now + datetime.timedelta(hours=2)).isoformat()}\n"
+                                         f"H-OLD,K-0,3,Judge A,{(now - datetime.timedelta(days=7)).isoformat()},{(now - datetime.timedelta(days=7, hours=-1)).isoformat()}\n")
+    d.ctl("import", "courtrooms", str(d.root / "courtrooms.csv"), check=True)
+    d.ctl("import", "hearings", str(d.root / "hearings.csv"), check=True)
+    unknown = expect(d.request("POST", "/v1/recordings", {"courtroom": "3", "hearing": "H-MADE-UP"}), "POST", "/v1/recordings", 404)
+    assert unknown["code"] == "hearing-not-found" and "H-MADE-UP" in unknown["detail"]
+    over = expect(d.request("POST", "/v1/recordings", {"courtroom": "3", "hearing": "H-OLD"}), "POST", "/v1/recordings", 409)
+    assert over["code"] == "hearing-not-in-session"
+    forged = expect(d.request("POST", "/v1/recordings", {"courtroom": "3", "hearing": "H-1", "case": "K-FORGED"}), "POST", "/v1/recordings", 400)
+    assert "K-FORGED" in forged["detail"]
     started = expect(d.request("POST", "/v1/recordings", {"courtroom": "3", "hearing": "H-1", "case": "K-1", "durationFrames": 60000}),
                      "POST", "/v1/recordings", 201)
     assert started["courtroom"] == "3" and started["pcm"] == ALSAFixtures.SPEECH

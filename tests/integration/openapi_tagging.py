@@ -222,11 +222,22 @@ def test_manual_tags(tagged):
 
 def test_holds_and_retention(tagged):
     d = tagged
-    old = d.by_path["CLIP0000.MP4"]
     kept = items(d, "?device=BWC-2")[0]
-    expect(d.request("POST", "/v1/tags", {"item": old["id"], "category": "non-evidential"}), "POST", "/v1/tags", 200)
+    # A period counts from the later of recording and ingest: these two are ingested in
+    # 2020, by the daemon run with its wall clock set back (libfaketime; the monotonic
+    # clock and the files' own times stay real), then on today's clock again.
+    write(d.inbox / "aged" / "AGED.MP4", b"recorded in 2020, stored then\n", "2020-01-01T08:00:00Z")
     write(d.inbox / "late" / "OLD.MP4", b"recorded in 2020, stored late\n", "2020-01-02T08:00:00Z")
-    ingest(d, d.inbox / "late", "BWC-2")
+    d.stop()
+    d.start(faked_time="@2020-03-01 12:00:00")
+    try:
+        ingest(d, d.inbox / "aged", "BWC-2")
+        ingest(d, d.inbox / "late", "BWC-2")
+    finally:
+        d.stop()
+        d.start()
+    old = items(d, "?text=AGED.MP4")[0]
+    expect(d.request("POST", "/v1/tags", {"item": old["id"], "category": "non-evidential"}), "POST", "/v1/tags", 200)
     late = items(d, "?text=OLD.MP4")[0]
     expect(d.request("POST", "/v1/tags", {"item": late["id"], "category": "non-evidential", "case": "K-7/2020"}), "POST", "/v1/tags", 200)
 

@@ -327,9 +327,19 @@ def test_retention_deletes_expired_blobs_and_keeps_held_items(station):
     card = d.inbox / "reader-old"
     for n in range(4):
         put(card / f"OLD{n}.MP4", f"January recording {n}".encode(), datetime.datetime(2025, 1, 10 + n, 12, tzinfo=datetime.timezone.utc))
-    items = by_path(ingest(d, card, "BWC-004"), str(card))
+    # A period counts from the later of recording and ingest: the card is ingested in
+    # January 2025 by the daemon run with its wall clock set back (libfaketime; the
+    # monotonic clock and the files' own times stay real), then on today's clock again.
+    d.stop()
+    d.start(faked_time="@2025-01-20 12:00:00")
+    try:
+        items = by_path(ingest(d, card, "BWC-004"), str(card))
+    finally:
+        d.stop()
+        d.start()
+    assert all(items[f"OLD{n}.MP4"]["ingestedAt"].startswith("2025-01-20") for n in range(4)), items
     ids = [items[f"OLD{n}.MP4"]["id"] for n in range(4)]
-    assert all(items[f"OLD{n}.MP4"]["tags"]["officer"] == "B-1004" for n in range(4))
+    assert all(items[f"OLD{n}.MP4"]["tags"]["officer"] == "B-1004" for n in range(4)), [(i["tags"], i.get("clockOffsetSeconds"), i["recordedAt"]) for i in items.values()]
     for i in ids[:3]:
         d.ctl("tag", str(i), "--category", "non-evidential", check=True)
     d.ctl("tag", str(ids[2]), "--case", "K-HOLD/2025", check=True)
