@@ -24,6 +24,12 @@ struct WatchCommand: ParsableCommand {
         var recording: CourtroomRecordingDTO?
         var segment: RecordingSegmentDTO?
         var alarm: RecordingAlarmDTO?
+
+        init(time: String, event: String, device: DeviceDTO? = nil, job: JobDTO? = nil, recording: CourtroomRecordingDTO? = nil,
+             segment: RecordingSegmentDTO? = nil, alarm: RecordingAlarmDTO? = nil) {
+            self.time = time; self.event = event; self.device = device; self.job = job; self.recording = recording
+            self.segment = segment; self.alarm = alarm
+        }
     }
 
     func run() throws {
@@ -59,7 +65,10 @@ struct WatchCommand: ParsableCommand {
             if let list = try? client.recordings([("limit", "50")]) {
                 changes += recordings.changes(list, time: time, first: first)
             }
-            if first && !global.json {
+            if first && global.json {
+                // The first look is taken: a script reading the lines knows from here on nothing is missed.
+                try printChange(Change(time: time, event: "watching"))
+            } else if first {
                 let recording = recordings.rooms.values.filter { $0.state == .recording }.map(\.courtroom).sorted()
                 emit("watching \(global.socketPath); \(nowDevices.filter { $0.state != .removed }.count) devices docked"
                      + (recording.isEmpty ? "" : "; recording in courtroom \(recording.joined(separator: ", "))"))

@@ -12,20 +12,33 @@ struct WatchdogTests {
         let count = Atomic<Int>(0)
         let healthy = Atomic<Bool>(true)
         let hang = Atomic<Bool>(false)
+        /// Probes asked for, and probes caught hanging.
+        let probes = Atomic<Int>(0)
+        let hanging = Atomic<Int>(0)
     }
 
     func watchdog(_ pings: Pings) -> Watchdog {
         Watchdog(timeout: .milliseconds(40), logger: Logger(label: "test"), ping: { pings.count.add(1, ordering: .relaxed) }) {
-            while pings.hang.load(ordering: .relaxed) { try? await Task.sleep(for: .milliseconds(5)) }
+            pings.probes.add(1, ordering: .relaxed)
+            var caught = false
+            while pings.hang.load(ordering: .relaxed) {
+                if !caught { pings.hanging.add(1, ordering: .relaxed); caught = true }
+                try? await Task.sleep(for: .milliseconds(5))
+            }
             return pings.healthy.load(ordering: .relaxed)
         }
     }
 
     /// Waits (up to a minute: tests run in parallel on a loaded machine) until `count` pings arrived.
     func waitFor(_ count: Int, _ pings: Pings) async throws -> Bool {
+        try await waitUntil { pings.count.load(ordering: .relaxed) >= count }
+    }
+
+    /// Waits (up to a minute) until `condition` holds.
+    func waitUntil(_ condition: () -> Bool) async throws -> Bool {
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
-            if pings.count.load(ordering: .relaxed) >= count { return true }
+            if condition() { return true }
             try await Task.sleep(for: .milliseconds(10))
         }
         return false
@@ -48,13 +61,15 @@ struct WatchdogTests {
         let pings = Pings()
         pings.healthy.store(false, ordering: .relaxed)
         let task = Task { await watchdog(pings).run() }
-        try await Task.sleep(for: .milliseconds(150))
+        // Several probes answered "unhealthy" (counted, not timed): none of them pinged.
+        #expect(try await waitUntil { pings.probes.load(ordering: .relaxed) >= 4 })
         #expect(pings.count.load(ordering: .relaxed) == 0)
         pings.hang.store(true, ordering: .relaxed)
         pings.healthy.store(true, ordering: .relaxed)
-        try await Task.sleep(for: .milliseconds(150))
-        #expect(pings.count.load(ordering: .relaxed) <= 1, "a wedged probe stops the pings (one probe may have passed before it hung)")
+        // A probe is caught hanging (one that began before the hang may have answered healthy and pinged).
+        #expect(try await waitUntil { pings.hanging.load(ordering: .relaxed) >= 1 })
         let before = pings.count.load(ordering: .relaxed)
+        #expect(before <= 1, "a wedged probe stops the pings")
         try await Task.sleep(for: .milliseconds(150))
         #expect(pings.count.load(ordering: .relaxed) == before, "no ping while the probe hangs")
         pings.hang.store(false, ordering: .relaxed)

@@ -155,7 +155,12 @@ struct IngestEngineTests {
         defer { f.dir.remove() }
         _ = try f.writeFiles(10, size: 2000)
         let store = FullDiskStore(f.store, installsBeforeFull: 3)
-        let engine = IngestEngine(store: store, config: f.config(concurrency: 1, batch: 3), logger: Logger(label: "test"))
+        // Groups of exactly three, by count alone: a group committed early by the clock
+        // (its first file waited past commitIntervalMilliseconds on a busy machine) would
+        // split the three installs the disk has room for, and then fewer files fit.
+        var config = f.config(concurrency: 1, batch: 3)
+        config.commitIntervalMilliseconds = 600_000
+        let engine = IngestEngine(store: store, config: config, logger: Logger(label: "test"))
         let job = try await engine.submit(IngestRequestDTO(path: f.card), caller: f.caller)
         let done = try await f.runUntilDone(engine, job.jobID, on: store)
         #expect(done.state == .interrupted)

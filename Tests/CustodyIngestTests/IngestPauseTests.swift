@@ -16,12 +16,15 @@ struct IngestPauseTests {
         defer { f.dir.remove() }
         let hashes = try f.writeFiles(6, size: 3000)
         let free = Atomic<Int64>(9000)
+        /// Measurements taken: one per file the gate is asked to admit.
+        let measured = Atomic<Int>(0)
         var limits = DaemonConfig.Space()
         limits.warnBelowBytes = 20_000
         limits.pauseBelowBytes = 5000
         limits.resumeAboveBytes = 8000
         let gate = FreeSpaceGate(path: f.dir.path, limits: limits) {
-            .init(freeBytes: free.load(ordering: .relaxed), totalBytes: 100_000)
+            measured.add(1, ordering: .relaxed)
+            return .init(freeBytes: free.load(ordering: .relaxed), totalBytes: 100_000)
         }
         let registry = MetricsRegistry()
         let engine = IngestEngine(store: f.store, config: f.config(concurrency: 1, batch: 1), logger: Logger(label: "test"),
@@ -31,14 +34,17 @@ struct IngestPauseTests {
         let job = try await engine.submit(IngestRequestDTO(path: f.card), caller: f.caller)
         let runner = Task { await engine.run() }
         defer { engine.shutdown(); runner.cancel() }
-        // Tests run in parallel on a loaded machine: wait for the pause (up to a minute), then a little longer.
+        // Tests run in parallel on a loaded machine: wait for the pause (up to a minute), then
+        // until the engine has asked the gate three more times (counted, not timed) and was held back.
         let deadline = ContinuousClock.now + .seconds(60)
+        var asked: Int?
         while ContinuousClock.now < deadline {
             let state = try f.store.job(job.jobID, withFiles: false)?.state
-            if gate.isPaused && state == .running { break }
+            if asked == nil, gate.isPaused, state == .running { asked = measured.load(ordering: .relaxed) }
+            if let asked, measured.load(ordering: .relaxed) >= asked + 3 { break }
             try await Task.sleep(for: .milliseconds(20))
         }
-        try await Task.sleep(for: .milliseconds(1200))
+        #expect(asked != nil && measured.load(ordering: .relaxed) >= asked! + 3, "the engine kept asking while paused")
         let paused = try #require(try f.store.job(job.jobID, withFiles: false))
         #expect(gate.isPaused)
         #expect(paused.state == .running && paused.failed == 0 && paused.stored == 0 && paused.pending == 6)
