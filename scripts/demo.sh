@@ -185,7 +185,15 @@ cat "$scratch/watch.log"
 ctl devices --all
 
 step "Recording hearing H-DEMO-0316 in courtroom 3 (real alsa-lib; a file PCM stands in for the microphones)"
-ctl record start --courtroom CR3 --hearing H-DEMO-0316 --case K-17/2026 --duration "${hearing_frames}f"
+# The clerk records a hearing of the court's calendar, due in half an hour; its case comes from the registry.
+cat > "$scratch/hearing-now.csv" <<CSV
+id,case,courtroom,judge,start,end,title
+H-DEMO-0316,K-17/2026,CR3,Judge Demo,$(date -u -d '+30 min' +%Y-%m-%dT%H:%M:%SZ),$(date -u -d '+150 min' +%Y-%m-%dT%H:%M:%SZ),Main hearing
+CSV
+ctl import hearings "$scratch/hearing-now.csv"
+echo "A hearing the registry does not have is refused:"
+ctl record start --courtroom CR3 --hearing H-MADE-UP --case K-99/2026 || true
+ctl record start --courtroom CR3 --hearing H-DEMO-0316 --duration "${hearing_frames}f"
 for _ in $(seq 1 600); do
   status=$("$bin/custodyctl" --json record status --courtroom CR3)
   grep -q '"stopReason"' <<< "$status" && grep -q '"segmentsPending" : 0' <<< "$status" && break
