@@ -48,16 +48,17 @@ struct RFC3339RoundingTests {
         }
     }
 
-    @Test("every text written parses back to an instant written the same (seeded, 200,000 instants from year 0 to 9999)")
-    func roundTrips() throws {
+    @Test("every text written parses back to an instant written the same (seeded, 50,000 instants from year 0 to 9999)")
+    func roundTrips() {
         var generator = TOMLSeededGenerator(seed: 0x5EED_2026)
-        for _ in 0..<200_000 {
+        var differing: [String] = []
+        for _ in 0..<50_000 {
             let seconds = Double(Int64.random(in: RFC3339.earliestSeconds...253_402_300_799, using: &generator))
                 + Double.random(in: 0..<1, using: &generator)
             let text = RFC3339.format(Date(timeIntervalSince1970: seconds))
-            let back = try #require(RFC3339.parse(text), "\(text)")
-            #expect(RFC3339.format(back) == text)
+            if RFC3339.parse(text).map(RFC3339.format) != text { differing.append(text) }
         }
+        #expect(differing.isEmpty, "\(differing.prefix(5))")
     }
 
     @Test("proleptic Gregorian years 0000 to 9999; instants beyond are bounded, never a trap", arguments: [

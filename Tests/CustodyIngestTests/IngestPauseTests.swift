@@ -34,9 +34,9 @@ struct IngestPauseTests {
         let job = try await engine.submit(IngestRequestDTO(path: f.card), caller: f.caller)
         let runner = Task { await engine.run() }
         defer { engine.shutdown(); runner.cancel() }
-        // Tests run in parallel on a loaded machine: wait for the pause (up to a minute), then
+        // Tests run in parallel on a loaded machine: wait for the pause (up to five minutes), then
         // until the engine has asked the gate three more times (counted, not timed) and was held back.
-        let deadline = ContinuousClock.now + .seconds(60)
+        let deadline = ContinuousClock.now + .seconds(300)
         var asked: Int?
         while ContinuousClock.now < deadline {
             let state = try f.store.job(job.jobID, withFiles: false)?.state
