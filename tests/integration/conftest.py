@@ -72,11 +72,12 @@ class Daemon:
         """Starts custodyd; with user, as that Unix user (its state directory chowned to it);
         with wrapper, under that command (e.g. umockdev-run -d DEVICE --); with faked_time
         (e.g. "@2025-01-20 12:00:00"), with its wall clock starting then (libfaketime; the
-        monotonic clock and the files' own times stay real), in a process group of its own
-        that stop() signals whole, so custodyd stops with the faketime wrapper."""
+        monotonic clock and the files' own times stay real). Under a wrapper, custodyd runs
+        in a process group of its own that stop() signals whole: a wrapper that does not
+        pass the signal on would otherwise leave custodyd running after the test."""
         env = dict(os.environ)
         env.update(extra_env or {})
-        self.group = faked_time is not None
+        self.group = faked_time is not None or bool(wrapper)
         if faked_time is not None:
             wrapper = ["faketime", "-f", faked_time, *wrapper]
             env.update({"FAKETIME_DONT_FAKE_MONOTONIC": "1", "DONT_FAKE_MONOTONIC": "1", "NO_FAKE_STAT": "1"})
