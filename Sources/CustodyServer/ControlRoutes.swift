@@ -63,6 +63,9 @@ public struct ControlRoutes: Sendable {
 
     /// Answers one request. Never throws: every failure becomes a problem response.
     public func handle(_ request: ControlRequest) async -> ControlResponse {
+        // Text no custody record can keep (NUL, unpaired surrogates, bytes that are not
+        // UTF-8) is refused before any route or role check could record it.
+        if let problem = request.textProblem() { return .problem(problem) }
         if let answer = await unversioned(request) { return answer }
         let segments = request.path.split(separator: "/").map(String.init)
         guard segments.first == "v1" else {
