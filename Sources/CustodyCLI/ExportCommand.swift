@@ -65,9 +65,9 @@ struct ExportCommand: ParsableCommand {
             try global.printJSON(ExportSummary(exportId: plan.exportId, path: destination, files: plan.files.count, bytes: bytes,
                                                checkpoint: plan.checkpoint.treeSize, selection: plan.selection))
         } else {
-            print("export \(plan.exportId) (\(plan.selection)): \(plan.files.count) files, \(bytes) bytes, written to \(destination)")
-            print("signed checkpoint: \(plan.checkpoint.treeSize) ledger entries, root \(plan.checkpoint.rootHash)")
-            print(zip ? "check it: unzip it, then read its README.txt" : "check it: cd \(destination) && sha256sum -c SHA256SUMS; see README.txt")
+            say("export \(plan.exportId) (\(plan.selection)): \(plan.files.count) files, \(bytes) bytes, written to \(destination)")
+            say("signed checkpoint: \(plan.checkpoint.treeSize) ledger entries, root \(plan.checkpoint.rootHash)")
+            say(zip ? "check it: unzip it, then read its README.txt" : "check it: cd \(destination) && sha256sum -c SHA256SUMS; see README.txt")
         }
     }
 }
