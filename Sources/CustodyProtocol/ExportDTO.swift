@@ -47,3 +47,18 @@ public struct ExportDocumentDTO: Sendable, Codable, Equatable {
     public var content: String
     public init(path: String, content: String) { self.path = path; self.content = content }
 }
+
+/// `POST /v1/exports/{id}/abandon` body: why the export's bundle was not written.
+public struct ExportAbandonRequestDTO: Sendable, Codable, Equatable {
+    /// What went wrong (kept in the `export.abandon` event), e.g. "cannot write /mnt/usb: no space left".
+    public var reason: String
+    public init(reason: String) { self.reason = reason }
+}
+
+/// `POST /v1/exports/{id}/abandon` answer: the `export.abandon` event (201 when recorded
+/// now, 200 when the export had been recorded abandoned before: the first record stands).
+public struct ExportAbandonDTO: Sendable, Codable, Equatable {
+    public var exportId: Int64
+    public var event: EventDTO
+    public init(exportId: Int64, event: EventDTO) { self.exportId = exportId; self.event = event }
+}

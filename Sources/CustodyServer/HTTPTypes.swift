@@ -73,6 +73,9 @@ public struct ControlResponse: Sendable {
 public struct ResponseFile: Sendable {
     public var path: String
     public var size: Int64
+    /// Called when the file could not be sent whole (bytes sent, and why): the client
+    /// went away or the file could not be read.
+    public var onIncomplete: (@Sendable (Int64, String) -> Void)?
     public init(path: String, size: Int64) { self.path = path; self.size = size }
 }
 
