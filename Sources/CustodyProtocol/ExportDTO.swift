@@ -55,10 +55,14 @@ public struct ExportAbandonRequestDTO: Sendable, Codable, Equatable {
     public init(reason: String) { self.reason = reason }
 }
 
-/// `POST /v1/exports/{id}/abandon` answer: the `export.abandon` event (201 when recorded
-/// now, 200 when the export had been recorded abandoned before: the first record stands).
+/// `POST /v1/exports/{id}/abandon` answer: the export's `export.abandon` event.
 public struct ExportAbandonDTO: Sendable, Codable, Equatable {
     public var exportId: Int64
+    /// The `export.abandon` event: recorded now, or the one recorded before (the first record stands).
     public var event: EventDTO
-    public init(exportId: Int64, event: EventDTO) { self.exportId = exportId; self.event = event }
+    /// True when the export had been recorded abandoned before this request.
+    public var alreadyAbandoned: Bool
+    public init(exportId: Int64, event: EventDTO, alreadyAbandoned: Bool) {
+        self.exportId = exportId; self.event = event; self.alreadyAbandoned = alreadyAbandoned
+    }
 }

@@ -125,6 +125,8 @@ public struct ControlRoutes: Sendable {
             case (.POST, 3, "exports") where route[2] == "abandon":
                 try authorize(request, Self.exporters)
                 return try abandonExport(request, id: route[1])
+            case (_, 3, "exports") where route[2] != "abandon":
+                return .problem(.notFound("no such path: \(request.path)"))
             case (.GET, 2, "blobs"):
                 try authorize(request, Self.exporters)
                 return try blob(request, sha256: route[1])

@@ -29,7 +29,7 @@ extension ControlRoutes {
         guard let abandoned = try signer.store.recordExportAbandon(id, actor: request.caller, reason: reason) else {
             throw ProblemDTO.notFound("no export \(id)")
         }
-        return .json(ExportAbandonDTO(exportId: id, event: abandoned.event), status: abandoned.isNew ? .created : .ok)
+        return .json(ExportAbandonDTO(exportId: id, event: abandoned.event, alreadyAbandoned: !abandoned.isNew))
     }
 
     /// Records, as the daemon, that export `id` was abandoned; never fails the caller.
