@@ -194,7 +194,9 @@ public final class ControlServer: Sendable {
         do {
             try await writeChunks(fd, file, response, keepAlive: keepAlive, version: version, channel: channel, offset: &offset)
         } catch {
-            file.onIncomplete?(offset, "\(error)")
+            // Short of its size: the client did not get the file (a failure after the last
+            // byte was handed over, at the end of the answer, leaves the file whole).
+            if offset < file.size { file.onIncomplete?(offset, "\(error)") }
             throw error
         }
     }
