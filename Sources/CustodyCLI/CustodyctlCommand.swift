@@ -32,11 +32,12 @@ public struct CustodyctlCommand: ParsableCommand {
             try command.run()
             return 0
         } catch let failure as CommandFailure {
-            // One line, its text escaped: a refusal can quote a path or name from outside.
-            FileHandle.standardError.write(Data("custodyctl: \(Terminal.escape(failure.description))\n".utf8))
+            // Escaped line by line: a refusal can quote a path or name from outside (an
+            // import's refusal lists its bad lines, one per line).
+            FileHandle.standardError.write(Data("custodyctl: \(Terminal.escape(lines: failure.description))\n".utf8))
             return failure.status
         } catch let failure as ClientError {
-            FileHandle.standardError.write(Data("custodyctl: \(Terminal.escape(failure.description))\n".utf8))
+            FileHandle.standardError.write(Data("custodyctl: \(Terminal.escape(lines: failure.description))\n".utf8))
             return 1
         } catch {
             let code = exitCode(for: error)
