@@ -22,6 +22,8 @@ final class ExportAbandonment: @unchecked Sendable {
     /// Set once the abandonment a signal asked for is recorded: the writer stops at its next chunk.
     private var stopping = false
     private var sources: [any DispatchSourceSignal] = []
+    /// The dispositions the signals had before (SIGHUP may be ignored, under nohup).
+    private var previous: [(Int32, __sighandler_t?)] = []
 
     /// A signal asked the export to stop.
     struct Interrupted: Error, CustomStringConvertible {
@@ -38,7 +40,10 @@ final class ExportAbandonment: @unchecked Sendable {
     func start() {
         for number in [SIGINT, SIGTERM, SIGHUP] {
             // Ignored as a signal, delivered as an event: the handler below decides.
-            signal(number, SIG_IGN)
+            let before = signal(number, SIG_IGN)
+            previous.append((number, before))
+            // A signal ignored already (SIGHUP under nohup) stays ignored.
+            if let before, unsafeBitCast(before, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) { continue }
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [self] in interrupted(by: number) }
             source.resume()
@@ -46,13 +51,15 @@ final class ExportAbandonment: @unchecked Sendable {
         }
     }
 
-    /// Gives the signals back their default meaning.
+    /// Gives the signals back the meaning they had.
     func stop() {
-        lock.withLock {
+        let restore = lock.withLock { () -> [(Int32, __sighandler_t?)] in
             for source in sources { source.cancel() }
             sources = []
+            defer { previous = [] }
+            return previous
         }
-        for number in [SIGINT, SIGTERM, SIGHUP] { signal(number, SIG_DFL) }
+        for (number, handler) in restore { signal(number, handler) }
     }
 
     /// Throws ``Interrupted`` once a signal has asked the export to stop.
