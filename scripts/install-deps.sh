@@ -56,3 +56,9 @@ if [ ! -x "$venv/bin/case_validate" ]; then
   /usr/bin/python3 -m venv "$venv"
   "$venv/bin/pip" install -q --disable-pip-version-check case-utils==0.18.0
 fi
+# An independent RFC 8785 (JSON canonicalization) implementation, pinned: the ledger's
+# tests check the canonical number form of custody entries against it.
+if ! "$venv/bin/python" -c "import rfc8785" 2>/dev/null; then
+  echo "install-deps: installing rfc8785 into $venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check rfc8785==0.1.4
+fi

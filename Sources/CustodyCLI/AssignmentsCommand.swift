@@ -16,7 +16,7 @@ struct AssignmentsCommand: ParsableCommand {
         }
         let assignments = try global.client().assignments(query).assignments
         if global.json { return try global.printJSON(assignments) }
-        print(Formatting.table(["ID", "DEVICE", "OFFICER", "NAME", "KIND", "FROM (UTC)", "TO (UTC)"], assignments.map {
+        say(Formatting.table(["ID", "DEVICE", "OFFICER", "NAME", "KIND", "FROM (UTC)", "TO (UTC)"], assignments.map {
             [String($0.id), $0.device, $0.officer, $0.officerName, $0.kind, Formatting.time($0.from), $0.to.map { Formatting.time($0) } ?? "open"]
         }))
     }

@@ -14,7 +14,7 @@ struct AuditCommand: ParsableCommand {
         if let item { query.append(("item", String(item))) }
         let events = try global.client().events(query).events
         if global.json { return try global.printJSON(events) }
-        print(Formatting.table(["SEQ", "TIME (UTC)", "ACTOR", "ACTION", "SUBJECT", "OUTCOME", "DETAIL"], events.map { e in
+        say(Formatting.table(["SEQ", "TIME (UTC)", "ACTOR", "ACTION", "SUBJECT", "OUTCOME", "DETAIL"], events.map { e in
             [String(e.seq), Formatting.time(e.time), "\(e.actor.name)(\(e.actor.uid))", e.action, e.subject, e.outcome,
              e.detail.keys.sorted().map { k in "\(k)=\(e.detail[k]!)" }.joined(separator: " ")]
         }))

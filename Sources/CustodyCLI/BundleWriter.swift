@@ -36,13 +36,15 @@ struct DirectoryBundleWriter: BundleWriter {
         self.destination = destination
         let parent = (destination as NSString).deletingLastPathComponent
         self.staging = (parent.isEmpty ? "." : parent) + "/." + (destination as NSString).lastPathComponent + ".partial-\(getpid())"
-        try POSIXFile.makeDirectories(staging, mode: 0o755)
+        // Evidence and its proofs are the exporter's: folders 0700, files 0600, whatever the umask.
+        try POSIXFile.makeDirectories(staging, mode: 0o700)
     }
 
     mutating func add(path: String, size: Int64, produce: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
         let full = staging + "/" + path
-        try POSIXFile.makeDirectories((full as NSString).deletingLastPathComponent, mode: 0o755)
-        let fd = try systemCall("open", full) { open(full, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644) }
+        try POSIXFile.makeDirectories((full as NSString).deletingLastPathComponent, mode: 0o700)
+        // 0600: a copy of the evidence is readable by the exporter only.
+        let fd = try systemCall("open", full) { open(full, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600) }
         defer { close(fd) }
         var written: Int64 = 0
         try produce { bytes in

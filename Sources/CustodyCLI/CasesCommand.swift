@@ -9,7 +9,7 @@ struct CasesCommand: ParsableCommand {
     func run() throws {
         let cases = try global.client().cases().cases
         if global.json { return try global.printJSON(cases) }
-        print(Formatting.table(["CASE", "HEARINGS", "ITEMS", "HOLD"], cases.map {
+        say(Formatting.table(["CASE", "HEARINGS", "ITEMS", "HOLD"], cases.map {
             [$0.number, String($0.hearings), String($0.items), $0.onHold ? "on hold" : "-"]
         }))
     }

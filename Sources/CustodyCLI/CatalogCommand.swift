@@ -33,7 +33,7 @@ struct CatalogUdevRulesCommand: ParsableCommand {
     @OptionGroup var catalog: CatalogOptions
 
     func run() throws {
-        print(try catalog.load().udevRules(), terminator: "")
+        say(TerminalText(lines: try catalog.load().udevRules()), terminator: "")
     }
 }
 
@@ -44,7 +44,7 @@ struct CatalogListCommand: ParsableCommand {
 
     func run() throws {
         let entries = try catalog.load().entries
-        print(Formatting.table(["NAME", "KIND", "DRIVER", "MATCH", "FROM"], entries.map {
+        say(Formatting.table(["NAME", "KIND", "DRIVER", "MATCH", "FROM"], entries.map {
             [$0.name, $0.kind.rawValue, $0.driver.rawValue, "\($0.match)", "\($0.file):\($0.line)"]
         }))
     }

@@ -10,6 +10,6 @@ struct CheckinCommand: ParsableCommand {
     func run() throws {
         let a = try global.client().checkin(device: device)
         if global.json { return try global.printJSON(a) }
-        print("\(a.device) checked in from \(a.officer) (\(a.officerName)): \(Formatting.time(a.from)) – \(Formatting.time(a.to))")
+        say("\(a.device) checked in from \(a.officer) (\(a.officerName)): \(Formatting.time(a.from)) – \(Formatting.time(a.to))")
     }
 }

@@ -11,6 +11,6 @@ struct CheckoutCommand: ParsableCommand {
     func run() throws {
         let a = try global.client().checkout(device: device, officer: officer)
         if global.json { return try global.printJSON(a) }
-        print("\(a.device) checked out to \(a.officer) (\(a.officerName)) at \(Formatting.time(a.from))")
+        say("\(a.device) checked out to \(a.officer) (\(a.officerName)) at \(Formatting.time(a.from))")
     }
 }

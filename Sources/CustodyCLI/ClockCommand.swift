@@ -15,6 +15,6 @@ struct ClockCommand: ParsableCommand {
     func run() throws {
         let check = try global.client().clockCheck(device: device, offsetSeconds: offset)
         if global.json { return try global.printJSON(check) }
-        print("\(check.device): clock \(abs(check.offsetSeconds)) s \(check.offsetSeconds >= 0 ? "ahead" : "behind"), recorded at \(Formatting.time(check.checkedAt))")
+        say("\(check.device): clock \(abs(check.offsetSeconds)) s \(check.offsetSeconds >= 0 ? "ahead" : "behind"), recorded at \(Formatting.time(check.checkedAt))")
     }
 }

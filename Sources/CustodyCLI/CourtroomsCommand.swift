@@ -9,6 +9,6 @@ struct CourtroomsCommand: ParsableCommand {
     func run() throws {
         let rooms = try global.client().courtrooms().courtrooms
         if global.json { return try global.printJSON(rooms) }
-        print(Formatting.table(["ID", "NAME", "BUILDING"], rooms.map { [$0.id, $0.name, $0.building ?? "-"] }))
+        say(Formatting.table(["ID", "NAME", "BUILDING"], rooms.map { [$0.id, $0.name, $0.building ?? "-"] }))
     }
 }

@@ -32,19 +32,21 @@ public struct CustodyctlCommand: ParsableCommand {
             try command.run()
             return 0
         } catch let failure as CommandFailure {
-            FileHandle.standardError.write(Data("custodyctl: \(failure)\n".utf8))
-            return 1
+            // Escaped line by line: a refusal can quote a path or name from outside (an
+            // import's refusal lists its bad lines, one per line).
+            FileHandle.standardError.write(Data("custodyctl: \(Terminal.escape(lines: failure.description))\n".utf8))
+            return failure.status
         } catch let failure as ClientError {
-            FileHandle.standardError.write(Data("custodyctl: \(failure)\n".utf8))
+            FileHandle.standardError.write(Data("custodyctl: \(Terminal.escape(lines: failure.description))\n".utf8))
             return 1
         } catch {
             let code = exitCode(for: error)
             if code == .success {
-                print(fullMessage(for: error))
+                say(TerminalText(lines: fullMessage(for: error)))
                 return 0
             }
             if let exit = error as? ExitCode { return exit.rawValue }
-            FileHandle.standardError.write(Data("\(fullMessage(for: error))\n".utf8))
+            FileHandle.standardError.write(Data("\(Terminal.escape(lines: fullMessage(for: error)))\n".utf8))
             return 2
         }
     }

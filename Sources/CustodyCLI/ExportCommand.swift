@@ -39,35 +39,57 @@ struct ExportCommand: ParsableCommand {
         }
         let client = global.client()
         let plan = try client.export(ExportRequestDTO(case: caseNumber, hearing: hearing, items: items.isEmpty ? nil : items, reason: reason))
-        var writer: any BundleWriter = zip ? try ZipBundleWriter(destination: destination) : try DirectoryBundleWriter(destination: destination)
+        // From here the export is recorded: a bundle that is not written whole is recorded abandoned.
+        let abandonment = ExportAbandonment(client: client, exportID: plan.exportId)
+        abandonment.start()
+        defer { abandonment.stop() }
+        var writer: (any BundleWriter)?
         do {
+            writer = zip ? try ZipBundleWriter(destination: destination) : try DirectoryBundleWriter(destination: destination)
             for file in plan.files {
-                try writer.add(path: file.path, size: file.size) { sink in
+                try abandonment.check()
+                try writer!.add(path: file.path, size: file.size) { sink in
                     var hasher = SHA256()
                     try client.downloadBlob(file.sha256, export: plan.exportId) { bytes in
+                        try abandonment.check()
                         hasher.update(bufferPointer: bytes)
-                        try sink(bytes)
+                        do {
+                            try sink(bytes)
+                        } catch {
+                            // Recorded before the download is dropped, so the reason kept is this one.
+                            _ = abandonment.record(reason: "the bundle for \(destination) was not written: \(error)")
+                            throw error
+                        }
                     }
                     let found = hasher.finalize().map { String(format: "%02x", $0) }.joined()
                     guard found == file.sha256 else {
-                        throw CommandFailure("item \(file.item) arrived with SHA-256 \(found), not \(file.sha256); nothing was written to \(destination)")
+                        throw CommandFailure("item \(file.item) arrived with SHA-256 \(found), not \(file.sha256)")
                     }
                 }
             }
-            for document in plan.documents { try writer.add(path: document.path, text: document.content) }
-            try writer.finish()
+            for document in plan.documents {
+                try abandonment.check()
+                try writer!.add(path: document.path, text: document.content)
+            }
+            try abandonment.check()
+            try writer!.finish()
         } catch {
-            writer.discard()
-            throw error
+            writer?.discard()
+            let recorded = abandonment.record(reason: "the bundle for \(destination) was not written: \(error)")
+            if let interrupted = error as? ExportAbandonment.Interrupted {
+                throw CommandFailure("export \(plan.exportId) \(interrupted); nothing was written to \(destination); \(recorded)",
+                                     status: 128 + interrupted.signal)
+            }
+            throw CommandFailure("\(error); nothing was written to \(destination); \(recorded)")
         }
         let bytes = plan.files.reduce(Int64(0)) { $0 + $1.size }
         if global.json {
             try global.printJSON(ExportSummary(exportId: plan.exportId, path: destination, files: plan.files.count, bytes: bytes,
                                                checkpoint: plan.checkpoint.treeSize, selection: plan.selection))
         } else {
-            print("export \(plan.exportId) (\(plan.selection)): \(plan.files.count) files, \(bytes) bytes, written to \(destination)")
-            print("signed checkpoint: \(plan.checkpoint.treeSize) ledger entries, root \(plan.checkpoint.rootHash)")
-            print(zip ? "check it: unzip it, then read its README.txt" : "check it: cd \(destination) && sha256sum -c SHA256SUMS; see README.txt")
+            say("export \(plan.exportId) (\(plan.selection)): \(plan.files.count) files, \(bytes) bytes, written to \(destination)")
+            say("signed checkpoint: \(plan.checkpoint.treeSize) ledger entries, root \(plan.checkpoint.rootHash)")
+            say(zip ? "check it: unzip it, then read its README.txt" : "check it: cd \(destination) && sha256sum -c SHA256SUMS; see README.txt")
         }
     }
 }

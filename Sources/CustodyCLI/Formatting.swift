@@ -2,8 +2,11 @@ import Foundation
 
 /// Human-friendly output: aligned tables, byte counts, durations.
 enum Formatting {
-    /// Prints rows under headers, columns padded to their widest cell.
-    static func table(_ headers: [String], _ rows: [[String]]) -> String {
+    /// Rows under headers, columns padded to their widest cell. Every cell is escaped
+    /// (``Terminal/escape(_:)``): a name from outside can neither drive the terminal nor
+    /// break a row in two. Without `showHeaders`, the rows alone (label/value lists).
+    static func table(_ headers: [String], _ rows: [[String]], showHeaders: Bool = true) -> TerminalText {
+        let rows = rows.map { $0.map { Terminal.escape($0) } }
         var widths = headers.map(\.count)
         for row in rows {
             for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
@@ -13,7 +16,9 @@ enum Formatting {
                 i == cells.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
             }.joined(separator: "  ")
         }
-        return ([line(headers)] + rows.map(line)).joined(separator: "\n")
+        var lines = rows.map(line)
+        if showHeaders { lines.insert(line(headers.map { Terminal.escape($0) }), at: 0) }
+        return TerminalText(safe: lines.joined(separator: "\n"))
     }
 
     static func bytes(_ n: Int64) -> String {

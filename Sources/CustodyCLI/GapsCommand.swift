@@ -18,10 +18,10 @@ struct GapsCommand: ParsableCommand {
         let report = try global.client().gaps(query)
         if global.json { return try global.printJSON(report) }
         if report.gaps.isEmpty {
-            print("no gaps")
+            say("no gaps")
             return
         }
-        print(Formatting.table(["KIND", "SUBJECT", "WHAT IS MISSING"], report.gaps.map { [$0.kind, $0.subject, $0.message] }))
-        if report.truncated { print("(more recordings without an officer than listed; narrow --from/--to)") }
+        say(Formatting.table(["KIND", "SUBJECT", "WHAT IS MISSING"], report.gaps.map { [$0.kind, $0.subject, $0.message] }))
+        if report.truncated { say("(more recordings without an officer than listed; narrow --from/--to)") }
     }
 }

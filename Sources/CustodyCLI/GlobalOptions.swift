@@ -26,8 +26,9 @@ public struct GlobalOptions: ParsableArguments {
     }
 }
 
-/// A command failure: printed as one line, exit status 1.
+/// A command failure: printed as one line, exit status 1 (128 + the signal for an interrupted export).
 struct CommandFailure: Error, CustomStringConvertible {
     var description: String
-    init(_ description: String) { self.description = description }
+    var status: Int32 = 1
+    init(_ description: String, status: Int32 = 1) { self.description = description; self.status = status }
 }

@@ -17,7 +17,7 @@ struct HearingsCommand: ParsableCommand {
         }
         let hearings = try global.client().hearings(query).hearings
         if global.json { return try global.printJSON(hearings) }
-        print(Formatting.table(["ID", "CASE", "COURTROOM", "JUDGE", "SCHEDULED (UTC)", "ACTUAL (UTC)", "ITEMS"], hearings.map { h in
+        say(Formatting.table(["ID", "CASE", "COURTROOM", "JUDGE", "SCHEDULED (UTC)", "ACTUAL (UTC)", "ITEMS"], hearings.map { h in
             let actual = h.actualStart.map { "\(Formatting.time($0)) – \(Formatting.time(h.actualEnd))" } ?? "-"
             return [h.id, h.case, h.courtroom, h.judge, "\(Formatting.time(h.scheduledStart)) – \(Formatting.time(h.scheduledEnd))", actual,
                     String(h.items)]

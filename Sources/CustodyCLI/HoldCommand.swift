@@ -17,7 +17,7 @@ struct HoldListCommand: ParsableCommand {
     func run() throws {
         let holds = try global.client().holds(all: all).holds
         if global.json { return try global.printJSON(holds) }
-        print(Formatting.table(["ID", "ON", "REASON", "PLACED (UTC)", "BY", "RELEASED"], holds.map { h in
+        say(Formatting.table(["ID", "ON", "REASON", "PLACED (UTC)", "BY", "RELEASED"], holds.map { h in
             [String(h.id), h.item.map { "item \($0)" } ?? "case \(h.case ?? "")", h.reason, Formatting.time(h.placedAt), h.placedBy.name,
              h.releasedAt.map { "\(Formatting.time($0)) by \(h.releasedBy?.name ?? "?"): \(h.releaseReason ?? "")" } ?? "-"]
         }))
@@ -39,7 +39,7 @@ struct HoldPlaceCommand: ParsableCommand {
     func run() throws {
         let hold = try global.client().placeHold(HoldRequestDTO(item: item, case: `case`, reason: reason))
         if global.json { return try global.printJSON(hold) }
-        print("hold \(hold.id) placed on \(hold.item.map { "item \($0)" } ?? "case \(hold.case ?? "")")")
+        say("hold \(hold.id) placed on \(hold.item.map { "item \($0)" } ?? "case \(hold.case ?? "")")")
     }
 }
 
@@ -53,6 +53,6 @@ struct HoldReleaseCommand: ParsableCommand {
     func run() throws {
         let hold = try global.client().releaseHold(id, reason: reason)
         if global.json { return try global.printJSON(hold) }
-        print("hold \(hold.id) released at \(Formatting.time(hold.releasedAt))")
+        say("hold \(hold.id) released at \(Formatting.time(hold.releasedAt))")
     }
 }

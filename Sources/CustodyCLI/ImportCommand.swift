@@ -28,7 +28,7 @@ struct ImportCommand: ParsableCommand {
         let report = try global.client().importFile(ImportRequestDTO(kind: kind, format: format, name: name,
                                                                      contentBase64: data.base64EncodedString()))
         if global.json { return try global.printJSON(report) }
-        print("\(name): \(report.rows) \(report.kind) rows: \(report.created) new, \(report.updated) changed, \(report.unchanged) unchanged; \(report.retagged) recordings tagged again")
-        if !report.ignoredColumns.isEmpty { print("  not used: \(report.ignoredColumns.joined(separator: ", "))") }
+        say("\(name): \(report.rows) \(report.kind) rows: \(report.created) new, \(report.updated) changed, \(report.unchanged) unchanged; \(report.retagged) recordings tagged again")
+        if !report.ignoredColumns.isEmpty { say("  not used: \(report.ignoredColumns.joined(separator: ", "))") }
     }
 }

@@ -43,7 +43,7 @@ struct IngestCommand: ParsableCommand {
         var job = try client.startIngest(IngestRequestDTO(path: absolute, device: device, image: image != nil ? true : nil))
         guard wait else {
             if global.json { return try global.printJSON(job) }
-            print("job \(job.id) \(job.state.rawValue): \(job.totalFiles) files from \(job.root)")
+            say("job \(job.id) \(job.state.rawValue): \(job.totalFiles) files from \(job.root)")
             return
         }
         let progress = ProgressBar(enabled: !global.json && isatty(STDERR_FILENO) == 1)
@@ -57,9 +57,9 @@ struct IngestCommand: ParsableCommand {
         if global.json {
             try global.printJSON(job)
         } else {
-            print("job \(job.id) \(job.state.rawValue): \(job.stored) stored, \(job.duplicates) already stored, \(job.failed) failed, \(job.pending) not stored (\(Formatting.bytes(job.bytesStored)))")
-            for e in job.errors { print("  failed: \(e.path): \(e.message)") }
-            if let message = job.message { print("  \(message)") }
+            say("job \(job.id) \(job.state.rawValue): \(job.stored) stored, \(job.duplicates) already stored, \(job.failed) failed, \(job.pending) not stored (\(Formatting.bytes(job.bytesStored)))")
+            for e in job.errors { say("  failed: \(e.path): \(e.message)") }
+            if let message = job.message { say("  \(message)") }
         }
         if job.state != .completed { throw ExitCode.failure }
     }

@@ -30,6 +30,6 @@ struct ItemCommand: ParsableCommand {
         for n in i.notes ?? [] { rows.append(["note", n]) }
         if let deleted = i.deletedAt { rows.append(["deleted", "\(Formatting.time(deleted)) by retention (record and hashes kept)"]) }
         for p in i.metadataProblems { rows.append(["metadata problem", p]) }
-        print(Formatting.table(["", ""], rows).split(separator: "\n").dropFirst().joined(separator: "\n"))
+        say(Formatting.table(["", ""], rows, showHeaders: false))
     }
 }

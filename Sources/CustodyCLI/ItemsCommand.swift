@@ -27,14 +27,14 @@ struct ItemsCommand: ParsableCommand {
         query += [("limit", String(limit)), ("offset", String(offset))]
         let list = try global.client().items(query)
         if global.json { return try global.printJSON(list.items) }
-        print(Formatting.table(["ID", "RECORDED (UTC)", "TIME FROM", "TYPE", "SIZE", "OFFICER", "HEARING", "CATEGORY", "SHA-256", "PATH"],
+        say(Formatting.table(["ID", "RECORDED (UTC)", "TIME FROM", "TYPE", "SIZE", "OFFICER", "HEARING", "CATEGORY", "SHA-256", "PATH"],
                                list.items.map {
             [String($0.id), Formatting.time($0.recordedAt) + ($0.recordedAtImplausible == nil ? "" : " (implausible)"), $0.recordedAtSource, $0.mediaType, Formatting.bytes($0.size),
              $0.tags.officer ?? "-", $0.tags.hearing ?? "-", $0.tags.category + ($0.deletedAt == nil ? "" : " (deleted)"),
              String($0.sha256.prefix(12)), $0.source.path]
         }))
         if list.total > Int64(list.items.count) {
-            print("(\(list.items.count) of \(list.total); use --offset and --limit for more)")
+            say("(\(list.items.count) of \(list.total); use --offset and --limit for more)")
         }
     }
 }

@@ -12,7 +12,7 @@ struct JobsCommand: ParsableCommand {
     func run() throws {
         let jobs = try global.client().jobs(limit: limit).jobs
         if global.json { return try global.printJSON(jobs) }
-        print(Formatting.table(["ID", "STATE", "FILES", "STORED", "DUP", "FAILED", "PENDING", "SIZE", "CREATED", "ROOT"], jobs.map {
+        say(Formatting.table(["ID", "STATE", "FILES", "STORED", "DUP", "FAILED", "PENDING", "SIZE", "CREATED", "ROOT"], jobs.map {
             [String($0.id), $0.state.rawValue, String($0.totalFiles), String($0.stored), String($0.duplicates), String($0.failed),
              String($0.pending), Formatting.bytes($0.bytesStored), Formatting.time($0.createdAt), $0.root]
         }))

@@ -16,7 +16,7 @@ struct LedgerKeyCommand: ParsableCommand {
     func run() throws {
         let ledger = try global.client().ledger()
         if global.json { return try global.printJSON(ledger) }
-        print(ledger.verifierKey)
+        say("\(ledger.verifierKey)")
     }
 }
 
@@ -28,7 +28,7 @@ struct LedgerCheckpointCommand: ParsableCommand {
     func run() throws {
         let checkpoint = try global.client().makeCheckpoint()
         if global.json { return try global.printJSON(checkpoint) }
-        print(checkpoint.note, terminator: "")
+        say(TerminalText(lines: checkpoint.note), terminator: "")
     }
 }
 
@@ -44,11 +44,11 @@ struct LedgerProveCommand: ParsableCommand {
         _ = try client.makeCheckpoint()  // so that every event of the item is covered
         let proofs = try client.itemProofs(item)
         if global.json { return try global.printJSON(proofs) }
-        print(proofs.checkpoint.note, terminator: "")
+        say(TerminalText(lines: proofs.checkpoint.note), terminator: "")
         for p in proofs.proofs {
-            print("\nevent \(p.seq), leaf \(p.leafIndex) of \(proofs.checkpoint.treeSize): \(p.entry)")
-            print("  leaf hash  \(p.leafHash)")
-            for (i, h) in p.auditPath.enumerated() { print("  path[\(i)]    \(h)") }
+            say("\nevent \(p.seq), leaf \(p.leafIndex) of \(proofs.checkpoint.treeSize): \(p.entry)")
+            say("  leaf hash  \(p.leafHash)")
+            for (i, h) in p.auditPath.enumerated() { say("  path[\(i)]    \(h)") }
         }
     }
 }
@@ -64,7 +64,7 @@ struct LedgerConsistencyCommand: ParsableCommand {
     func run() throws {
         let proof = try global.client().consistency(from: old, to: new)
         if global.json { return try global.printJSON(proof) }
-        print("from \(proof.from.treeSize) (\(proof.from.rootHash)) to \(proof.to.treeSize) (\(proof.to.rootHash))")
-        for (i, h) in proof.proof.enumerated() { print("  proof[\(i)]  \(h)") }
+        say("from \(proof.from.treeSize) (\(proof.from.rootHash)) to \(proof.to.treeSize) (\(proof.to.rootHash))")
+        for (i, h) in proof.proof.enumerated() { say("  proof[\(i)]  \(h)") }
     }
 }

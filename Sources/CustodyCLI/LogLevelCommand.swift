@@ -27,6 +27,6 @@ struct LogLevelCommand: ParsableCommand {
         let answer: LogLevelDTO
         if let level { answer = try client.setLogLevel(level) } else { answer = try client.logLevel() }
         if global.json { return try global.printJSON(answer) }
-        print(answer.level)
+        say("\(answer.level)")
     }
 }

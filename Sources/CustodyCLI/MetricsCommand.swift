@@ -8,6 +8,6 @@ struct MetricsCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        print(try global.client().metrics(), terminator: "")
+        say(TerminalText(lines: try global.client().metrics()), terminator: "")
     }
 }

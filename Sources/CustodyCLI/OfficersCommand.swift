@@ -10,6 +10,6 @@ struct OfficersCommand: ParsableCommand {
     func run() throws {
         let officers = try global.client().officers(unit: unit).officers
         if global.json { return try global.printJSON(officers) }
-        print(Formatting.table(["BADGE", "NAME", "UNIT", "RANK"], officers.map { [$0.badge, $0.name, $0.unit, $0.rank ?? "-"] }))
+        say(Formatting.table(["BADGE", "NAME", "UNIT", "RANK"], officers.map { [$0.badge, $0.name, $0.unit, $0.rank ?? "-"] }))
     }
 }

@@ -20,6 +20,6 @@ struct RecordSegmentsCommand: ParsableCommand {
         }
         let segments = try global.client().recordings(query).segments
         if global.json { return try global.printJSON(segments) }
-        print(RecordingFormatting.segments(segments))
+        say(RecordingFormatting.segments(segments))
     }
 }

@@ -37,12 +37,12 @@ struct RecordStartCommand: ParsableCommand {
         let room = try global.client().startRecording(body)
         if global.json { return try global.printJSON(room) }
         let s = room.session
-        var line = "courtroom \(room.courtroom): recording from \(room.pcm ?? "-")"
+        var line: TerminalText = "courtroom \(room.courtroom): recording from \(room.pcm ?? "-")"
         if let reference = s?.reference { line += ", session \(reference)" }
         if let hearing = s?.hearing { line += ", hearing \(hearing)" }
         if let c = s?.case { line += ", case \(c)" }
-        print(line)
-        print("  \(room.format.channels) ch × \(room.format.rate) Hz \(room.format.sampleFormat) (\(room.channelNames.joined(separator: ", "))), segments of \(RecordingFormatting.duration(frames: room.segmentFrames, rate: room.format.rate))"
+        say(line)
+        say("  \(room.format.channels) ch × \(room.format.rate) Hz \(room.format.sampleFormat) (\(room.channelNames.joined(separator: ", "))), segments of \(RecordingFormatting.duration(frames: room.segmentFrames, rate: room.format.rate))"
               + (s?.durationFrames.map { ", stopping after \(RecordingFormatting.duration(frames: $0, rate: room.format.rate)) of audio" } ?? ""))
     }
 }

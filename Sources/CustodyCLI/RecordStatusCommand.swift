@@ -14,19 +14,19 @@ struct RecordStatusCommand: ParsableCommand {
         if let courtroom {
             let room = try client.recording(courtroom, segments: 20)
             if global.json { return try global.printJSON(room) }
-            print(RecordingFormatting.status([room]))
+            say(RecordingFormatting.status([room]))
             if let segments = room.segments, !segments.isEmpty {
-                print("")
-                print(RecordingFormatting.segments(segments))
+                say("")
+                say(RecordingFormatting.segments(segments))
             }
             return
         }
         let list = try client.recordings([("limit", "1")])
         if global.json { return try global.printJSON(list.courtrooms) }
         guard !list.courtrooms.isEmpty else {
-            print("no courtroom is configured ([[courtroom]] in custodyd.toml)")
+            say("no courtroom is configured ([[courtroom]] in custodyd.toml)")
             return
         }
-        print(RecordingFormatting.status(list.courtrooms))
+        say(RecordingFormatting.status(list.courtrooms))
     }
 }

@@ -17,12 +17,12 @@ struct RecordStopCommand: ParsableCommand {
         let room = try global.client().stopRecording(courtroom)
         if global.json { return try global.printJSON(room) }
         guard let s = room.session, let stoppedAt = s.stoppedAt else {
-            print("courtroom \(room.courtroom) was not recording")
+            say("courtroom \(room.courtroom) was not recording")
             return
         }
-        var line = "courtroom \(room.courtroom): \(room.state.rawValue) at \(Formatting.time(stoppedAt))"
+        var line: TerminalText = "courtroom \(room.courtroom): \(room.state.rawValue) at \(Formatting.time(stoppedAt))"
         if let reason = s.stopReason { line += " (\(reason)\(s.stoppedBy.map { " by \($0.name)" } ?? ""))" }
-        print(line)
-        print("  session \(s.reference ?? "-"): \(RecordingFormatting.duration(frames: s.framesCaptured, rate: room.format.rate)) of audio in \(s.segmentsClosed) segments, \(s.droppedFrames) frames dropped")
+        say(line)
+        say("  session \(s.reference ?? "-"): \(RecordingFormatting.duration(frames: s.framesCaptured, rate: room.format.rate)) of audio in \(s.segmentsClosed) segments, \(s.droppedFrames) frames dropped")
     }
 }

@@ -22,14 +22,14 @@ enum RecordingFormatting {
         value.map { String(format: "%6.1f dBFS", $0) } ?? "  -inf dBFS"
     }
 
-    static func alarm(_ a: RecordingAlarmDTO) -> String {
+    static func alarm(_ a: RecordingAlarmDTO) -> TerminalText {
         a.kind == "silence" ? "silence on \(a.channelName ?? "channel \(a.channel ?? 0)") since \(Formatting.time(a.startTime))"
                             : "no data from the PCM since \(Formatting.time(a.startTime))"
     }
 
     /// The courtrooms as a table, then each recording one's levels, alarms and fault.
-    static func status(_ rooms: [CourtroomRecordingDTO]) -> String {
-        var lines = [Formatting.table(["COURTROOM", "STATE", "PCM", "HEARING", "CAPTURED", "SEGMENTS", "DROPPED", "ALARMS"], rooms.map { r in
+    static func status(_ rooms: [CourtroomRecordingDTO]) -> TerminalText {
+        var lines: [TerminalText] = [Formatting.table(["COURTROOM", "STATE", "PCM", "HEARING", "CAPTURED", "SEGMENTS", "DROPPED", "ALARMS"], rooms.map { r in
             let s = r.session
             return [r.courtroom, r.state.rawValue + (s?.automatic == true ? " (schedule)" : ""), r.pcm ?? "(\(r.interface ?? "-") not docked)",
                     s?.hearing ?? "-", s.map { clock($0.secondsCaptured) } ?? "-",
@@ -39,11 +39,11 @@ enum RecordingFormatting {
         for r in rooms {
             guard let s = r.session else { continue }
             if r.state == .recording {
-                var line = "courtroom \(r.courtroom): session \(s.reference ?? "-") since \(Formatting.time(s.firstSampleTime)), started by \(s.startedBy.name)"
+                var line: TerminalText = "courtroom \(r.courtroom): session \(s.reference ?? "-") since \(Formatting.time(s.firstSampleTime)), started by \(s.startedBy.name)"
                 if let segment = s.currentSegment { line += "; writing segment \(segment)" }
                 lines.append(line)
                 for level in s.levels {
-                    lines.append("  \(level.name.padding(toLength: 12, withPad: " ", startingAt: 0)) peak \(dB(level.peakDBFS))  rms \(dB(level.rmsDBFS))  clipped \(level.clippedSamples)")
+                    lines.append("  \(level.name, width: 12) peak \(dB(level.peakDBFS))  rms \(dB(level.rmsDBFS))  clipped \(level.clippedSamples)")
                 }
                 for a in s.activeAlarms { lines.append("  ALARM: \(alarm(a))") }
             }
@@ -57,8 +57,8 @@ enum RecordingFormatting {
     }
 
     /// Segments in order, with the gaps between them.
-    static func segments(_ segments: [RecordingSegmentDTO]) -> String {
-        var lines = [Formatting.table(["COURTROOM", "HEARING", "SESSION", "SEQ", "FIRST SAMPLE (UTC)", "DURATION", "GAP BEFORE", "DROPPED", "ALARMS", "STATE", "ITEM"],
+    static func segments(_ segments: [RecordingSegmentDTO]) -> TerminalText {
+        var lines: [TerminalText] = [Formatting.table(["COURTROOM", "HEARING", "SESSION", "SEQ", "FIRST SAMPLE (UTC)", "DURATION", "GAP BEFORE", "DROPPED", "ALARMS", "STATE", "ITEM"],
                                       segments.map { s in
             [s.courtroom, s.hearing ?? "-", s.session, String(s.sequence), Formatting.time(s.firstSampleTime) + precise(s.firstSampleTime),
              clock(s.durationSeconds), s.gapBeforeSeconds.map { $0 == 0 ? "none" : String(format: "%.3f s", $0) } ?? "-",

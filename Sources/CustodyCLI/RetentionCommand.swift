@@ -21,7 +21,7 @@ struct RetentionPlanCommand: ParsableCommand {
     func run() throws {
         let plan = try global.client().makeRetentionPlan()
         if global.json { return try global.printJSON(plan) }
-        RetentionShowCommand.print(plan)
+        RetentionShowCommand.show(plan)
     }
 }
 
@@ -38,8 +38,8 @@ struct RetentionApplyCommand: ParsableCommand {
         }
         let result = try client.applyRetentionPlan(id)
         if global.json { return try global.printJSON(result) }
-        print("plan \(result.plan): \(result.deleted.count) items deleted (\(result.blobsDeleted) stored files, \(Formatting.bytes(result.bytesFreed))), \(result.kept.count) kept")
-        for k in result.kept { print("  kept item \(k.item): \(k.reason)") }
+        say("plan \(result.plan): \(result.deleted.count) items deleted (\(result.blobsDeleted) stored files, \(Formatting.bytes(result.bytesFreed))), \(result.kept.count) kept")
+        for k in result.kept { say("  kept item \(k.item): \(k.reason)") }
     }
 }
 
@@ -52,15 +52,15 @@ struct RetentionShowCommand: ParsableCommand {
     func run() throws {
         let plan = try global.client().retentionPlan(id)
         if global.json { return try global.printJSON(plan) }
-        Self.print(plan)
+        Self.show(plan)
     }
 
-    static func print(_ plan: RetentionPlanDTO) {
-        Swift.print("retention plan \(plan.id), made \(Formatting.time(plan.madeAt)) by \(plan.madeBy.name), valid on \(plan.day)\(plan.appliedAt.map { ", applied \(Formatting.time($0))" } ?? "")")
-        Swift.print("\(plan.expired.count) items to delete (\(Formatting.bytes(plan.bytes))), \(plan.held.count) expired but held")
+    static func show(_ plan: RetentionPlanDTO) {
+        say("retention plan \(plan.id), made \(Formatting.time(plan.madeAt)) by \(plan.madeBy.name), valid on \(plan.day)\(plan.appliedAt.map { ", applied \(Formatting.time($0))" } ?? "")")
+        say("\(plan.expired.count) items to delete (\(Formatting.bytes(plan.bytes))), \(plan.held.count) expired but held")
         let rows = plan.expired.map { ["delete", String($0.item), $0.category, Formatting.time($0.recordedAt), $0.reason] }
             + plan.held.map { ["keep", String($0.item), $0.category, Formatting.time($0.recordedAt), $0.reason] }
-        if !rows.isEmpty { Swift.print(Formatting.table(["ACTION", "ITEM", "CATEGORY", "RECORDED (UTC)", "WHY"], rows)) }
+        if !rows.isEmpty { say(Formatting.table(["ACTION", "ITEM", "CATEGORY", "RECORDED (UTC)", "WHY"], rows)) }
     }
 }
 
@@ -72,7 +72,7 @@ struct RetentionPlansCommand: ParsableCommand {
     func run() throws {
         let plans = try global.client().retentionPlans().plans
         if global.json { return try global.printJSON(plans) }
-        Swift.print(Formatting.table(["ID", "DAY", "MADE (UTC)", "BY", "EXPIRED", "HELD", "APPLIED (UTC)"], plans.map {
+        say(Formatting.table(["ID", "DAY", "MADE (UTC)", "BY", "EXPIRED", "HELD", "APPLIED (UTC)"], plans.map {
             [String($0.id), $0.day, Formatting.time($0.madeAt), $0.madeBy.name, String($0.expired), String($0.held), Formatting.time($0.appliedAt)]
         }))
     }

@@ -23,12 +23,12 @@ struct StatusCommand: ParsableCommand {
             rows.append(["free space", "\(Formatting.bytes(space.freeBytes)) of \(Formatting.bytes(space.totalBytes)) (\(space.state))"])
         }
         rows.append(["you", "\(s.caller.name) (uid \(s.caller.uid)): \(s.caller.roles.joined(separator: ", "))"])
-        print(Formatting.table(["", ""], rows).split(separator: "\n").dropFirst().joined(separator: "\n"))
-        if let warning = s.space.flatMap(Self.warning) { print(warning) }
+        say(Formatting.table(["", ""], rows, showHeaders: false))
+        if let warning = s.space.flatMap(Self.warning) { say(warning) }
     }
 
     /// The line that follows the table when free space is low or ingest is paused.
-    static func warning(_ space: SpaceDTO) -> String? {
+    static func warning(_ space: SpaceDTO) -> TerminalText? {
         switch space.state {
         case "paused":
             return "warning: ingest is paused: \(Formatting.bytes(space.freeBytes)) free, below \(Formatting.bytes(space.pauseBelowBytes)); "

@@ -19,7 +19,7 @@ struct TagCommand: ParsableCommand {
         let i = try global.client().tag(TagRequestDTO(item: item, officer: officer, hearing: hearing, case: `case`, category: category,
                                                       note: note))
         if global.json { return try global.printJSON(i) }
-        print("item \(i.id): officer \(i.tags.officer ?? "-"), hearing \(i.tags.hearing ?? "-"), case \(i.tags.case ?? "-"), category \(i.tags.category)")
-        for n in i.notes ?? [] { print("  note: \(n)") }
+        say("item \(i.id): officer \(i.tags.officer ?? "-"), hearing \(i.tags.hearing ?? "-"), case \(i.tags.case ?? "-"), category \(i.tags.category)")
+        for n in i.notes ?? [] { say("  note: \(n)") }
     }
 }

@@ -16,10 +16,10 @@ struct VerifyCommand: ParsableCommand {
         if global.json {
             try global.printJSON(report)
         } else {
-            print("\(report.ok ? "ok" : "PROBLEMS"): \(report.treeSize) ledger entries, \(report.checkpointsChecked) checkpoints"
+            say("\(report.ok ? "ok" : "PROBLEMS"): \(report.treeSize) ledger entries, \(report.checkpointsChecked) checkpoints"
                   + (full ? ", \(report.blobsChecked) stored files re-hashed" : ""))
             for p in report.problems {
-                print("  \(p.subject): \(p.message)" + (p.expected.map { "\n    expected \($0)" } ?? "") + (p.found.map { "\n    found    \($0)" } ?? ""))
+                say("  \(p.subject): \(p.message)" + (p.expected.map { "\n    expected \($0)" } ?? "") + (p.found.map { "\n    found    \($0)" } ?? ""))
             }
         }
         if !report.ok { throw ExitCode.failure }

@@ -79,23 +79,25 @@ struct WatchCommand: ParsableCommand {
         }
     }
 
-    /// One line, written at once (a pipe reader sees each event as it happens).
-    private func emit(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    /// One line for a person (its values escaped), written at once (a pipe reader sees
+    /// each event as it happens).
+    private func emit(_ line: TerminalText) {
+        FileHandle.standardOutput.write(Data((line.rendered + "\n").utf8))
     }
 
     private func printChange(_ c: Change) throws {
         if global.json {
-            emit(String(decoding: try Wire.encoder().encode(c), as: UTF8.self))
+            // One JSON object per line, faithful (JSON escapes what must be escaped).
+            FileHandle.standardOutput.write(try Wire.encoder().encode(c) + Data("\n".utf8))
             return
         }
         if let d = c.device {
             let what = d.model ?? "unknown device"
-            emit("\(c.time)  \(c.event.padding(toLength: 16, withPad: " ", startingAt: 0)) dock \(d.id): \(what) \(d.vendorId):\(d.productId) serial \(d.serial ?? "-") at \(d.busPath)\(d.message.map { " (\($0))" } ?? "")")
+            emit("\(c.time)  \(c.event, width: 16) dock \(d.id): \(what) \(d.vendorId):\(d.productId) serial \(d.serial ?? "-") at \(d.busPath)\(d.message.map { " (\($0))" } ?? "")")
         } else if let j = c.job {
-            emit("\(c.time)  \(c.event.padding(toLength: 16, withPad: " ", startingAt: 0)) job \(j.id): \(j.stored) stored, \(j.duplicates) already stored, \(j.failed) failed of \(j.totalFiles)\(j.device.map { " from \($0)" } ?? "")")
+            emit("\(c.time)  \(c.event, width: 16) job \(j.id): \(j.stored) stored, \(j.duplicates) already stored, \(j.failed) failed of \(j.totalFiles)\(j.device.map { " from \($0)" } ?? "")")
         } else if let r = c.recording {
-            emit("\(c.time)  \(c.event.padding(toLength: 16, withPad: " ", startingAt: 0)) courtroom \(r.courtroom): \(RecordingWatch.describe(c, r))")
+            emit("\(c.time)  \(c.event, width: 16) courtroom \(r.courtroom): \(RecordingWatch.describe(c, r))")
         }
     }
 }
@@ -143,16 +145,16 @@ struct RecordingWatch {
 
     static func key(_ alarm: RecordingAlarmDTO) -> String { "\(alarm.kind)/\(alarm.channel ?? 0)/\(alarm.startFrame)" }
 
-    static func describe(_ c: WatchCommand.Change, _ r: CourtroomRecordingDTO) -> String {
+    static func describe(_ c: WatchCommand.Change, _ r: CourtroomRecordingDTO) -> TerminalText {
         let s = r.session
         if let segment = c.segment {
+            let gap = segment.gapBeforeSeconds.map { $0 == 0 ? "" : String(format: ", %.3f s after the previous", $0) } ?? ""
+            let dropped = segment.droppedFrames > 0 ? ", \(segment.droppedFrames) frames dropped" : ""
             return "segment \(segment.sequence) of session \(segment.session) filed as item \(segment.item.map(String.init) ?? "-"): "
-                + "\(RecordingFormatting.clock(segment.durationSeconds)) from \(Formatting.time(segment.firstSampleTime))"
-                + (segment.gapBeforeSeconds.map { $0 == 0 ? "" : String(format: ", %.3f s after the previous", $0) } ?? "")
-                + (segment.droppedFrames > 0 ? ", \(segment.droppedFrames) frames dropped" : "")
+                + "\(RecordingFormatting.clock(segment.durationSeconds)) from \(Formatting.time(segment.firstSampleTime))\(gap)\(dropped)"
         }
         if let alarm = c.alarm {
-            return (c.event == "alarm" ? "ALARM " : "alarm over: ") + RecordingFormatting.alarm(alarm)
+            return TerminalText(stringLiteral: c.event == "alarm" ? "ALARM " : "alarm over: ") + RecordingFormatting.alarm(alarm)
         }
         switch c.event {
         case "recording-start":

@@ -38,7 +38,8 @@ struct ZipBundleWriter: BundleWriter {
         let parent = (destination as NSString).deletingLastPathComponent
         self.staging = (parent.isEmpty ? "." : parent) + "/." + (destination as NSString).lastPathComponent + ".partial-\(getpid())"
         let path = staging
-        self.fd = try systemCall("open", path) { open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644) }
+        // 0600: the bundle holds copies of the evidence, for the exporter only.
+        self.fd = try systemCall("open", path) { open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600) }
         var t = time_t(date.timeIntervalSince1970)
         var parts = tm()
         gmtime_r(&t, &parts)
@@ -102,7 +103,7 @@ struct ZipBundleWriter: BundleWriter {
             c.u32(zip64Size ? UInt32.max : UInt32(e.size)); c.u32(zip64Size ? UInt32.max : UInt32(e.size))
             c.u16(UInt16(e.name.count)); c.u16(UInt16(extra.data.count)); c.u16(0) // comment
             c.u16(0); c.u16(0)                   // disk, internal attributes
-            c.u32(UInt32(0o100644) << 16)        // a regular file, rw-r--r--
+            c.u32(UInt32(0o100600) << 16)        // a regular file, rw------- (unzipped for the exporter only)
             c.u32(zip64Offset ? UInt32.max : UInt32(e.headerOffset))
             c.bytes(e.name); c.bytes(extra.data)
             try write(c.data)

@@ -36,6 +36,11 @@ public struct CustodyClient: Sendable {
         try call("POST", API.exports, body: try encode(request))
     }
 
+    /// Records that export `id`'s bundle was not written, and why.
+    public func abandonExport(_ id: Int64, reason: String) throws(ClientError) -> ExportAbandonDTO {
+        try call("POST", API.exportAbandon(id), body: try encode(ExportAbandonRequestDTO(reason: reason)))
+    }
+
     /// Streams a stored file of an export to `sink`.
     public func downloadBlob(_ sha256: String, export: Int64, sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         let reply = try http.download(path: API.blob(sha256) + "?export=\(export)", sink: sink)

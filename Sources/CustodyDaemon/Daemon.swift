@@ -53,7 +53,9 @@ public struct Daemon: Sendable {
         try store.record(EventInput(actor: .daemon, action: "daemon.start", subject: "daemon",
                                     detail: ["version": .string(CustodyVersion.string), "pid": .number(Double(getpid()))]))
 
-        let key = try StationKey.loadOrCreate(path: config.stateDirectory + "/ledger/station.key", name: config.ledger.effectiveOrigin)
+        let key = try StationKey.loadOrCreate(path: config.stateDirectory + "/ledger/station.key", name: config.ledger.effectiveOrigin) {
+            logger.warning("\($0)")
+        }
         let verificationFailures = IngestMetrics.verificationFailures(metrics)
         let signer = CheckpointSigner(key: key, store: store, onVerified: { report in
             if !report.ok { verificationFailures.increment(labels: ["ledger"]) }

@@ -8,7 +8,8 @@ import CustodyProtocol
 ///     {"action":"item.store","actor":{"name":"ana","uid":1001},"detail":{…},
 ///      "outcome":"ok","seq":42,"subject":"item:12","time":"2026-11-22T13:05:09.250Z"}
 ///
-/// Numbers in events are integers (ids, sizes, uids); they are written as such.
+/// Numbers are written as RFC 8785 writes them (ECMAScript's form): integers as their
+/// digits, `1e-7` rather than `1e-07`.
 public enum CanonicalEntry {
     public static func bytes(of event: EventDTO) -> [UInt8] {
         // The envelope's keys in RFC 8785 order, written directly (every entry has them).
@@ -57,11 +58,51 @@ public enum CanonicalEntry {
         }
     }
 
-    /// Integers as integers; other numbers in Swift's shortest round-trip form
-    /// (which equals ECMAScript's for the values events carry).
+    /// RFC 8785 3.2.2.3: a number as ECMAScript's Number.prototype.toString writes it —
+    /// the shortest digits that read back as the same double (Swift's `description`
+    /// finds the same ones), laid out by ECMA-262's rules: plain digits from 1e-6 up to
+    /// 1e21 (`0.000001`, `10000000000000000`), an exponent outside that (`1e-7`, `1e+21`).
+    /// -0 is `0`. A number that is not finite has no JSON form; events never hold one
+    /// (the store's JSON encoding refuses it), and it is written `null` here.
     static func number(_ n: Double) -> String {
-        if n.rounded() == n, abs(n) < 1e15 { return String(Int64(n)) }
-        return "\(n)"
+        guard n.isFinite else { return "null" }
+        // Integers of up to 2^53 (ids, sizes, uids): their digits, the common case.
+        if n.rounded() == n, abs(n) <= 9_007_199_254_740_992 { return String(Int64(n)) }
+        let (digits, exponent) = shortestDigits(abs(n))
+        let sign = n < 0 ? "-" : ""
+        let k = digits.count
+        // The value is 0.d₁d₂…dₖ × 10^exponent (ECMA-262 7.1.12.1: n is `exponent`).
+        if k <= exponent && exponent <= 21 {
+            return sign + digits + String(repeating: "0", count: exponent - k)
+        }
+        if 0 < exponent && exponent <= 21 {
+            return sign + digits.prefix(exponent) + "." + digits.dropFirst(exponent)
+        }
+        if -6 < exponent && exponent <= 0 {
+            return sign + "0." + String(repeating: "0", count: -exponent) + digits
+        }
+        let e = exponent - 1
+        let mantissa = k == 1 ? digits : digits.prefix(1) + "." + digits.dropFirst()
+        return sign + mantissa + "e" + (e < 0 ? "-" : "+") + String(abs(e))
+    }
+
+    /// The shortest round-trip decimal digits of a positive finite `n` (no leading or
+    /// trailing zeros) and the exponent `e` with n = 0.digits × 10^e, read from Swift's
+    /// `description` ("1.2345e-07", "123.456", "5e-324").
+    static func shortestDigits(_ n: Double) -> (String, Int) {
+        let text = n.description
+        let parts = text.split(separator: "e", maxSplits: 1)
+        let mantissa = parts[0]
+        let power = parts.count > 1 ? Int(parts[1])! : 0
+        let whole = mantissa.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let integer = String(whole[0])
+        let fraction = whole.count > 1 ? String(whole[1]) : ""
+        var digits = integer + fraction
+        // The point sits after the integer part: 0.digits × 10^(integer count + power).
+        var exponent = integer.count + power
+        while digits.first == "0" { digits.removeFirst(); exponent -= 1 }
+        while digits.last == "0" { digits.removeLast() }
+        return (digits, exponent)
     }
 
     /// RFC 8785 3.2.2.2: escape `"`, `\` and control characters only. Works on the

@@ -46,12 +46,19 @@ public struct StationKey: Sendable {
     }
 
     /// Loads the key at `path`, or makes one (private file 0600, `<path>.pub` 0644).
-    public static func loadOrCreate(path: String, name: String) throws -> StationKey {
-        if let data = FileManager.default.contents(atPath: path) {
-            guard let raw = Data(base64Encoded: String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
-                throw CheckpointError("\(path) does not hold a base64 Ed25519 private key")
-            }
-            return StationKey(name: name, privateKey: try Curve25519.Signing.PrivateKey(rawRepresentation: raw))
+    /// A key file others could read or write is repaired to 0600, and `warn` says so (the
+    /// daemon logs it to the journal); one that is a symbolic link or not a regular file,
+    /// or whose mode cannot be repaired, is refused.
+    public static func loadOrCreate(path: String, name: String, warn: (String) -> Void = { _ in }) throws -> StationKey {
+        // Never through a link, never blocking on a FIFO swapped in for the key.
+        let existing = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        if existing >= 0 {
+            defer { close(existing) }
+            return try load(fd: existing, path: path, name: name, warn: warn)
+        }
+        guard errno == ENOENT else {
+            throw CheckpointError("cannot open the station key \(path): \(String(cString: strerror(errno)))"
+                                  + (errno == ELOOP ? " (it is a symbolic link; the key must be a plain file)" : ""))
         }
         let key = StationKey(name: name, privateKey: Curve25519.Signing.PrivateKey())
         let dir = (path as NSString).deletingLastPathComponent
@@ -66,5 +73,37 @@ public struct StationKey: Sendable {
         guard written == text.count, synced == 0 else { throw CheckpointError("cannot write \(path)") }
         try Data((key.verifierKey + "\n").utf8).write(to: URL(fileURLWithPath: path + ".pub"))
         return key
+    }
+
+    /// Reads an opened key file: a regular file, 0600 (repaired when looser), base64 of 32 bytes.
+    private static func load(fd: Int32, path: String, name: String, warn: (String) -> Void) throws -> StationKey {
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            throw CheckpointError("the station key \(path) is not a regular file; refusing to read it")
+        }
+        let mode = info.st_mode & 0o7777
+        if mode & 0o077 != 0 {
+            // A private key others could read is no longer private: tighten it at once and say so.
+            guard fchmod(fd, 0o600) == 0 else {
+                throw CheckpointError("the station key \(path) has mode 0\(String(mode, radix: 8)) (others may read it) and cannot be made 0600: "
+                                      + "\(String(cString: strerror(errno))); fix its mode or owner")
+            }
+            warn("the station key \(path) had mode 0\(String(mode, radix: 8)), readable or writable by others; it is now 0600. "
+                 + "Anyone who could read it may have copied the private key: consider replacing the station key")
+        }
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = read(fd, &buffer, buffer.count)
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { throw CheckpointError("cannot read the station key \(path): \(String(cString: strerror(errno)))") }
+            if n == 0 { break }
+            data.append(contentsOf: buffer[0..<n])
+            guard data.count <= 65_536 else { throw CheckpointError("\(path) is too large to be a station key") }
+        }
+        guard let raw = Data(base64Encoded: String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw CheckpointError("\(path) does not hold a base64 Ed25519 private key")
+        }
+        return StationKey(name: name, privateKey: try Curve25519.Signing.PrivateKey(rawRepresentation: raw))
     }
 }

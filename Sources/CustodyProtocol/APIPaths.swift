@@ -15,6 +15,8 @@ public enum API {
     public static let verify = "/v1/verify"
     public static let proofs = "/v1/proofs"
     public static let exports = "/v1/exports"
+    /// Records that an export's bundle was not written (`export.abandon`).
+    public static func exportAbandon(_ id: Int64) -> String { "/v1/exports/\(id)/abandon" }
     /// A stored file's bytes (`?export=ID`: handed out for an export only).
     public static func blob(_ sha256: String) -> String { "/v1/blobs/\(sha256)" }
     /// Courtroom recording: every courtroom, and segments.

@@ -47,3 +47,22 @@ public struct ExportDocumentDTO: Sendable, Codable, Equatable {
     public var content: String
     public init(path: String, content: String) { self.path = path; self.content = content }
 }
+
+/// `POST /v1/exports/{id}/abandon` body: why the export's bundle was not written.
+public struct ExportAbandonRequestDTO: Sendable, Codable, Equatable {
+    /// What went wrong (kept in the `export.abandon` event), e.g. "cannot write /mnt/usb: no space left".
+    public var reason: String
+    public init(reason: String) { self.reason = reason }
+}
+
+/// `POST /v1/exports/{id}/abandon` answer: the export's `export.abandon` event.
+public struct ExportAbandonDTO: Sendable, Codable, Equatable {
+    public var exportId: Int64
+    /// The `export.abandon` event: recorded now, or the one recorded before (the first record stands).
+    public var event: EventDTO
+    /// True when the export had been recorded abandoned before this request.
+    public var alreadyAbandoned: Bool
+    public init(exportId: Int64, event: EventDTO, alreadyAbandoned: Bool) {
+        self.exportId = exportId; self.event = event; self.alreadyAbandoned = alreadyAbandoned
+    }
+}

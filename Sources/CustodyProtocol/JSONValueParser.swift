@@ -5,25 +5,54 @@ extension JSONValue {
     public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
         public var offset: Int
         public var message: String
+        /// Where the error is: member names and `[index]` elements from the outermost value in.
+        public var path: [String] = []
         public var description: String { "invalid JSON at byte \(offset): \(message)" }
+
+        /// The path as one name: `options.deep[1]`; empty for the outermost value.
+        public var field: String { JSONValue.field(path) }
+
+        func within(_ component: String) -> ParseError {
+            var e = self
+            e.path.insert(component, at: 0)
+            return e
+        }
+    }
+
+    /// Member names and `[index]` elements as one name: `options.deep[1]`.
+    public static func field(_ path: [String]) -> String {
+        var out = ""
+        for component in path {
+            if !component.hasPrefix("["), !out.isEmpty { out += "." }
+            out += component
+        }
+        return out
     }
 
     /// Parses one JSON text.
     /// - Throws: ``ParseError`` naming the byte offset.
     public static func parse(_ text: String) throws(ParseError) -> JSONValue {
         var copy = text
-        let result = copy.withUTF8 { bytes -> Result<JSONValue, ParseError> in
-            var parser = JSONBytesParser(bytes: bytes)
-            do throws(ParseError) {
-                let value = try parser.value(depth: 0)
-                parser.skipSpace()
-                guard parser.at == bytes.count else { return .failure(parser.error("trailing characters")) }
-                return .success(value)
-            } catch {
-                return .failure(error)
-            }
+        return try copy.withUTF8 { bytes in parse(bytes: bytes) }.get()
+    }
+
+    /// Parses one JSON text given as bytes, which need not be valid UTF-8: a string that
+    /// is not is an error naming where it is (`path`).
+    /// - Throws: ``ParseError`` naming the byte offset.
+    public static func parse(utf8 bytes: [UInt8]) throws(ParseError) -> JSONValue {
+        try bytes.withUnsafeBufferPointer { parse(bytes: $0) }.get()
+    }
+
+    private static func parse(bytes: UnsafeBufferPointer<UInt8>) -> Result<JSONValue, ParseError> {
+        var parser = JSONBytesParser(bytes: bytes)
+        do throws(ParseError) {
+            let value = try parser.value(depth: 0)
+            parser.skipSpace()
+            guard parser.at == bytes.count else { return .failure(parser.error("trailing characters")) }
+            return .success(value)
+        } catch {
+            return .failure(error)
         }
-        return try result.get()
     }
 }
 
@@ -51,11 +80,12 @@ struct JSONBytesParser {
             while true {
                 skipSpace()
                 guard at < bytes.count, bytes[at] == UInt8(ascii: "\"") else { throw error("expected a member name") }
-                let key = try string()
+                let key: String
+                do { key = try string() } catch { throw JSONValue.ParseError(offset: error.offset, message: error.message + " in a member name") }
                 skipSpace()
                 guard at < bytes.count, bytes[at] == UInt8(ascii: ":") else { throw error("expected ':'") }
                 at += 1
-                members[key] = try value(depth: depth + 1)
+                do { members[key] = try value(depth: depth + 1) } catch { throw error.within(key) }
                 skipSpace()
                 guard at < bytes.count else { throw error("unexpected end in an object") }
                 if bytes[at] == UInt8(ascii: ",") { at += 1; continue }
@@ -69,7 +99,7 @@ struct JSONBytesParser {
             skipSpace()
             if at < bytes.count, bytes[at] == UInt8(ascii: "]") { at += 1; return .array(items) }
             while true {
-                items.append(try value(depth: depth + 1))
+                do { items.append(try value(depth: depth + 1)) } catch { throw error.within("[\(items.count)]") }
                 skipSpace()
                 guard at < bytes.count else { throw error("unexpected end in an array") }
                 if bytes[at] == UInt8(ascii: ",") { at += 1; continue }

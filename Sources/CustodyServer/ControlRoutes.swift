@@ -49,7 +49,7 @@ public struct ControlRoutes: Sendable {
         "checkpoints": [1: ["GET", "POST"]],
         "verify": [1: ["POST"]],
         "proofs": [1: ["GET"]],
-        "exports": [1: ["POST"]],
+        "exports": [1: ["POST"], 3: ["POST"]],
         "blobs": [2: ["GET"]],
         "log-level": [1: ["GET", "PUT"]],
         "recordings": [1: ["GET", "POST"], 2: ["GET", "POST"]],
@@ -63,6 +63,9 @@ public struct ControlRoutes: Sendable {
 
     /// Answers one request. Never throws: every failure becomes a problem response.
     public func handle(_ request: ControlRequest) async -> ControlResponse {
+        // Text no custody record can keep (NUL, unpaired surrogates, bytes that are not
+        // UTF-8) is refused before any route or role check could record it.
+        if let problem = request.textProblem() { return .problem(problem) }
         if let answer = await unversioned(request) { return answer }
         let segments = request.path.split(separator: "/").map(String.init)
         guard segments.first == "v1" else {
@@ -119,6 +122,11 @@ public struct ControlRoutes: Sendable {
             case (.POST, 1, "exports"):
                 try authorize(request, Self.exporters)
                 return try export(request)
+            case (.POST, 3, "exports") where route[2] == "abandon":
+                try authorize(request, Self.exporters)
+                return try abandonExport(request, id: route[1])
+            case (_, 3, "exports") where route[2] != "abandon":
+                return .problem(.notFound("no such path: \(request.path)"))
             case (.GET, 2, "blobs"):
                 try authorize(request, Self.exporters)
                 return try blob(request, sha256: route[1])
@@ -273,10 +281,18 @@ public struct ControlRoutes: Sendable {
         let path = store.blobPath(sha256)
         var info = stat()
         guard stat(path, &info) == 0 else {
-            throw ProblemDTO.internalError("the stored file \(sha256) cannot be read (\(String(cString: strerror(errno)))); run custodyctl verify --full")
+            let reason = "the stored file \(sha256) cannot be read (\(String(cString: strerror(errno))))"
+            // The bundle cannot be complete: the export is recorded abandoned, by the daemon.
+            Self.abandon(signer.store, export: exportID, reason: reason)
+            throw ProblemDTO.internalError("\(reason); export \(exportID) is recorded abandoned; run custodyctl verify --full")
         }
         var response = ControlResponse(contentType: "application/octet-stream", body: Data())
         response.file = ResponseFile(path: path, size: Int64(info.st_size))
+        // A client that stops reading half-way never has the whole file: the export is recorded abandoned.
+        let exportStore = signer.store, size = Int64(info.st_size)
+        response.file?.onIncomplete = { sent, error in
+            Self.abandon(exportStore, export: exportID, reason: "the client stopped reading stored file \(sha256) after \(sent) of \(size) bytes (\(error))")
+        }
         return response
     }
 

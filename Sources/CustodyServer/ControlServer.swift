@@ -184,13 +184,26 @@ public final class ControlServer: Sendable {
                        to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, channel: any Channel) async throws {
         let fd = open(file.path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
+            file.onIncomplete?(0, "cannot open it: \(String(cString: strerror(errno)))")
             let problem = ControlResponse.problem(ProblemDTO(status: 500, code: "internal", title: "Internal error",
                                                              detail: "cannot open the stored file \(file.path): \(String(cString: strerror(errno)))"))
             return try await write(problem, keepAlive: keepAlive, version: version, to: outbound, channel: channel)
         }
         defer { close(fd) }
-        try await channel.writeAndFlush(HTTPServerResponsePart.head(head(response, length: file.size, keepAlive: keepAlive, version: version))).get()
         var offset: Int64 = 0
+        do {
+            try await writeChunks(fd, file, response, keepAlive: keepAlive, version: version, channel: channel, offset: &offset)
+        } catch {
+            // Short of its size: the client did not get the file (a failure after the last
+            // byte was handed over, at the end of the answer, leaves the file whole).
+            if offset < file.size { file.onIncomplete?(offset, "\(error)") }
+            throw error
+        }
+    }
+
+    private func writeChunks(_ fd: Int32, _ file: ResponseFile, _ response: ControlResponse, keepAlive: Bool, version: HTTPVersion,
+                             channel: any Channel, offset: inout Int64) async throws {
+        try await channel.writeAndFlush(HTTPServerResponsePart.head(head(response, length: file.size, keepAlive: keepAlive, version: version))).get()
         while offset < file.size {
             let wanted = Int(min(Int64(1 << 20), file.size - offset))
             var chunk = channel.allocator.buffer(capacity: wanted)

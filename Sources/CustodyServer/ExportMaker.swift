@@ -31,12 +31,9 @@ struct ExportMaker {
                 auditPath: tree.inclusionProof(index: index, size: checkpoint.treeSize).map(b64)))
         }
         var exported: [ExportedItem] = []
+        let lastCovered = seqs[checkpoint.treeSize - 1]
         for item in items {
-            var q = EventQuery()
-            q.itemID = item.id
-            q.limit = 10_000
-            let events = try store.events(q).filter { $0.seq <= seqs[checkpoint.treeSize - 1] }
-            exported.append(ExportedItem(item: item, events: try events.map(proven)))
+            exported.append(ExportedItem(item: item, events: try allEvents(of: item.id, through: lastCovered).map(proven)))
         }
         var q = EventQuery()
         q.afterSeq = exportID - 1
@@ -49,6 +46,24 @@ struct ExportMaker {
             checkpoint: ControlRoutes.checkpointDTO(checkpoint), items: exported, exportEvent: try proven(exportEvent))
         return try ExportBundle.plan(input)
     }
+
+    /// Every event of an item (its own and its job's, without the job's other files'
+    /// failures) up to `lastSeq`, read a page at a time: an item's record is never cut short.
+    private func allEvents(of item: Int64, through lastSeq: Int64) throws -> [EventDTO] {
+        var q = EventQuery()
+        q.itemID = item
+        q.limit = Self.eventPage
+        var events: [EventDTO] = []
+        while true {
+            let page = try store.events(q)
+            events += page.lazy.filter { $0.seq <= lastSeq }
+            guard page.count == q.limit, let last = page.last, last.seq < lastSeq else { return events }
+            q.afterSeq = last.seq
+        }
+    }
+
+    /// Events read per query while gathering an item's record.
+    static let eventPage = 5_000
 
     /// The items asked for, and the selection in words.
     private func select(_ request: ExportRequestDTO) throws -> ([ItemDTO], String) {

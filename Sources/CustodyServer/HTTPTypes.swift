@@ -6,6 +6,8 @@ import NIOHTTP1
 /// A request as the routes see it: whole body read, query decoded, caller known.
 public struct ControlRequest: Sendable {
     public var method: HTTPMethod
+    /// The request target as received (percent-encoded), for ``textProblem()``.
+    public var uri: String
     public var path: String
     public var query: [String: String]
     public var body: Data
@@ -13,6 +15,7 @@ public struct ControlRequest: Sendable {
 
     public init(method: HTTPMethod, uri: String, body: Data, caller: Caller) {
         self.method = method
+        self.uri = uri
         self.body = body
         self.caller = caller
         let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
@@ -70,6 +73,9 @@ public struct ControlResponse: Sendable {
 public struct ResponseFile: Sendable {
     public var path: String
     public var size: Int64
+    /// Called when the file could not be sent whole (bytes sent, and why): the client
+    /// went away or the file could not be read.
+    public var onIncomplete: (@Sendable (Int64, String) -> Void)?
     public init(path: String, size: Int64) { self.path = path; self.size = size }
 }
 

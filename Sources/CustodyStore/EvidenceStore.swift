@@ -170,7 +170,8 @@ public struct ItemQuery: Sendable, Equatable {
 public struct EventQuery: Sendable, Equatable {
     /// Exact subject, e.g. "item:12".
     public var subject: String?
-    /// Events about this item: its own and those of the job that stored it.
+    /// Events about this item: its own and those of the job that stored it, without the
+    /// failures of that job's other files.
     public var itemID: Int64?
     public var afterSeq: Int64 = 0
     public var limit: Int = 1000

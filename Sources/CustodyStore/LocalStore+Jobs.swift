@@ -5,7 +5,10 @@ import GRDB
 
 extension LocalStore {
     public func createJob(_ plan: JobPlan, caller: Caller) throws -> JobContext {
-        try db.write { db in
+        // The job's root and paths are kept in index text columns: none may hold a NUL.
+        try EventTextError.check(plan.root, field: "root", action: "job.create")
+        for file in plan.files { try EventTextError.check(file.path, field: "path", action: "job.create") }
+        return try db.write { db in
             let key = plan.sourceKey ?? plan.deviceSerial.map { "device:\($0):\(plan.root)" } ?? "path:\(plan.root)"
             try db.execute(sql: """
                 INSERT INTO sources (kind, key, root, device_serial, created_at) VALUES (?, ?, ?, ?, ?)
@@ -100,6 +103,8 @@ extension LocalStore {
             var stored: Int64 = 0, duplicates: Int64 = 0, failed: Int64 = 0, bytes: Int64 = 0
             let clockOffset = try self.clockOffset(db, job: job)
             for o in outcomes {
+                // The path is kept in index text columns beside the event: it may hold no NUL.
+                try EventTextError.check(o.path, field: "path", action: "item.store")
                 switch o.result {
                 case .stored(let f):
                     // A blob retention had deleted is stored again: it exists once more.

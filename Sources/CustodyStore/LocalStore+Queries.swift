@@ -148,9 +148,14 @@ extension LocalStore {
         var args: [any DatabaseValueConvertible] = [q.afterSeq]
         if let subject = q.subject { clauses.append("subject = ?"); args.append(subject) }
         if let item = q.itemID {
-            // The item's own events and its job's: creation, start, finish.
-            clauses.append("(subject = ? OR subject = (SELECT 'job:' || job_id FROM items WHERE id = ?))")
-            args += ["item:\(item)", item]
+            // The item's own events and its job's (creation, start, finish), but not the
+            // failures of the job's other files: a `file.fail` names its file's path, and
+            // only one naming this item's path is part of its record.
+            clauses.append("""
+                (subject = ? OR (subject = (SELECT 'job:' || job_id FROM items WHERE id = ?)
+                                 AND (action <> 'file.fail' OR json_extract(detail, '$.path') = (SELECT source_path FROM items WHERE id = ?))))
+                """)
+            args += ["item:\(item)", item, item]
         }
         let sql = "SELECT \(Self.eventColumns) FROM events WHERE \(clauses.joined(separator: " AND ")) ORDER BY seq LIMIT ?"
         return try db.read { db in

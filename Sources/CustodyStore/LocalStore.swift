@@ -72,16 +72,20 @@ public final class LocalStore: EvidenceStore {
     /// Appends a custody event and its ledger leaf, in the caller's transaction.
     @discardableResult
     func insertEvent(_ db: Database, _ e: EventInput, encoder: JSONEncoder = Wire.encoder(), time: String? = nil) throws -> Int64 {
-        let detail = String(decoding: try encoder.encode(e.detail), as: UTF8.self)
         let time = time ?? now
+        // The row must hold every byte the leaf is hashed from: text SQLite would end at a
+        // NUL is refused before anything is written (the detail is JSON, where NUL is \u0000).
+        try EventTextError.check(e, time: time)
+        let detail = String(decoding: try encoder.encode(e.detail), as: UTF8.self)
         try db.cachedStatement(sql: """
             INSERT INTO events (time, actor_uid, actor_name, action, subject, outcome, detail)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [time, Int64(e.actor.uid), e.actor.name, e.action, e.subject, e.outcome, detail])
         let seq = db.lastInsertedRowID
-        // The detail's JSON round trip is an identity for event values (integers,
-        // strings, booleans, null), so hashing it in memory equals hashing the row;
-        // `verify` recomputes every leaf from the stored row and would say otherwise.
+        // The detail's JSON round trip is an identity for event values (strings, finite
+        // numbers, booleans, null, arrays, objects), and the envelope's text holds no NUL,
+        // so hashing the event in memory equals hashing the row; `verify` recomputes every
+        // leaf from the stored row and would say otherwise (EventRoundTripPropertyTests).
         let event = EventDTO(seq: seq, time: time, actor: ActorDTO(uid: e.actor.uid, name: e.actor.name), action: e.action,
                              subject: e.subject, outcome: e.outcome, detail: e.detail)
         try db.cachedStatement(sql: "INSERT INTO ledger (seq, leaf) VALUES (?, ?)")

@@ -49,12 +49,13 @@ struct LibUSBDescriber: Sendable {
         let fromDevice = deviceStrings(indices.filter { $0 != 0 }, from: device)
 
         let base = "bus/usb/devices/\(description.busPath)"
-        description.manufacturer = fromDevice[descriptor.iManufacturer] ?? nonEmpty(sysfs.attribute("\(base)/manufacturer"))
-        description.product = fromDevice[descriptor.iProduct] ?? nonEmpty(sysfs.attribute("\(base)/product"))
-        description.serial = fromDevice[descriptor.iSerialNumber] ?? nonEmpty(sysfs.attribute("\(base)/serial"))
+        // The device's own words, escaped where text cannot hold them (UntrustedText).
+        description.manufacturer = fromDevice[descriptor.iManufacturer] ?? nonEmpty(sysfs.untrustedText("\(base)/manufacturer"))
+        description.product = fromDevice[descriptor.iProduct] ?? nonEmpty(sysfs.untrustedText("\(base)/product"))
+        description.serial = fromDevice[descriptor.iSerialNumber] ?? nonEmpty(sysfs.untrustedText("\(base)/serial"))
         for (i, interface) in configuration.interfaces.enumerated() {
             let path = "bus/usb/devices/\(Self.interfaceDirectory(description, configuration: configuration.value, interface: interface.number))/interface"
-            description.interfaces[i].name = fromDevice[interface.nameIndex] ?? nonEmpty(sysfs.attribute(path))
+            description.interfaces[i].name = fromDevice[interface.nameIndex] ?? nonEmpty(sysfs.untrustedText(path))
         }
         return description
     }
@@ -145,9 +146,14 @@ struct LibUSBDescriber: Sendable {
 
     /// String descriptor `index` in `language`, UTF-16LE decoded.
     static func string(_ handle: OpaquePointer, index: UInt8, language: UInt16, timeout: UInt32) throws(USBError) -> String {
-        let bytes = try rawString(handle, index: index, language: language, timeout: timeout)
+        text(ofDescriptor: try rawString(handle, index: index, language: language, timeout: timeout))
+    }
+
+    /// The text of a string descriptor's payload (UTF-16LE), escaped as ``UntrustedText``:
+    /// a device's NUL or unpaired surrogate is kept reversibly, never dropped or replaced.
+    static func text(ofDescriptor bytes: [UInt8]) -> String {
         let units = stride(from: 0, to: bytes.count - 1, by: 2).map { UInt16(bytes[$0]) | UInt16(bytes[$0 + 1]) << 8 }
-        return String(decoding: units, as: UTF16.self)
+        return UntrustedText.escaped(utf16: units)
     }
 
     /// The payload of a string descriptor (after bLength and bDescriptorType).

@@ -128,10 +128,12 @@ struct ExFATDirectoryWalker {
             units += set.utf16Units(at: base + 2, count: 15)
         }
         units.removeSubrange(nameLength...)
-        let name = String(decoding: units, as: UTF16.self)
+        // NUL, unpaired surrogates, '/' and '\' escaped: the name stays faithful and unambiguous.
+        let name = MediaText.escaped(units)
         let path = directory.path.isEmpty ? name : directory.path + "/" + name
-        if name.contains("/") || name.unicodeScalars.contains("\0") {
-            problem(.directoryEntryInvalid, "entry \(entryNumber): the name \(name.debugDescription) holds '/' or NUL, which exFAT forbids; its path is ambiguous", path: path)
+        let forbidden = MediaText.forbidden(in: units)
+        if !forbidden.isEmpty {
+            problem(.directoryEntryInvalid, "entry \(entryNumber): the name \(name.debugDescription) \(MediaText.note(forbidden, fileSystem: "exFAT"))", path: path)
         }
         var checksum: UInt16 = 0
         for (index, byte) in set.enumerated() where index != 2 && index != 3 {

@@ -40,7 +40,7 @@ struct ExFATRootEntries {
                 case 0x83 where found.label == nil:
                     let count = min(Int(entry[offset + 1]), 11)
                     if count > 0 {
-                        found.label = String(decoding: entry.utf16Units(at: offset + 2, count: count), as: UTF16.self)
+                        found.label = MediaText.escaped(entry.utf16Units(at: offset + 2, count: count))
                     }
                 default:
                     break

@@ -94,13 +94,15 @@ struct FATDirectoryWalker {
                     continue
                 }
                 let (long, nameProblem) = longName.take(shortEntry: entry, at: offset)
-                let name = long ?? shortName
+                // NUL, unpaired surrogates, '/' and '\' escaped: the name stays faithful and unambiguous.
+                let name = long.map(MediaText.escaped) ?? shortName
                 let path = directory.path.isEmpty ? name : directory.path + "/" + name
                 if let nameProblem {
                     problem(.longNameMismatch, "entry \(entryNumber) ('\(shortName)'): \(nameProblem)", path: path)
                 }
-                if name.contains("/") || name.unicodeScalars.contains("\0") {
-                    problem(.directoryEntryInvalid, "entry \(entryNumber): the name \(name.debugDescription) holds '/' or NUL, which FAT forbids; its path is ambiguous", path: path)
+                let forbidden = MediaText.forbidden(in: long ?? entry[offset..<(offset + 11)].filter { $0 == 0x2F || $0 == 0x5C }.map(UInt16.init))
+                if !forbidden.isEmpty {
+                    problem(.directoryEntryInvalid, "entry \(entryNumber): the name \(name.debugDescription) \(MediaText.note(forbidden, fileSystem: "FAT"))", path: path)
                 }
                 let high = volume.boot.kind == .fat32 ? UInt32(entry.le16(offset + 20)) << 16 : 0
                 let cluster = high | UInt32(entry.le16(offset + 26))

@@ -146,7 +146,7 @@ enum GPT {
         }
         var nameUnits = entry.utf16Units(at: 56, count: 36)
         if let end = nameUnits.firstIndex(of: 0) { nameUnits.removeSubrange(end...) }
-        let name = String(decoding: nameUnits, as: UTF16.self)
+        let name = MediaText.escaped(nameUnits)
         return Partition(index: index, kind: .gpt, firstSector: first, sectorCount: count, sectorSize: Int(sectorSize),
                          byteOffset: offset, byteLength: length, type: type, typeName: typeNames[type],
                          name: name.isEmpty ? nil : name, uniqueGUID: guidString(entry, at: 16))

@@ -43,9 +43,9 @@ struct LongNameAccumulator {
         return nil
     }
 
-    /// The long name of the short entry at `offset`, if the run before it is complete
-    /// and carries its checksum; otherwise nil and, when a run was pending, why not.
-    mutating func take(shortEntry entry: [UInt8], at offset: Int) -> (name: String?, problem: String?) {
+    /// The long name of the short entry at `offset` (its UTF-16 units), if the run before
+    /// it is complete and carries its checksum; otherwise nil and, when a run was pending, why not.
+    mutating func take(shortEntry entry: [UInt8], at offset: Int) -> (name: [UInt16]?, problem: String?) {
         defer { reset() }
         guard isActive else { return (nil, nil) }
         guard expected == 0 else {
@@ -60,7 +60,7 @@ struct LongNameAccumulator {
         guard !units.isEmpty, units.count <= 255 else {
             return (nil, "its long name is \(units.count) characters long (must be 1–255); the short name is used")
         }
-        return (String(decoding: units, as: UTF16.self), nil)
+        return (units, nil)
     }
 
     /// Drops a pending run; returns whether there was one (an orphan).

@@ -11,9 +11,12 @@ enum ShortNames {
         return index < codePage437High.count ? codePage437High[index] : "\u{FFFD}"
     }
 
-    /// Bytes → text, trailing blanks removed.
+    /// Bytes → text, trailing blanks removed; '/' and '\\' (which a short name may not
+    /// hold, and which would make its path ambiguous) escaped as ``MediaText`` does.
     static func decode<C: Collection>(_ bytes: C, lowercase: Bool = false) -> String where C.Element == UInt8 {
-        var text = String(bytes.map { character($0) })
+        var text = bytes.map { byte in
+            byte == 0x2F || byte == 0x5C ? MediaText.escaped([UInt16(byte)]) : String(character(byte))
+        }.joined()
         while text.last == " " { text.removeLast() }
         return lowercase ? text.lowercased() : text
     }

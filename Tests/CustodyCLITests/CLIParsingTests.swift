@@ -157,7 +157,7 @@ struct RecordCommandTests {
         }
         let text = RecordingFormatting.segments([segment(1, "2026-03-16T09:55:00.000Z", gap: nil),
                                                  segment(2, "2026-03-16T09:55:01.000Z", gap: 0),
-                                                 segment(3, "2026-03-16T09:55:04.250Z", gap: 2.25)])
+                                                 segment(3, "2026-03-16T09:55:04.250Z", gap: 2.25)]).rendered
         #expect(text.contains("2026-03-16 09:55:04Z .250"))
         #expect(text.contains("filed (repaired)"))
         #expect(text.hasSuffix("3 segments, 0:00:03 of audio; 1 gap between them (2.250 s)"))

@@ -61,7 +61,7 @@ struct ZipBundleWriterTests {
             #expect(entry[0] as? Int == bytes.count)
             #expect(entry[1] as? String == sha256Hex(bytes))
             #expect(entry[2] as? Int == 0, "stored")
-            #expect(entry[3] as? Int == 0o100644)
+            #expect(entry[3] as? Int == 0o100600)
         }
         let (unzipStatus, unzipOutput) = try Self.run(["/usr/bin/unzip", "-t", destination])
         #expect(unzipStatus == 0 && unzipOutput.contains("No errors detected"), "\(unzipOutput)")

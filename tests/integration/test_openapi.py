@@ -373,9 +373,9 @@ def test_server_routes_are_the_documented_operations():
     routes_text = "".join(p.read_text() for p in sorted((REPO / "Sources" / "CustodyServer").glob("*Routes.swift")))
     paths_text = "".join(p.read_text() for p in sorted((REPO / "Sources" / "CustodyProtocol").glob("APIPaths*.swift")))
     routes = set()
-    for method, count, first in re.findall(r'case \(\.(\w+), (\d+), "([\w-]+)"\)', routes_text):
-        routes.add((method, f"/v1/{first}" + ("/{id}" if count == "2" else "")))
-        assert count in ("1", "2"), f"ControlRoutes has a route {count} segments deep; document it and teach this test"
+    for method, count, first, third in re.findall(r'case \(\.(\w+), (\d+), "([\w-]+)"\)(?: where route\[2\] == "([\w-]+)")?', routes_text):
+        routes.add((method, f"/v1/{first}" + ("/{id}" if count in ("2", "3") else "") + (f"/{third}" if count == "3" else "")))
+        assert count in ("1", "2") or (count == "3" and third), f"ControlRoutes has a route {count} segments deep; document it and teach this test"
     assert routes, "no routes found in Sources/CustodyServer/*Routes.swift; has the route table changed shape?"
     # Paths outside /v1 (/metrics) are a table of their own, with their methods.
     operations_swift = REPO / "Sources" / "CustodyServer" / "ControlOperations.swift"
@@ -495,6 +495,22 @@ def test_exports(loaded):
         expect(loaded.request("GET", path), "GET", "/v1/blobs/{id}", 400)
     expect(loaded.request("GET", f"/v1/blobs/{f['sha256']}?export=1"), "GET", "/v1/blobs/{id}", 404)
     expect(loaded.request("GET", f"/v1/blobs/{'0' * 64}?export={made['exportId']}"), "GET", "/v1/blobs/{id}", 404)
+
+
+def test_export_abandon(loaded):
+    made = expect(loaded.request("POST", "/v1/exports", {"items": [items_of(loaded, "?limit=1")["items"][0]["id"]]}),
+                  "POST", "/v1/exports", 201)
+    template = "/v1/exports/{id}/abandon"
+    path = f"/v1/exports/{made['exportId']}/abandon"
+    for bad in ({}, {"reason": ""}, {"reason": 5}, "not json"):
+        expect(loaded.request("POST", path, bad), "POST", template, 400)
+    expect(loaded.request("POST", "/v1/exports/abc/abandon", {"reason": "x"}), "POST", template, 400)
+    expect(loaded.request("POST", "/v1/exports/1/abandon", {"reason": "x"}), "POST", template, 404)
+    first = expect(loaded.request("POST", path, {"reason": "the destination filled up"}), "POST", template, 200)
+    assert first["event"]["action"] == "export.abandon" and first["event"]["detail"]["export"] == made["exportId"]
+    assert not first["alreadyAbandoned"]
+    again = expect(loaded.request("POST", path, {"reason": "again"}), "POST", template, 200)
+    assert again["alreadyAbandoned"] and again["event"] == first["event"]
 
 
 def test_jobs(loaded):
@@ -738,10 +754,12 @@ def test_roles_are_enforced_as_documented(daemon_factory, sample_media):
     tagging_role_setup(d)
     # A file is fetched for an export its caller made: the latest one made by this uid.
     exports = []
-    ordered = sorted(operations(), key=lambda o: o[1] == "/v1/blobs/{id}")
+    ordered = sorted(operations(), key=lambda o: o[1] in ("/v1/blobs/{id}", "/v1/exports/{id}/abandon"))
+    bodies["/v1/exports/{id}/abandon"] = {"reason": "role check"}
     for role in ("operator", "supervisor", "auditor", None):
         for method, template, op in ordered:
-            ident = item["sha256"] if "blobs" in template else item["id"] if "items" in template else job["id"]
+            ident = (item["sha256"] if "blobs" in template else item["id"] if "items" in template
+                     else (exports[-1] if exports else 1) if "abandon" in template else job["id"])
             queries = {"/v1/proofs": f"?item={item['id']}", "/v1/blobs/{id}": f"?export={exports[-1] if exports else 1}"}
             path = template.replace("{id}", str(ident)) + queries.get(template, "")
             body = bodies.get(template) if method == "POST" else None
@@ -845,11 +863,11 @@ def test_index_failures(daemon_factory):
     problem = expect(d.request("POST", "/v1/jobs", {"path": str(d.inbox / "empty")}), "POST", "/v1/jobs", 503)
     assert problem["code"] == "store-failure"
     paths = {"/v1/blobs/{id}": "/v1/blobs/" + "0" * 64 + "?export=1"}
-    bodies = {"/v1/exports": {"items": [1]}}
+    bodies = {"/v1/exports": {"items": [1]}, "/v1/exports/{id}/abandon": {"reason": "x"}}
     for method, template, _ in operations():
         if template == "/v1/log-level":
             continue  # reading the level needs no index; setting it is checked below
-        if method == "GET" or template in ("/v1/checkpoints", "/v1/verify", "/v1/exports"):
+        if method == "GET" or template in ("/v1/checkpoints", "/v1/verify", "/v1/exports", "/v1/exports/{id}/abandon"):
             reply = d.request(method, paths.get(template, concrete(template)), bodies.get(template))
             problem = expect(reply, method, template, 500)
             assert problem["code"] == "internal"

@@ -322,7 +322,7 @@ def test_a_courtroom_named_by_its_audio_interface_records_from_that_interfaces_c
     d.start(wrapper=["umockdev-run", "-d", str(REPO / "tests" / "umockdev" / "usb-audio-interface.umockdev"), "--"],
             extra_env=alsa.env)
     dock = wait_for("the interface docked", lambda: [x for x in d.request("GET", "/v1/devices").json()["devices"]
-                                                      if x.get("serial") == "AUD0000003"])[0]
+                                                      if x.get("serial") == "AUD0000003" and x.get("message")])[0]
     assert dock["alsaCard"] == "Courtroom3" and "recorded by courtroom sessions" in dock["message"]
     register_hearings(d, ("H-3", "K-3", "CR3"))
     started = d.ctl_json("record", "start", "--courtroom", "CR3", "--hearing", "H-3", "--duration", "1.5s")

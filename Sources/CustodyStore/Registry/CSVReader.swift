@@ -28,6 +28,11 @@ public enum CSVReader {
         }
         let head = records.rows.removeFirst()
         let header = head.fields
+        // A NUL cannot be kept in the index (SQLite ends text there): its line is refused, naming the column.
+        if header.contains(where: { $0.utf8.contains(0) }) {
+            return (CSVTable(header: [], rows: []), errors + [FieldErrorDTO(line: head.line, field: nil, value: nil,
+                                                                          message: "the header holds U+0000 (NUL), which cannot be kept")])
+        }
         var rows: [CSVTable.Row] = []
         var seen: [String: Int] = [:]
         for name in header {
@@ -43,6 +48,14 @@ public enum CSVReader {
                 let n = record.fields.count
                 errors.append(FieldErrorDTO(line: record.line, field: nil, value: nil,
                                             message: "\(n) field\(n == 1 ? "" : "s"), but the header has \(header.count) columns"))
+                continue
+            }
+            let nul = zip(header, record.fields).filter { $0.1.utf8.contains(0) }.map(\.0)
+            guard nul.isEmpty else {
+                for name in nul {
+                    errors.append(FieldErrorDTO(line: record.line, field: name.lowercased(), value: nil,
+                                                message: "holds U+0000 (NUL), which cannot be kept; the row is not imported"))
+                }
                 continue
             }
             var fields: [String: String] = [:]

@@ -29,6 +29,8 @@ public enum ICalendarReader {
         var errors: [FieldErrorDTO] = []
         var events: [ICalEvent] = []
         var current: ICalEvent?
+        // An event with a line the index cannot keep is reported and not imported.
+        var currentRefused = false
         var depth: [String] = []
         var sawCalendar = false
         for (line, bytes) in unfold(bytes) {
@@ -37,6 +39,13 @@ public enum ICalendarReader {
                 continue
             }
             if text.trimmingSpaces.isEmpty { continue }
+            if text.utf8.contains(0) {
+                let name = parse(text, line: line)?.name
+                errors.append(FieldErrorDTO(line: line, field: name, value: nil,
+                                            message: "holds U+0000 (NUL), which cannot be kept; the event is not imported"))
+                if current != nil { currentRefused = true }
+                continue
+            }
             guard let property = parse(text, line: line) else {
                 errors.append(FieldErrorDTO(line: line, field: nil, value: text.count > 60 ? String(text.prefix(60)) + "…" : text,
                                             message: "not an iCalendar content line (NAME:VALUE)"))
@@ -51,6 +60,7 @@ public enum ICalendarReader {
                         errors.append(FieldErrorDTO(line: line, field: "BEGIN", value: nil, message: "a VEVENT inside a VEVENT"))
                     }
                     current = ICalEvent(line: line, properties: [])
+                    currentRefused = false
                 }
                 depth.append(component)
             case "END":
@@ -62,7 +72,7 @@ public enum ICalendarReader {
                 }
                 depth.removeLast()
                 if component == "VEVENT", let event = current {
-                    events.append(event)
+                    if !currentRefused { events.append(event) }
                     current = nil
                 }
             default:
