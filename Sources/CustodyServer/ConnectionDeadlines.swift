@@ -19,9 +19,10 @@ final class RequestByteWatcher: ChannelInboundHandler, RemovableChannelHandler {
 
 /// Closes a control connection that keeps the daemon waiting: a request head not
 /// complete `header` after its first byte (bytes dribbled in, "slowloris"), a body
-/// not complete `body` after its head, or no request at all for `idle` (after the
-/// connection opened or the last answer was written). Time spent answering is the
-/// daemon's own and is not limited here.
+/// not complete `body` after its head, no request at all for `idle` (after the
+/// connection opened or the last answer was written), or an answer the client stops
+/// reading for `idle` (the socket full the whole time). Time spent working out an
+/// answer is the daemon's own and is not limited here.
 final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -35,12 +36,13 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Why a connection was cut, for the log.
     enum Cut: Equatable, CustomStringConvertible {
-        case idle(Int), head(Int), body(Int)
+        case idle(Int), head(Int), body(Int), stalled(Int)
         var description: String {
             switch self {
             case .idle(let s): "no request for \(s) s"
             case .head(let s): "request head not complete \(s) s after its first byte"
             case .body(let s): "request body not complete \(s) s after its head"
+            case .stalled(let s): "its answer not read for \(s) s"
             }
         }
     }
@@ -85,6 +87,20 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelRead(data)
     }
 
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        // An answer the client does not read: the socket stays full. Reading again (the
+        // socket drains, writable again) stops the clock.
+        if phase == .answer {
+            if context.channel.isWritable {
+                timer?.cancel()
+                timer = nil
+            } else if timer == nil {
+                schedule(.stalled(limits.idleTimeoutSeconds), in: .answer, context: context)
+            }
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if case .end = unwrapOutboundIn(data), phase == .answer { enter(.idle, context: context) }
         context.write(data, promise: promise)
@@ -101,12 +117,17 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
         case .body: cut = .body(limits.bodyTimeoutSeconds)
         case .answer: return
         }
+        schedule(cut, in: next, context: context)
+    }
+
+    /// Closes the connection after the cut's time, unless it has left `phase` by then.
+    private func schedule(_ cut: Cut, in phase: Phase, context: ChannelHandlerContext) {
         let seconds: Int
         switch cut {
-        case .idle(let s), .head(let s), .body(let s): seconds = s
+        case .idle(let s), .head(let s), .body(let s), .stalled(let s): seconds = s
         }
         timer = context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(Int64(seconds))) { [weak self] in
-            guard let self, self.phase == next else { return }
+            guard let self, self.phase == phase else { return }
             self.onCut(cut)
             context.close(promise: nil)
         }

@@ -12,7 +12,7 @@ public struct ConnectionLimits: Sendable, Equatable {
     public var headerTimeoutSeconds: Int
     /// Longest a request's body may take to arrive, from the end of its head.
     public var bodyTimeoutSeconds: Int
-    /// Longest a connection may stay open with no request under way.
+    /// Longest a connection may stay open with no request under way, or its answer unread.
     public var idleTimeoutSeconds: Int
     /// What a refused connection is told to wait before trying again (`Retry-After`).
     public var retryAfterSeconds: Int = 2

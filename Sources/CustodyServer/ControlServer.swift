@@ -122,6 +122,7 @@ public final class ControlServer: Sendable {
                 case .idle: logger.debug("\(text)")
                 case .head: notices.log(uid: uid, kind: "head", text)
                 case .body: notices.log(uid: uid, kind: "body", text)
+                case .stalled: notices.log(uid: uid, kind: "stalled", text)
                 }
             })
             return .serve(try Connection(wrappingChannelSynchronously: channel), credentials)

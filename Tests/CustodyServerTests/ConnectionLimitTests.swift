@@ -92,6 +92,23 @@ struct ConnectionLimitTests {
         #expect(!f.open && f.cuts == [.idle(60)])
     }
 
+    @Test("an answer its client stops reading is cut after the idle timeout; reading again stops the clock")
+    func stalledReader() throws {
+        let f = try DeadlineFixture()
+        try f.send("GET /v1/items HTTP/1.1\r\n\r\n")
+        f.channel.isWritable = false
+        f.channel.pipeline.fireChannelWritabilityChanged()
+        f.advance(59)
+        f.channel.isWritable = true
+        f.channel.pipeline.fireChannelWritabilityChanged()
+        f.advance(3600)
+        #expect(f.open, "the client read again within the idle timeout")
+        f.channel.isWritable = false
+        f.channel.pipeline.fireChannelWritabilityChanged()
+        f.advance(60)
+        #expect(!f.open && f.cuts == [.stalled(60)])
+    }
+
     @Test("the caps: per uid, then in all; refused connections linger up to an allowance, then are dropped")
     func limiter() {
         let limiter = ConnectionLimiter(DeadlineFixture.limits)

@@ -183,9 +183,14 @@ def test_a_thousand_idle_connections_leave_other_users_served_and_ingest_and_rec
 
 def test_slow_heads_slow_bodies_and_idle_connections_are_cut_and_oversized_bodies_refused_unread(daemon_factory):
     """With the default timeouts (a head within 10 s of its first byte, a body within
-    60 s of its head, 60 s idle), all four attacks at once: a byte every 0.2 s of a
-    head, a byte every 0.2 s of a body, nothing at all, and a body announced at 1 TiB."""
+    60 s of its head, 60 s idle), all five attacks at once: a byte every 0.2 s of a
+    head, a byte every 0.2 s of a body, nothing at all, a body announced at 1 TiB, and
+    a 32 MiB stored file asked for and never read."""
     d = daemon_factory(config='[control]\nsocketGroup = ""\nmaxRequestBytes = 4096\n')
+    (d.inbox / "big.bin").write_bytes(os.urandom(32 << 20))
+    job = d.wait_job(d.request("POST", "/v1/jobs", {"path": str(d.inbox / "big.bin")}).json()["id"])
+    item = d.request("GET", f"/v1/items?job={job['id']}").json()["items"][0]
+    export = d.request("POST", "/v1/exports", {"items": [item["id"]]}).json()["exportId"]
 
     # A keep-alive client asking every second is served throughout and never cut.
     steady = connect(d.socket)
@@ -198,12 +203,19 @@ def test_slow_heads_slow_bodies_and_idle_connections_are_cut_and_oversized_bodie
     }
     for s, first in attacks.values():
         s.sendall(first)
+    # Asks for the file, then never reads: the socket fills and stays full.
+    stalled = connect(d.socket)
+    stalled.sendall(f"GET /v1/blobs/{item['sha256']}?export={export} HTTP/1.1\r\nHost: custodyd\r\n\r\n".encode())
+    hangup = select.poll()
+    hangup.register(stalled, select.POLLRDHUP | select.POLLHUP)
     received = {name: b"" for name in attacks}
     dribbled = {name: 0 for name in attacks}
     closed = {}
     started = time.monotonic()
     last_steady = 0.0
-    while len(closed) < len(attacks) and time.monotonic() - started < 180:
+    while (len(closed) < len(attacks) or "stalled" not in closed) and time.monotonic() - started < 180:
+        if "stalled" not in closed and hangup.poll(0):
+            closed["stalled"] = time.monotonic() - started
         open_ = {s: name for name, (s, _) in attacks.items() if name not in closed}
         ready, _, _ = select.select(list(open_), [], [], 0.2)
         for s in ready:
@@ -229,8 +241,10 @@ def test_slow_heads_slow_bodies_and_idle_connections_are_cut_and_oversized_bodie
             last_steady = time.monotonic()
     for s, _ in attacks.values():
         s.close()
+    stalled.close()
     steady.close()
-    assert set(closed) == set(attacks), f"still open after 180 s: {set(attacks) - set(closed)} (dribbled {dribbled})"
+    assert set(closed) == set(attacks) | {"stalled"}, (
+        f"still open after 180 s: {(set(attacks) | {'stalled'}) - set(closed)} (dribbled {dribbled})")
     assert received["head"] == b"" and dribbled["head"] >= 20, "cut while its head was still arriving, unanswered"
     assert received["body"] == b"" and dribbled["body"] >= 20, "cut while its body was still arriving, unanswered"
     assert received["idle"] == b"", "an idle connection is closed without an answer"
@@ -245,4 +259,5 @@ def test_slow_heads_slow_bodies_and_idle_connections_are_cut_and_oversized_bodie
     log = d.log_path.read_text()
     assert "request head not complete 10 s after its first byte" in log
     assert "request body not complete 60 s after its head" in log
+    assert "its answer not read for 60 s" in log
     assert d.request("GET", "/v1/status").status == 200, "the daemon serves on"

@@ -45,7 +45,8 @@ public struct DaemonConfig: Sendable, Equatable {
         public var headerTimeoutSeconds: Int = 10
         /// `bodyTimeoutSeconds`: longest a request body may take, from the end of its head.
         public var bodyTimeoutSeconds: Int = 60
-        /// `idleTimeoutSeconds`: longest a connection stays open with no request under way.
+        /// `idleTimeoutSeconds`: longest a connection stays open with no request under way,
+        /// or with its answer unread.
         public var idleTimeoutSeconds: Int = 60
         public init() {}
     }
