@@ -188,6 +188,8 @@ public final class ControlServer: Sendable {
             try await connection.executeThenClose { inbound, outbound in
                 var head: HTTPRequestHead?
                 var body = Data()
+                // After a 413: what the client still sends, read and dropped (a bounded amount).
+                var discarded: Int?
                 for try await part in inbound {
                     switch part {
                     case .head(let h):
@@ -195,17 +197,26 @@ public final class ControlServer: Sendable {
                         body = Data()
                         // A body announced larger than the limit is refused before any of it is read.
                         if let length = h.headers.first(name: "content-length").flatMap(Int.init), length > options.maxRequestBytes {
-                            return try await refuseTooLarge(h, announced: length, to: outbound, channel: connection.channel)
+                            try await refuseTooLarge(h, announced: length, to: outbound, channel: connection.channel)
+                            discarded = 0
                         }
-                    case .body(var buffer):
+                    case .body(let buffer):
                         guard let h = head else { continue }
+                        if let dropped = discarded {
+                            discarded = dropped + buffer.readableBytes
+                            if dropped + buffer.readableBytes > Self.lingerBytes { return }
+                            continue
+                        }
                         // A body without a length (chunked) is refused as soon as it passes the limit.
                         guard body.count + buffer.readableBytes <= options.maxRequestBytes else {
-                            return try await refuseTooLarge(h, announced: nil, to: outbound, channel: connection.channel)
+                            try await refuseTooLarge(h, announced: nil, to: outbound, channel: connection.channel)
+                            discarded = 0
+                            continue
                         }
-                        if let bytes = buffer.readBytes(length: buffer.readableBytes) { body.append(contentsOf: bytes) }
+                        body.append(contentsOf: buffer.readableBytesView)
                     case .end:
                         guard let h = head else { continue }
+                        if discarded != nil { return }
                         let caller = roles.caller(uid: credentials.uid, gid: credentials.gid)
                         let request = ControlRequest(method: h.method, uri: h.uri, body: body, caller: caller)
                         let response = await routes.handle(request)
@@ -222,13 +233,20 @@ public final class ControlServer: Sendable {
         }
     }
 
-    /// 413, then the connection is closed (its unread body with it).
+    /// How long, and how many bytes, the rest of a refused body is read and dropped, so
+    /// that a client still sending it reads the 413 rather than a broken connection.
+    static let lingerTime = TimeAmount.seconds(2)
+    static let lingerBytes = 1 << 20
+
+    /// 413 with `Connection: close`; the connection is closed once the client has sent
+    /// the rest of its request, or after ``lingerTime`` or ``lingerBytes`` at the latest.
     private func refuseTooLarge(_ head: HTTPRequestHead, announced: Int?, to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>,
                                 channel: any Channel) async throws {
         let size = announced.map { "this one announces \($0) bytes" } ?? "this one is longer"
         let response = ControlResponse.problem(ProblemDTO(status: 413, code: "too-large", title: "Request too large",
                                                           detail: "request bodies are limited to \(options.maxRequestBytes) bytes; \(size)"))
         try await write(response, keepAlive: false, version: head.version, to: outbound, channel: channel)
+        channel.eventLoop.scheduleTask(in: Self.lingerTime) { channel.close(promise: nil) }
     }
 
     private func write(_ response: ControlResponse, keepAlive: Bool, version: HTTPVersion,
