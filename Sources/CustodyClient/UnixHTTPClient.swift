@@ -142,7 +142,7 @@ public struct UnixHTTPClient: Sendable {
             case ENOENT, ECONNREFUSED:
                 throw ClientError("custodyd is not running (no socket at \(socketPath)); start it, or set --socket / CUSTODY_SOCKET")
             case EACCES, EPERM:
-                throw ClientError("permission denied on \(socketPath): add your user to the custody-operators group")
+                throw ClientError("permission denied on \(socketPath): your user needs the socket's group (custody-clients), and a role group to do anything")
             default:
                 throw ClientError("cannot connect to \(socketPath): \(String(cString: strerror(code)))")
             }

@@ -72,8 +72,12 @@ public struct Daemon: Sendable {
         let server = ControlServer(
             options: .init(socketPath: config.control.socket, socketMode: config.control.socketMode,
                            socketGroup: config.control.socketGroup, maxRequestBytes: config.control.maxRequestBytes,
-                           inheritedDescriptor: SocketActivation.listeningDescriptor()),
+                           limits: ConnectionLimits(config.control), inheritedDescriptor: SocketActivation.listeningDescriptor()),
             routes: routes, roles: RoleMap(config.control), logger: logger)
+        DescriptorLimit.ensure(for: ConnectionLimits(config.control), logger: logger)
+        if let role = RoleMap(config.control).roleGranted(byGroup: config.control.socketGroup) {
+            logger.warning("control.socketGroup \(config.control.socketGroup) also grants the \(role.rawValue) role: everyone who may connect is \(role == .admin ? "an" : "a") \(role.rawValue); give the socket a group of its own (custody-clients)")
+        }
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: IngestService(engine: engine)),

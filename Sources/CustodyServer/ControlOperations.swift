@@ -30,35 +30,6 @@ public struct ControlOperations: Sendable {
 }
 
 extension ControlRoutes {
-    /// Paths outside `/v1`, with their methods: `/metrics`, where Prometheus looks.
-    static let unversionedMethods: [String: [String]] = ["/metrics": ["GET"]]
-
-    static let metricsReaders: Set<Role> = [.auditor, .admin]
-    static let admins: Set<Role> = [.admin]
-
-    /// The answer for a path outside `/v1`, or nil when it is not one of them.
-    func unversioned(_ request: ControlRequest) async -> ControlResponse? {
-        guard let allowed = Self.unversionedMethods[request.path] else { return nil }
-        do {
-            switch (request.method, request.path) {
-            case (.GET, API.metrics):
-                try authorize(request, Self.metricsReaders)
-                let text = try operations.metrics.exposition()
-                return ControlResponse(contentType: MetricsRegistry.contentType, body: Data(text.utf8))
-            default:
-                var response = ControlResponse.problem(ProblemDTO(
-                    status: 405, code: "method-not-allowed", title: "Method not allowed",
-                    detail: "\(request.method.rawValue) is not allowed on \(request.path); use \(allowed.joined(separator: " or "))"))
-                response.headers.append(("Allow", allowed.joined(separator: ", ")))
-                return response
-            }
-        } catch let problem as ProblemDTO {
-            return .problem(problem)
-        } catch {
-            return .problem(.internalError("\(error)"))
-        }
-    }
-
     /// `GET /v1/log-level`.
     func logLevel() -> ControlResponse {
         .json(LogLevelDTO(level: operations.logLevels.level.rawValue))
@@ -67,12 +38,7 @@ extension ControlRoutes {
     /// `PUT /v1/log-level` with `{"level": "debug"}`: recorded as a `daemon.log-level`
     /// custody event, then applied to every logger of the daemon.
     func setLogLevel(_ request: ControlRequest) throws -> ControlResponse {
-        let body: LogLevelDTO
-        do {
-            body = try Wire.decoder.decode(LogLevelDTO.self, from: request.body)
-        } catch {
-            throw ProblemDTO.badRequest("the body must be JSON like {\"level\": \"debug\"}: \(Self.describe(error))")
-        }
+        let body = try decodeBody(LogLevelDTO.self, request, example: #"{"level": "debug"}"#)
         guard let level = Logger.Level(rawValue: body.level) else {
             throw ProblemDTO.badRequest("level must be one of \(LogLevelDTO.levels.joined(separator: ", ")), not \"\(body.level)\"")
         }

@@ -4,6 +4,7 @@ import Glibc
 import CustodyCore
 import CustodyIngest
 import CustodyLedger
+import CustodyMetrics
 import CustodyProtocol
 import CustodyRecording
 import CustodyStore
@@ -25,6 +26,8 @@ public struct ControlRoutes: Sendable {
     let tagging: TaggingPolicy
     /// Courtroom recording; nil where a test runs the routes without it.
     let recordings: RecordingManager?
+    /// Refused requests, recorded in the ledger a bounded number of times per uid and minute.
+    public let refusals: RefusalRecorder
 
     public init(store: any EvidenceStore & DockStore, ingest: IngestEngine, stateDirectory: String, signer: CheckpointSigner? = nil,
                 operations: ControlOperations? = nil, tagging: TaggingPolicy = TaggingPolicy(), recordings: RecordingManager? = nil) {
@@ -35,140 +38,38 @@ public struct ControlRoutes: Sendable {
         self.operations = operations ?? .standalone(stateDirectory: stateDirectory)
         self.tagging = tagging
         self.recordings = recordings
+        self.refusals = RefusalRecorder(store: store)
         self.startedAt = .now
     }
 
-    /// The methods of each resource, by its first segment and its segment count.
-    static let methods: [String: [Int: [String]]] = [
-        "status": [1: ["GET"]],
-        "jobs": [1: ["GET", "POST"], 2: ["GET"]],
-        "items": [1: ["GET"], 2: ["GET"]],
-        "events": [1: ["GET"]],
-        "devices": [1: ["GET"]],
-        "ledger": [1: ["GET"]],
-        "checkpoints": [1: ["GET", "POST"]],
-        "verify": [1: ["POST"]],
-        "proofs": [1: ["GET"]],
-        "exports": [1: ["POST"], 3: ["POST"]],
-        "blobs": [2: ["GET"]],
-        "log-level": [1: ["GET", "PUT"]],
-        "recordings": [1: ["GET", "POST"], 2: ["GET", "POST"]],
-    ]
-
-    static let anyRole: Set<Role> = Set(Role.allCases)
-    static let ingesters: Set<Role> = [.operator_, .supervisor, .admin]
-    static let auditReaders: Set<Role> = [.supervisor, .auditor, .admin]
-    /// Who may export evidence for court (and so read stored files).
-    static let exporters: Set<Role> = [.supervisor, .auditor, .admin]
-
     /// Answers one request. Never throws: every failure becomes a problem response.
+    /// The caller's roles are checked against the route's in `RouteTable` before any
+    /// handler runs.
     public func handle(_ request: ControlRequest) async -> ControlResponse {
         // Text no custody record can keep (NUL, unpaired surrogates, bytes that are not
         // UTF-8) is refused before any route or role check could record it.
         if let problem = request.textProblem() { return .problem(problem) }
-        if let answer = await unversioned(request) { return answer }
-        let segments = request.path.split(separator: "/").map(String.init)
-        guard segments.first == "v1" else {
-            return .problem(.notFound("no such path: \(request.path) (this daemon speaks \(API.prefix))"))
+        let route: Route
+        let segments: [String]
+        switch RouteTable.match(method: request.method, path: request.path) {
+        case .found(let r, let s):
+            route = r
+            segments = s
+        case .methodNotAllowed(let allowed):
+            // A resource of this protocol asked with the wrong method: 405 naming the
+            // methods it has (RFC 9110 15.5.6).
+            var response = ControlResponse.problem(ProblemDTO(
+                status: 405, code: "method-not-allowed", title: "Method not allowed",
+                detail: "\(request.method.rawValue) is not allowed on \(Self.echo(request.path)); use \(allowed.joined(separator: " or "))"))
+            response.headers.append(("Allow", allowed.joined(separator: ", ")))
+            return response
+        case .notFound:
+            let versioned = request.path.split(separator: "/").first == "v1"
+            return .problem(.notFound("no such path: \(Self.echo(request.path))" + (versioned ? "" : " (this daemon speaks \(API.prefix))")))
         }
-        let route = Array(segments.dropFirst())
         do {
-            switch (request.method, route.count, route.first) {
-            case (.GET, 1, "status"):
-                try authorize(request, Self.anyRole)
-                return try status(request)
-            case (.POST, 1, "jobs"):
-                try authorize(request, Self.ingesters)
-                return try await startJob(request)
-            case (.GET, 1, "jobs"):
-                try authorize(request, Self.anyRole)
-                let limit = try intParameter(request, "limit", default: 50, range: 1...1000)
-                return .json(JobListDTO(jobs: try store.jobs(limit: limit)))
-            case (.GET, 2, "jobs"):
-                try authorize(request, Self.anyRole)
-                let id = try pathID(route[1], "job")
-                guard let job = try store.job(id, withFiles: request.query["files"] != "false") else {
-                    throw ProblemDTO.notFound("no job \(id)")
-                }
-                return .json(job)
-            case (.GET, 1, "items"):
-                try authorize(request, Self.anyRole)
-                return .json(try store.items(try itemQuery(request)))
-            case (.GET, 2, "items"):
-                try authorize(request, Self.anyRole)
-                let id = try pathID(route[1], "item")
-                guard let item = try store.item(id) else { throw ProblemDTO.notFound("no item \(id)") }
-                return .json(item)
-            case (.GET, 1, "devices"):
-                try authorize(request, Self.anyRole)
-                let all = request.query["all"] == "true"
-                let limit = try intParameter(request, "limit", default: 100, range: 1...10000)
-                return .json(DeviceListDTO(devices: try store.docks(presentOnly: !all, limit: limit)))
-            case (.GET, 1, "ledger"):
-                try authorize(request, Self.anyRole)
-                return try ledger()
-            case (.GET, 1, "checkpoints"):
-                try authorize(request, Self.anyRole)
-                return .json(CheckpointListDTO(checkpoints: try requireSigner().store.checkpoints().map(Self.checkpointDTO)))
-            case (.POST, 1, "checkpoints"):
-                try authorize(request, Self.anyRole)
-                return .json(Self.checkpointDTO(try requireSigner().checkpoint(actor: request.caller)), status: .created)
-            case (.GET, 1, "proofs"):
-                try authorize(request, Self.anyRole)
-                return try proofs(request)
-            case (.POST, 1, "verify"):
-                try authorize(request, Self.auditReaders)
-                return try verify(request)
-            case (.POST, 1, "exports"):
-                try authorize(request, Self.exporters)
-                return try export(request)
-            case (.POST, 3, "exports") where route[2] == "abandon":
-                try authorize(request, Self.exporters)
-                return try abandonExport(request, id: route[1])
-            case (_, 3, "exports") where route[2] != "abandon":
-                return .problem(.notFound("no such path: \(request.path)"))
-            case (.GET, 2, "blobs"):
-                try authorize(request, Self.exporters)
-                return try blob(request, sha256: route[1])
-            case (.GET, 1, "log-level"):
-                try authorize(request, Self.anyRole)
-                return logLevel()
-            case (.PUT, 1, "log-level"):
-                try authorize(request, Self.admins)
-                return try setLogLevel(request)
-            case (.GET, 1, "recordings"):
-                try authorize(request, Self.anyRole)
-                return try listRecordings(request)
-            case (.POST, 1, "recordings"):
-                try authorize(request, Self.recorders)
-                return try await startRecording(request)
-            case (.GET, 2, "recordings"):
-                try authorize(request, Self.anyRole)
-                return try courtroomRecording(request, courtroom: route[1])
-            case (.POST, 2, "recordings"):
-                try authorize(request, Self.recorders)
-                return try await actOnRecording(request, courtroom: route[1])
-            case (.GET, 1, "events"):
-                try authorize(request, Self.auditReaders)
-                var q = EventQuery()
-                if let item = request.query["item"] { q.itemID = try pathID(item, "item") }
-                q.subject = request.query["subject"]
-                q.afterSeq = Int64(try intParameter(request, "after", default: 0, range: 0...Int.max))
-                q.limit = try intParameter(request, "limit", default: 1000, range: 1...10000)
-                return .json(EventListDTO(events: try store.events(q)))
-            default:
-                if let response = try await registryRoute(request, route) { return response }
-                // A resource of this protocol asked with the wrong method: 405 naming the
-                // methods it has (RFC 9110 15.5.6); anything else does not exist.
-                if let first = route.first, let allowed = Self.methods[first]?[route.count] ?? Self.registryMethods[first]?[route.count] {
-                    var response = ControlResponse.problem(ProblemDTO(
-                        status: 405, code: "method-not-allowed", title: "Method not allowed",
-                        detail: "\(request.method.rawValue) is not allowed on \(request.path); use \(allowed.joined(separator: " or "))"))
-                    response.headers.append(("Allow", allowed.joined(separator: ", ")))
-                    return response
-                }
-                return .problem(.notFound("no such path: \(request.path)"))
-            }
+            try authorize(request, route.roles)
+            return try await answer(route, segments, request)
         } catch let problem as ProblemDTO {
             return .problem(problem)
         } catch {
@@ -176,14 +77,86 @@ public struct ControlRoutes: Sendable {
         }
     }
 
+    /// The answer of an operation the caller may call; `segments` are the path's below `/v1`.
+    private func answer(_ route: Route, _ segments: [String], _ request: ControlRequest) async throws -> ControlResponse {
+        switch (route.method, route.template) {
+        case ("GET", "/v1/status"):
+            return try status(request)
+        case ("POST", "/v1/jobs"):
+            return try await startJob(request)
+        case ("GET", "/v1/jobs"):
+            let limit = try intParameter(request, "limit", default: 50, range: 1...1000)
+            return .json(JobListDTO(jobs: try store.jobs(limit: limit)))
+        case ("GET", "/v1/jobs/{id}"):
+            let id = try pathID(segments[1], "job")
+            guard let job = try store.job(id, withFiles: request.query["files"] != "false") else {
+                throw ProblemDTO.notFound("no job \(id)")
+            }
+            return .json(job)
+        case ("GET", "/v1/items"):
+            return .json(try store.items(try itemQuery(request)))
+        case ("GET", "/v1/items/{id}"):
+            let id = try pathID(segments[1], "item")
+            guard let item = try store.item(id) else { throw ProblemDTO.notFound("no item \(id)") }
+            return .json(item)
+        case ("GET", "/v1/devices"):
+            let all = request.query["all"] == "true"
+            let limit = try intParameter(request, "limit", default: 100, range: 1...10000)
+            return .json(DeviceListDTO(devices: try store.docks(presentOnly: !all, limit: limit)))
+        case ("GET", "/v1/ledger"):
+            return try ledger()
+        case ("GET", "/v1/checkpoints"):
+            return .json(CheckpointListDTO(checkpoints: try requireSigner().store.checkpoints().map(Self.checkpointDTO)))
+        case ("POST", "/v1/checkpoints"):
+            return .json(Self.checkpointDTO(try requireSigner().checkpoint(actor: request.caller)), status: .created)
+        case ("GET", "/v1/proofs"):
+            return try proofs(request)
+        case ("POST", "/v1/verify"):
+            return try verify(request)
+        case ("POST", "/v1/exports"):
+            return try export(request)
+        case ("POST", "/v1/exports/{id}/abandon"):
+            return try abandonExport(request, id: segments[1])
+        case ("GET", "/v1/blobs/{id}"):
+            return try blob(request, sha256: segments[1])
+        case ("GET", "/v1/log-level"):
+            return logLevel()
+        case ("PUT", "/v1/log-level"):
+            return try setLogLevel(request)
+        case ("GET", "/metrics"):
+            let text = try operations.metrics.exposition()
+            return ControlResponse(contentType: MetricsRegistry.contentType, body: Data(text.utf8))
+        case ("GET", "/v1/recordings"):
+            return try listRecordings(request)
+        case ("POST", "/v1/recordings"):
+            return try await startRecording(request)
+        case ("GET", "/v1/recordings/{id}"):
+            return try courtroomRecording(request, courtroom: segments[1])
+        case ("POST", "/v1/recordings/{id}"):
+            return try await actOnRecording(request, courtroom: segments[1])
+        case ("GET", "/v1/events"):
+            var q = EventQuery()
+            if let item = request.query["item"] { q.itemID = try pathID(item, "item") }
+            q.subject = request.query["subject"]
+            q.afterSeq = try intParameter(request, "after", default: 0, range: RequestBounds.position)
+            q.limit = try intParameter(request, "limit", default: 1000, range: 1...10000)
+            return .json(EventListDTO(events: try store.events(q)))
+        default:
+            guard let response = try await registryRoute(route, segments, request) else {
+                throw ProblemDTO.internalError("no handler for \(route.method) \(route.template)")
+            }
+            return response
+        }
+    }
+
     /// Refuses callers holding none of `roles`, and records the refusal.
     func authorize(_ request: ControlRequest, _ roles: Set<Role>) throws {
         guard request.caller.holdsAny(of: roles) else {
             let needed = roles.sorted().map(\.rawValue).joined(separator: ", ")
-            try? store.record(EventInput(actor: request.caller, action: "request.deny", subject: "api:\(request.path)", outcome: "denied",
-                                         detail: ["method": .string(request.method.rawValue), "needs": .string(needed)]))
+            refusals.refuse(request.caller, method: request.method.rawValue, path: request.path, detail: ["needs": .string(needed)])
             let held = request.caller.roles.isEmpty ? "no Custody role" : "only " + request.caller.roles.sorted().map(\.rawValue).joined(separator: ", ")
-            throw ProblemDTO.forbidden("user \(request.caller.name) (uid \(request.caller.uid)) has \(held); \(request.method.rawValue) \(request.path) needs one of: \(needed)")
+            let path = RefusalRecorder.capped(request.path, RefusalRecorder.maxPathScalars)
+            throw ProblemDTO.forbidden("user \(request.caller.name) (uid \(request.caller.uid)) has \(held); \(request.method.rawValue) \(path) needs one of: \(needed)")
         }
     }
 
@@ -198,12 +171,7 @@ public struct ControlRoutes: Sendable {
     }
 
     private func startJob(_ request: ControlRequest) async throws -> ControlResponse {
-        let body: IngestRequestDTO
-        do {
-            body = try Wire.decoder.decode(IngestRequestDTO.self, from: request.body)
-        } catch {
-            throw ProblemDTO.badRequest("the body must be JSON like {\"path\": \"/media/card\"}: \(Self.describe(error))")
-        }
+        let body = try decodeBody(IngestRequestDTO.self, request, example: #"{"path": "/media/card"}"#)
         do {
             let job = try await ingest.submit(body, caller: request.caller)
             guard let dto = try store.job(job.jobID, withFiles: false) else { throw ProblemDTO.internalError("job \(job.jobID) vanished") }
@@ -236,12 +204,7 @@ public struct ControlRoutes: Sendable {
 
     private func verify(_ request: ControlRequest) throws -> ControlResponse {
         let signer = try requireSigner()
-        let body: VerifyRequestDTO
-        do {
-            body = request.body.isEmpty ? VerifyRequestDTO(full: false) : try Wire.decoder.decode(VerifyRequestDTO.self, from: request.body)
-        } catch {
-            throw ProblemDTO.badRequest("the body must be JSON like {\"full\": true}: \(Self.describe(error))")
-        }
+        let body = request.body.isEmpty ? VerifyRequestDTO(full: false) : try decodeBody(VerifyRequestDTO.self, request, example: #"{"full": true}"#)
         let report = try signer.verifyAndRecord(full: body.full, actor: request.caller)
         return .json(VerificationDTO(ok: report.ok, treeSize: report.treeSize, checkpointsChecked: report.checkpointsChecked,
                                      blobsChecked: report.blobsChecked, problems: report.problems.map {
@@ -250,13 +213,8 @@ public struct ControlRoutes: Sendable {
     }
 
     private func export(_ request: ControlRequest) throws -> ControlResponse {
+        let body = try decodeBody(ExportRequestDTO.self, request, example: #"{"case": "K-2026-114"}"#)
         let signer = try requireSigner()
-        let body: ExportRequestDTO
-        do {
-            body = try Wire.decoder.decode(ExportRequestDTO.self, from: request.body)
-        } catch {
-            throw ProblemDTO.badRequest("the body must be JSON like {\"case\": \"K-2026-114\"}: \(Self.describe(error))")
-        }
         return .json(try ExportMaker(store: signer.store, signer: signer).make(body, caller: request.caller), status: .created)
     }
 
@@ -264,54 +222,50 @@ public struct ControlRoutes: Sendable {
     private func blob(_ request: ControlRequest, sha256: String) throws -> ControlResponse {
         let signer = try requireSigner()
         guard sha256.count == 64, sha256.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
-            throw ProblemDTO.badRequest("a stored file is named by its SHA-256 in lowercase hex, not \"\(sha256)\"")
+            throw ProblemDTO.badRequest("a stored file is named by its SHA-256 in lowercase hex, not \"\(Self.echo(sha256))\"")
         }
         guard let exportText = request.query["export"] else {
             throw ProblemDTO.badRequest("stored files are handed out for an export only: add ?export=ID (POST /v1/exports makes one)")
         }
-        guard let exportID = Int64(exportText), exportID > 0, let export = try signer.store.export(exportID) else {
-            throw ProblemDTO.notFound("no export \(exportText)")
-        }
+        let exportID = try pathID(exportText, "export")
+        guard let export = try signer.store.export(exportID) else { throw ProblemDTO.notFound("no export \(exportID)") }
         guard export.actorUID == request.caller.uid else {
-            try? store.record(EventInput(actor: request.caller, action: "request.deny", subject: "api:\(request.path)", outcome: "denied",
-                                         detail: ["export": .number(Double(exportID)), "reason": .string("not the exporter")]))
+            refusals.refuse(request.caller, method: request.method.rawValue, path: request.path,
+                            detail: ["export": .number(Double(exportID)), "reason": .string("not the exporter")])
             throw ProblemDTO.forbidden("export \(exportID) was made by uid \(export.actorUID); only that user may fetch its files")
         }
         guard export.sha256s.contains(sha256) else { throw ProblemDTO.notFound("export \(exportID) holds no file \(sha256)") }
         let path = store.blobPath(sha256)
         var info = stat()
         guard stat(path, &info) == 0 else {
-            let reason = "the stored file \(sha256) cannot be read (\(String(cString: strerror(errno))))"
-            // The bundle cannot be complete: the export is recorded abandoned, by the daemon.
-            Self.abandon(signer.store, export: exportID, reason: reason)
-            throw ProblemDTO.internalError("\(reason); export \(exportID) is recorded abandoned; run custodyctl verify --full")
+            throw ProblemDTO.internalError("the stored file \(sha256) cannot be read (\(String(cString: strerror(errno)))); run custodyctl verify --full")
         }
         var response = ControlResponse(contentType: "application/octet-stream", body: Data())
         response.file = ResponseFile(path: path, size: Int64(info.st_size))
-        // A client that stops reading half-way never has the whole file: the export is recorded abandoned.
-        let exportStore = signer.store, size = Int64(info.st_size)
-        response.file?.onIncomplete = { sent, error in
-            Self.abandon(exportStore, export: exportID, reason: "the client stopped reading stored file \(sha256) after \(sent) of \(size) bytes (\(error))")
-        }
         return response
     }
 
     /// Inclusion proofs of an item's events (`item`), against the checkpoint of size
     /// `size` or the latest; or the consistency proof between checkpoints `from` and `to`.
     private func proofs(_ request: ControlRequest) throws -> ControlResponse {
+        // Every number is checked before anything is looked up.
+        var sizes: [String: Int64] = [:]
+        for name in ["size", "from", "to"] where request.query[name] != nil {
+            sizes[name] = try intParameter(request, name, default: 0, range: RequestBounds.treeSize)
+        }
+        let itemID = try request.query["item"].map { try pathID($0, "item") }
         let signer = try requireSigner()
         let checkpoints = try signer.store.checkpoints()
         func checkpoint(_ name: String) throws -> StoredCheckpoint? {
-            guard let text = request.query[name] else { return nil }
-            guard let size = Int(text), let found = checkpoints.first(where: { $0.treeSize == size }) else {
-                throw ProblemDTO.notFound("no checkpoint of tree size \(text); GET /v1/checkpoints lists them")
+            guard let size = sizes[name] else { return nil }
+            guard let found = checkpoints.first(where: { Int64($0.treeSize) == size }) else {
+                throw ProblemDTO.notFound("no checkpoint of tree size \(size); GET /v1/checkpoints lists them")
             }
             return found
         }
         let (seqs, leaves) = try signer.store.ledgerEntries()
         func b64(_ h: Hash) -> String { Data(h).base64EncodedString() }
-        if let itemText = request.query["item"] {
-            guard let id = Int64(itemText), id > 0 else { throw ProblemDTO.badRequest("item id must be a positive integer, not \"\(itemText)\"") }
+        if let id = itemID {
             guard try store.item(id) != nil else { throw ProblemDTO.notFound("no item \(id)") }
             guard let against = try checkpoint("size") ?? checkpoints.last else {
                 throw ProblemDTO.notFound("no checkpoint yet: POST /v1/checkpoints makes one")
@@ -355,38 +309,7 @@ public struct ControlRoutes: Sendable {
         q.from = try dateParameter(request, "from")
         q.to = try dateParameter(request, "to")
         q.limit = try intParameter(request, "limit", default: 100, range: 1...10000)
-        q.offset = try intParameter(request, "offset", default: 0, range: 0...Int.max)
+        q.offset = Int(try intParameter(request, "offset", default: 0, range: RequestBounds.position))
         return q
-    }
-
-    func pathID(_ text: String, _ what: String) throws -> Int64 {
-        guard let id = Int64(text), id > 0 else { throw ProblemDTO.badRequest("\(what) id must be a positive integer, not \"\(text)\"") }
-        return id
-    }
-
-    func intParameter(_ request: ControlRequest, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
-        guard let text = request.query[name] else { return value }
-        guard let n = Int(text), range.contains(n) else {
-            throw ProblemDTO.badRequest("query parameter \(name) must be an integer in \(range.lowerBound)...\(range.upperBound), not \"\(text)\"")
-        }
-        return n
-    }
-
-    func dateParameter(_ request: ControlRequest, _ name: String) throws -> Date? {
-        guard let text = request.query[name] else { return nil }
-        guard let date = RFC3339.parse(text) else {
-            throw ProblemDTO.badRequest("query parameter \(name) must be an RFC 3339 time such as 2026-11-22T08:00:00Z, not \"\(text)\"")
-        }
-        return date
-    }
-
-    static func describe(_ error: any Error) -> String {
-        switch error {
-        case DecodingError.keyNotFound(let key, _): return "missing field \"\(key.stringValue)\""
-        case DecodingError.typeMismatch(_, let ctx), DecodingError.valueNotFound(_, let ctx):
-            return "wrong type at \"\(ctx.codingPath.map(\.stringValue).joined(separator: "."))\""
-        case DecodingError.dataCorrupted: return "not valid JSON"
-        default: return "\(error)"
-        }
     }
 }

@@ -18,11 +18,14 @@ public final class ControlServer: Sendable {
         public var socketMode: UInt32
         public var socketGroup: String
         public var maxRequestBytes: Int
+        /// Connection caps and timeouts.
+        public var limits: ConnectionLimits
         /// A listening socket passed by systemd (`LISTEN_FDS`), adopted instead of binding.
         public var inheritedDescriptor: Int32?
-        public init(socketPath: String, socketMode: UInt32, socketGroup: String, maxRequestBytes: Int, inheritedDescriptor: Int32? = nil) {
+        public init(socketPath: String, socketMode: UInt32, socketGroup: String, maxRequestBytes: Int,
+                    limits: ConnectionLimits = ConnectionLimits(DaemonConfig.Control()), inheritedDescriptor: Int32? = nil) {
             self.socketPath = socketPath; self.socketMode = socketMode; self.socketGroup = socketGroup
-            self.maxRequestBytes = maxRequestBytes; self.inheritedDescriptor = inheritedDescriptor
+            self.maxRequestBytes = maxRequestBytes; self.limits = limits; self.inheritedDescriptor = inheritedDescriptor
         }
     }
 
@@ -31,6 +34,8 @@ public final class ControlServer: Sendable {
     let roles: RoleMap
     let logger: Logger
     let eventLoopGroup: MultiThreadedEventLoopGroup
+    let limiter: ConnectionLimiter
+    let notices: NoticeThrottle
 
     public init(options: Options, routes: ControlRoutes, roles: RoleMap, logger: Logger) {
         self.options = options
@@ -38,21 +43,32 @@ public final class ControlServer: Sendable {
         self.roles = roles
         self.logger = logger
         self.eventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        self.limiter = ConnectionLimiter(options.limits)
+        self.notices = NoticeThrottle(logger: logger)
     }
 
     typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
 
+    /// An accepted connection: served, or refused (already answered 503 by its pipeline).
+    enum Accepted: Sendable {
+        case serve(Connection, PeerCredentials)
+        case refused
+    }
+
+    /// How long a refused connection is kept open for its client to read the 503.
+    static let refusalLinger = TimeAmount.seconds(2)
+    /// How often the summaries of repeated refusals are written.
+    static let refusalFlushInterval = Duration.seconds(10)
+
     /// Binds (or adopts) the socket, then serves until cancelled.
     public func run(onListening: @Sendable () -> Void = {}) async throws {
         let bootstrap = ServerBootstrap(group: eventLoopGroup)
-            .serverChannelOption(.backlog, value: 64)
-        let initializer: @Sendable (any Channel) -> EventLoopFuture<(Connection, PeerCredentials)> = { channel in
-            Self.peerCredentials(channel).flatMapThrowing { credentials in
-                try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                return (try Connection(wrappingChannelSynchronously: channel), credentials)
-            }
+            // Room for a burst of clients connecting at once; connections over the caps are answered 503, not left queued.
+            .serverChannelOption(.backlog, value: Int32(clamping: min(4096, max(64, options.limits.maxConnections))))
+        let initializer: @Sendable (any Channel) -> EventLoopFuture<Accepted> = { channel in
+            Self.peerCredentials(channel).flatMapThrowing { credentials in try self.accept(channel, credentials) }
         }
-        let server: NIOAsyncChannel<(Connection, PeerCredentials), Never>
+        let server: NIOAsyncChannel<Accepted, Never>
         if let fd = options.inheritedDescriptor {
             server = try await bootstrap.bind(fd, childChannelInitializer: initializer)
             logger.info("control socket adopted from systemd (fd \(fd))")
@@ -68,18 +84,66 @@ public final class ControlServer: Sendable {
             logger.info("control socket listening on \(options.socketPath)")
         }
         onListening()
+        // However serving ends (a graceful stop cancels it), the refusals still counted are written.
+        defer { routes.refusals.flush(all: true) }
         try await withTaskCancellationHandler {
-            try await server.executeThenClose { inbound in
-                try await withThrowingDiscardingTaskGroup { connections in
-                    for try await (connection, credentials) in inbound {
-                        connections.addTask { await self.serve(connection, credentials) }
+            try await withThrowingTaskGroup(of: Void.self) { background in
+                background.addTask { await self.flushRefusals() }
+                try await server.executeThenClose { inbound in
+                    try await withThrowingDiscardingTaskGroup { connections in
+                        for try await accepted in inbound {
+                            guard case .serve(let connection, let credentials) = accepted else { continue }
+                            connections.addTask { await self.serve(connection, credentials) }
+                        }
                     }
                 }
+                background.cancelAll()
             }
         } onCancel: {
             server.channel.close(promise: nil)
         }
         if options.inheritedDescriptor == nil { unlink(options.socketPath) }
+    }
+
+    /// Sets up a new connection's pipeline: served (HTTP, timeouts, counted while open)
+    /// or, over a cap, answered 503 and closed. Runs on the connection's event loop.
+    private func accept(_ channel: any Channel, _ credentials: PeerCredentials) throws -> Accepted {
+        let limiter = self.limiter
+        switch limiter.admit(credentials.uid) {
+        case .admitted:
+            channel.closeFuture.whenComplete { _ in limiter.release(credentials.uid) }
+            let pipeline = channel.pipeline.syncOperations
+            let uid = credentials.uid, logger = self.logger, notices = self.notices
+            try pipeline.addHandler(RequestByteWatcher())
+            try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
+            try pipeline.addHandler(ConnectionDeadlines(limits: options.limits) { cut in
+                let text = "connection of uid \(uid) closed: \(cut)"
+                switch cut {
+                case .idle: logger.debug("\(text)")
+                case .head: notices.log(uid: uid, kind: "head", text)
+                case .body: notices.log(uid: uid, kind: "body", text)
+                case .stalled: notices.log(uid: uid, kind: "stalled", text)
+                }
+            })
+            return .serve(try Connection(wrappingChannelSynchronously: channel), credentials)
+        case .refused(let reason):
+            channel.closeFuture.whenComplete { _ in limiter.endLingering() }
+            notices.log(uid: credentials.uid, kind: "refused", "connection refused: \(reason)")
+            try channel.pipeline.syncOperations.addHandler(
+                ConnectionRefusal(reason: reason, retryAfterSeconds: options.limits.retryAfterSeconds, linger: Self.refusalLinger))
+            return .refused
+        case .dropped:
+            channel.close(promise: nil)
+            return .refused
+        }
+    }
+
+    /// Writes the summaries of repeated refusals once their minute is over, until cancelled.
+    private func flushRefusals() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: Self.refusalFlushInterval)
+            routes.refusals.flush()
+        }
     }
 
     private func prepareSocketDirectory() throws {
@@ -116,46 +180,73 @@ public final class ControlServer: Sendable {
         return provider.unsafeGetSocketOption(level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(custody_so_peercred()))
     }
 
-    /// Serves one connection: requests in order, keep-alive honoured.
+    /// Serves one connection: requests in order, keep-alive honoured. The caller's
+    /// roles are looked up again for every request, so a user removed from a group
+    /// loses its role at the next request, not at the next connection.
     private func serve(_ connection: Connection, _ credentials: PeerCredentials) async {
-        let caller = roles.caller(uid: credentials.uid, gid: credentials.gid)
         do {
             try await connection.executeThenClose { inbound, outbound in
                 var head: HTTPRequestHead?
                 var body = Data()
-                var tooLarge = false
+                // After a 413: what the client still sends, read and dropped (a bounded amount).
+                var discarded: Int?
                 for try await part in inbound {
                     switch part {
                     case .head(let h):
                         head = h
                         body = Data()
-                        tooLarge = false
-                    case .body(var buffer):
-                        if body.count + buffer.readableBytes > options.maxRequestBytes {
-                            tooLarge = true
-                        } else if let bytes = buffer.readBytes(length: buffer.readableBytes) {
-                            body.append(contentsOf: bytes)
+                        // A body announced larger than the limit is refused before any of it is read.
+                        if let length = h.headers.first(name: "content-length").flatMap(Int.init), length > options.maxRequestBytes {
+                            try await refuseTooLarge(h, announced: length, to: outbound, channel: connection.channel)
+                            discarded = 0
                         }
+                    case .body(let buffer):
+                        guard let h = head else { continue }
+                        if let dropped = discarded {
+                            discarded = dropped + buffer.readableBytes
+                            if dropped + buffer.readableBytes > Self.lingerBytes { return }
+                            continue
+                        }
+                        // A body without a length (chunked) is refused as soon as it passes the limit.
+                        guard body.count + buffer.readableBytes <= options.maxRequestBytes else {
+                            try await refuseTooLarge(h, announced: nil, to: outbound, channel: connection.channel)
+                            discarded = 0
+                            continue
+                        }
+                        body.append(contentsOf: buffer.readableBytesView)
                     case .end:
                         guard let h = head else { continue }
-                        let response: ControlResponse
-                        if tooLarge {
-                            response = .problem(ProblemDTO(status: 413, code: "too-large", title: "Request too large",
-                                                           detail: "request bodies are limited to \(options.maxRequestBytes) bytes"))
-                        } else {
-                            let request = ControlRequest(method: h.method, uri: h.uri, body: body, caller: caller)
-                            response = await routes.handle(request)
-                        }
-                        try await write(response, keepAlive: h.isKeepAlive && !tooLarge, version: h.version, to: outbound, channel: connection.channel)
-                        logger.debug("\(caller.name)(\(caller.uid)) \(h.method.rawValue) \(h.uri) → \(response.status.code)")
-                        if !h.isKeepAlive || tooLarge { return }
+                        if discarded != nil { return }
+                        let caller = roles.caller(uid: credentials.uid, gid: credentials.gid)
+                        let request = ControlRequest(method: h.method, uri: h.uri, body: body, caller: caller)
+                        let response = await routes.handle(request)
+                        try await write(response, keepAlive: h.isKeepAlive, version: h.version, to: outbound, channel: connection.channel)
+                        logger.debug("\(caller.name)(\(caller.uid)) \(h.method.rawValue) \(RefusalRecorder.capped(h.uri, 256)) → \(response.status.code)")
+                        if !h.isKeepAlive { return }
                         head = nil
+                        body = Data()
                     }
                 }
             }
         } catch {
             logger.debug("connection from uid \(credentials.uid) ended: \(error)")
         }
+    }
+
+    /// How long, and how many bytes, the rest of a refused body is read and dropped, so
+    /// that a client still sending it reads the 413 rather than a broken connection.
+    static let lingerTime = TimeAmount.seconds(2)
+    static let lingerBytes = 1 << 20
+
+    /// 413 with `Connection: close`; the connection is closed once the client has sent
+    /// the rest of its request, or after ``lingerTime`` or ``lingerBytes`` at the latest.
+    private func refuseTooLarge(_ head: HTTPRequestHead, announced: Int?, to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>,
+                                channel: any Channel) async throws {
+        let size = announced.map { "this one announces \($0) bytes" } ?? "this one is longer"
+        let response = ControlResponse.problem(ProblemDTO(status: 413, code: "too-large", title: "Request too large",
+                                                          detail: "request bodies are limited to \(options.maxRequestBytes) bytes; \(size)"))
+        try await write(response, keepAlive: false, version: head.version, to: outbound, channel: channel)
+        channel.eventLoop.scheduleTask(in: Self.lingerTime) { channel.close(promise: nil) }
     }
 
     private func write(_ response: ControlResponse, keepAlive: Bool, version: HTTPVersion,

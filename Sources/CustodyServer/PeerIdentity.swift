@@ -12,7 +12,8 @@ struct PeerCredentials: Sendable, Equatable {
 }
 
 /// Turns a peer's uid and gid into a ``Caller``: its user name and the roles its
-/// groups grant (group membership from the system's group database).
+/// groups grant (group membership from the system's group database, read again for
+/// every request). The socket's own group grants no role.
 public struct RoleMap: Sendable, Equatable {
     public var operatorGroup: String
     public var supervisorGroup: String
@@ -38,6 +39,16 @@ public struct RoleMap: Sendable, Equatable {
         if groups.contains(auditorGroup) { roles.insert(.auditor) }
         if !adminGroup.isEmpty, groups.contains(adminGroup) { roles.insert(.admin) }
         return Caller(uid: uid, gid: gid, name: name, roles: roles)
+    }
+
+    /// The role membership of `group` grants, if any (the socket's group should grant none).
+    public func roleGranted(byGroup group: String) -> Role? {
+        guard !group.isEmpty else { return nil }
+        if group == adminGroup { return .admin }
+        if group == supervisorGroup { return .supervisor }
+        if group == auditorGroup { return .auditor }
+        if group == operatorGroup { return .operator_ }
+        return nil
     }
 
     static func userName(_ uid: UInt32) -> String? {

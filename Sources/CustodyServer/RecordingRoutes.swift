@@ -6,9 +6,6 @@ import Foundation
 
 /// `/v1/recordings`: courtroom recording sessions and their segments.
 extension ControlRoutes {
-    /// Who may start and stop recording.
-    static let recorders: Set<Role> = [.operator_, .supervisor, .admin]
-
     func requireRecordings() throws -> RecordingManager {
         guard let recordings else {
             throw ProblemDTO(status: 503, code: "recording-unavailable", title: "Recording unavailable",
@@ -31,13 +28,8 @@ extension ControlRoutes {
 
     /// `POST /v1/recordings`: starts a courtroom's session.
     func startRecording(_ request: ControlRequest) async throws -> ControlResponse {
+        let body = try decodeBody(RecordingStartDTO.self, request, example: #"{"courtroom": "3", "hearing": "H-2026-0142"}"#)
         let manager = try requireRecordings()
-        let body: RecordingStartDTO
-        do {
-            body = try Wire.decoder.decode(RecordingStartDTO.self, from: request.body)
-        } catch {
-            throw ProblemDTO.badRequest("the body must be JSON like {\"courtroom\": \"3\", \"hearing\": \"H-2026-0142\"}: \(Self.describe(error))")
-        }
         do {
             return .json(try await manager.start(body, caller: request.caller), status: .created)
         } catch {
@@ -58,12 +50,7 @@ extension ControlRoutes {
     /// `POST /v1/recordings/{courtroom}`: stops its session.
     func actOnRecording(_ request: ControlRequest, courtroom: String) async throws -> ControlResponse {
         let manager = try requireRecordings()
-        let body: RecordingActionDTO
-        do {
-            body = try Wire.decoder.decode(RecordingActionDTO.self, from: request.body)
-        } catch {
-            throw ProblemDTO.badRequest("the body must be JSON like {\"action\": \"stop\"}: \(Self.describe(error))")
-        }
+        let body = try decodeBody(RecordingActionDTO.self, request, example: #"{"action": "stop"}"#)
         do {
             switch body.action {
             case .stop: return .json(try await manager.stop(courtroom: courtroom, caller: request.caller))

@@ -18,44 +18,18 @@ public struct TaggingPolicy: Sendable, Equatable {
 /// The registry, tagging, holds, retention and gaps routes. `docs/api/openapi.yaml`
 /// documents every one of them.
 extension ControlRoutes {
-    /// The methods of each registry resource, by its first segment and segment count.
-    static let registryMethods: [String: [Int: [String]]] = [
-        "officers": [1: ["GET"]],
-        "equipment": [1: ["GET"]],
-        "courtrooms": [1: ["GET"]],
-        "cases": [1: ["GET"]],
-        "hearings": [1: ["GET"]],
-        "assignments": [1: ["GET"]],
-        "imports": [1: ["POST"]],
-        "checkouts": [1: ["POST"]],
-        "checkins": [1: ["POST"]],
-        "clocks": [1: ["POST"]],
-        "tags": [1: ["POST"]],
-        "holds": [1: ["GET", "POST"], 2: ["PATCH"]],
-        "retention": [1: ["GET", "POST"], 2: ["GET", "POST"]],
-        "gaps": [1: ["GET"]],
-    ]
-
-    static let supervisors: Set<Role> = [.supervisor, .admin]
-    static let planners: Set<Role> = [.supervisor, .auditor, .admin]
-
-    /// Answers a registry request, or nil when the path is not one of these.
-    func registryRoute(_ request: ControlRequest, _ route: [String]) async throws -> ControlResponse? {
-        switch (request.method, route.count, route.first) {
-        case (.GET, 1, "officers"):
-            try authorize(request, Self.anyRole)
+    /// Answers a registry operation (its roles already checked), or nil when the route is not one of these.
+    func registryRoute(_ route: Route, _ segments: [String], _ request: ControlRequest) async throws -> ControlResponse? {
+        switch (route.method, route.template) {
+        case ("GET", "/v1/officers"):
             return .json(OfficerListDTO(officers: try registry().officers(unit: request.query["unit"])))
-        case (.GET, 1, "equipment"):
-            try authorize(request, Self.anyRole)
+        case ("GET", "/v1/equipment"):
             return .json(EquipmentListDTO(equipment: try registry().equipment()))
-        case (.GET, 1, "courtrooms"):
-            try authorize(request, Self.anyRole)
+        case ("GET", "/v1/courtrooms"):
             return .json(CourtroomListDTO(courtrooms: try registry().courtrooms()))
-        case (.GET, 1, "cases"):
-            try authorize(request, Self.anyRole)
+        case ("GET", "/v1/cases"):
             return .json(CaseListDTO(cases: try registry().cases()))
-        case (.GET, 1, "hearings"):
-            try authorize(request, Self.anyRole)
+        case ("GET", "/v1/hearings"):
             var q = HearingQuery()
             q.from = try dateParameter(request, "from")
             q.to = try dateParameter(request, "to")
@@ -63,68 +37,54 @@ extension ControlRoutes {
             q.caseNumber = request.query["case"]
             q.limit = try intParameter(request, "limit", default: 1000, range: 1...10000)
             return .json(HearingListDTO(hearings: try registry().hearings(q)))
-        case (.GET, 1, "assignments"):
-            try authorize(request, Self.anyRole)
+        case ("GET", "/v1/assignments"):
             var q = AssignmentQuery()
             q.device = request.query["device"]
             q.officer = request.query["officer"]
             q.at = try dateParameter(request, "at")
             q.limit = try intParameter(request, "limit", default: 1000, range: 1...10000)
             return .json(AssignmentListDTO(assignments: try registry().assignments(q)))
-        case (.POST, 1, "imports"):
-            try authorize(request, Self.supervisors)
+        case ("POST", "/v1/imports"):
             return try importFile(request)
-        case (.POST, 1, "checkouts"):
-            try authorize(request, Self.ingesters)
-            let body = try decode(CheckoutRequestDTO.self, request, example: #"{"device": "BWC-0042", "officer": "B-1042"}"#)
+        case ("POST", "/v1/checkouts"):
+            let body = try decodeBody(CheckoutRequestDTO.self, request, example: #"{"device": "BWC-0042", "officer": "B-1042"}"#)
             return .json(try registered { try registry().checkout(device: body.device, badge: body.officer, actor: request.caller) },
                          status: .created)
-        case (.POST, 1, "checkins"):
-            try authorize(request, Self.ingesters)
-            let body = try decode(CheckinRequestDTO.self, request, example: #"{"device": "BWC-0042"}"#)
+        case ("POST", "/v1/checkins"):
+            let body = try decodeBody(CheckinRequestDTO.self, request, example: #"{"device": "BWC-0042"}"#)
             return .json(try registered { try registry().checkin(device: body.device, actor: request.caller) })
-        case (.POST, 1, "clocks"):
-            try authorize(request, Self.ingesters)
-            let body = try decode(ClockCheckRequestDTO.self, request, example: #"{"device": "BWC-0042", "offsetSeconds": 133}"#)
+        case ("POST", "/v1/clocks"):
+            let body = try decodeBody(ClockCheckRequestDTO.self, request, example: #"{"device": "BWC-0042", "offsetSeconds": 133}"#)
             return .json(try registered {
                 try registry().recordClockCheck(device: body.device, offsetSeconds: body.offsetSeconds, dockID: nil, actor: request.caller)
             }, status: .created)
-        case (.POST, 1, "tags"):
-            try authorize(request, Self.supervisors)
-            let body = try decode(TagRequestDTO.self, request, example: #"{"item": 12, "officer": "B-1042", "note": "…"}"#)
+        case ("POST", "/v1/tags"):
+            let body = try decodeBody(TagRequestDTO.self, request, example: #"{"item": 12, "officer": "B-1042", "note": "…"}"#)
             return .json(try registered { try registry().tag(body, categories: Set(tagging.categories.keys), actor: request.caller) })
-        case (.GET, 1, "holds"):
-            try authorize(request, Self.anyRole)
+        case ("GET", "/v1/holds"):
             return .json(HoldListDTO(holds: try registry().holds(activeOnly: request.query["all"] != "true")))
-        case (.POST, 1, "holds"):
-            try authorize(request, Self.supervisors)
-            let body = try decode(HoldRequestDTO.self, request, example: #"{"case": "K-17/2026", "reason": "order of 2026-03-20"}"#)
+        case ("POST", "/v1/holds"):
+            let body = try decodeBody(HoldRequestDTO.self, request, example: #"{"case": "K-17/2026", "reason": "order of 2026-03-20"}"#)
             return .json(try registered { try registry().placeHold(item: body.item, caseNumber: body.case, reason: body.reason, actor: request.caller) },
                          status: .created)
-        case (.PATCH, 2, "holds"):
-            try authorize(request, Self.supervisors)
-            let id = try pathID(route[1], "hold")
-            let body = try decode(HoldReleaseDTO.self, request, example: #"{"active": false, "reason": "case closed"}"#)
+        case ("PATCH", "/v1/holds/{id}"):
+            let id = try pathID(segments[1], "hold")
+            let body = try decodeBody(HoldReleaseDTO.self, request, example: #"{"active": false, "reason": "case closed"}"#)
             guard !body.active else { throw ProblemDTO.badRequest("a hold can only be released (\"active\": false); place a new one with POST /v1/holds") }
             return .json(try registered { try registry().releaseHold(id, reason: body.reason, actor: request.caller) })
-        case (.GET, 1, "retention"):
-            try authorize(request, Self.anyRole)
+        case ("GET", "/v1/retention"):
             let limit = try intParameter(request, "limit", default: 20, range: 1...1000)
             return .json(RetentionPlanListDTO(plans: try registry().retentionPlans(limit: limit)))
-        case (.POST, 1, "retention"):
-            try authorize(request, Self.planners)
+        case ("POST", "/v1/retention"):
             return .json(try registry().makeRetentionPlan(periods: tagging.categories, actor: request.caller), status: .created)
-        case (.GET, 2, "retention"):
-            try authorize(request, Self.anyRole)
-            let id = try pathID(route[1], "retention plan")
+        case ("GET", "/v1/retention/{id}"):
+            let id = try pathID(segments[1], "retention plan")
             guard let plan = try registry().retentionPlan(id) else { throw ProblemDTO.notFound("no retention plan \(id)") }
             return .json(plan)
-        case (.POST, 2, "retention"):
-            try authorize(request, Self.supervisors)
-            let id = try pathID(route[1], "retention plan")
+        case ("POST", "/v1/retention/{id}"):
+            let id = try pathID(segments[1], "retention plan")
             return .json(try registered { try registry().applyRetentionPlan(id, periods: tagging.categories, actor: request.caller) })
-        case (.GET, 1, "gaps"):
-            try authorize(request, Self.anyRole)
+        case ("GET", "/v1/gaps"):
             var q = GapQuery()
             q.from = try dateParameter(request, "from")
             q.to = try dateParameter(request, "to")
@@ -164,16 +124,8 @@ extension ControlRoutes {
         }
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, _ request: ControlRequest, example: String) throws -> T {
-        do {
-            return try Wire.decoder.decode(T.self, from: request.body)
-        } catch {
-            throw ProblemDTO.badRequest("the body must be JSON like \(example): \(Self.describe(error))")
-        }
-    }
-
     private func importFile(_ request: ControlRequest) throws -> ControlResponse {
-        let body = try decode(ImportRequestDTO.self, request,
+        let body = try decodeBody(ImportRequestDTO.self, request,
                               example: #"{"kind": "officers", "name": "officers.csv", "contentBase64": "…"}"#)
         let bytes: [UInt8]
         switch (body.content, body.contentBase64) {

@@ -187,8 +187,9 @@ extension LocalStore: RegistryStore {
     // MARK: Clocks and hearings
 
     public func recordClockCheck(device: String, offsetSeconds: Int, dockID: Int64?, actor: Caller) throws -> ClockCheckDTO {
-        guard abs(offsetSeconds) <= 10 * 366 * 86_400 else {
-            throw RegistryError(.badRequest, "a clock offset of \(offsetSeconds) s is more than ten years; give it in seconds")
+        // A range check, not abs(): abs(Int.min) traps.
+        guard let offset = Int64(exactly: offsetSeconds), RequestBounds.clockOffsetSeconds.contains(offset) else {
+            throw RegistryError(.badRequest, "offsetSeconds must be an integer in \(RequestBounds.clockOffsetSeconds.lowerBound)...\(RequestBounds.clockOffsetSeconds.upperBound) (ten years either way), not \(offsetSeconds)")
         }
         return try db.write { db in
             try requireDevice(db, device)

@@ -26,7 +26,8 @@ struct ShippedConfigTests {
     @Test("docs/configuration.md documents every key the daemon reads")
     func everyKeyIsDocumented() throws {
         let doc = try String(contentsOfFile: Self.repo.appendingPathComponent("docs/configuration.md").path, encoding: .utf8)
-        let loader = try ["DaemonConfigLoader.swift", "DaemonConfigLoader+Tagging.swift", "DaemonConfigLoader+Recording.swift"].map {
+        let loader = try ["DaemonConfigLoader.swift", "DaemonConfigLoader+Tagging.swift", "DaemonConfigLoader+Recording.swift",
+                      "DaemonConfigLoader+Connections.swift"].map {
             try String(contentsOfFile: Self.repo.appendingPathComponent("Sources/CustodyCore/Config/" + $0).path, encoding: .utf8)
         }.joined()
         let keys = try Regex(#"r\.(?:string|integer|boolean|strings|float)\("(\w+)"\)|top\.string\("(\w+)"\)"#)

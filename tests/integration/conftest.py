@@ -5,9 +5,11 @@ import http.client
 import json
 import os
 import pwd
+import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -179,11 +181,11 @@ class Daemon:
 
 @pytest.fixture
 def daemon_factory(tmp_path):
-    """Makes daemons in the test's scratch directory; stops them afterwards."""
+    """Makes daemons in the test's scratch directory (or under `base`); stops them afterwards."""
     made = []
 
-    def make(config: str = "", start=True, name="d", ingest: str = ""):
-        d = Daemon(tmp_path / name, config, ingest)
+    def make(config: str = "", start=True, name="d", ingest: str = "", base=None):
+        d = Daemon((base or tmp_path) / name, config, ingest)
         made.append(d)
         return d.start() if start else d
 
@@ -191,6 +193,17 @@ def daemon_factory(tmp_path):
     for d in made:
         if d.proc is not None:
             d.stop(signal.SIGKILL)
+
+
+@pytest.fixture
+def public_tmp():
+    """A scratch directory other users can traverse, for daemons whose socket they use:
+    outside pytest's own temporary tree, whose top pytest resets to mode 0700 whenever
+    another pytest session of the same user starts (even while a test runs)."""
+    path = Path(tempfile.mkdtemp(prefix="custody-test-"))
+    os.chmod(path, 0o755)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.fixture

@@ -190,8 +190,12 @@ def test_every_hardening_line_says_why():
 
 def test_socket_unit():
     socket = (REPO / "systemd/custodyd.socket").read_text()
-    for needed in ("ListenStream=/run/custody/control.sock", "SocketGroup=custody-operators", "SocketMode=0660"):
+    # The socket's group lets people connect and grants no role (roles are the custody-* role groups).
+    for needed in ("ListenStream=/run/custody/control.sock", "SocketGroup=custody-clients", "SocketMode=0660"):
         assert needed in socket
+    service = (REPO / "systemd/custodyd.service").read_text()
+    assert "SupplementaryGroups=custody-clients custody-operators" in service
+    assert re.search(r"^LimitNOFILE=\d+$", service, re.M), "the unit sets the open-file limit the connection caps assume"
 
 
 def test_udev_rules_start_the_service():
@@ -210,9 +214,10 @@ def test_sysusers_and_tmpfiles_make_the_users_and_the_layout(installed, tmp_path
     groups = {l.split(":")[0]: l.split(":") for l in (root / "etc/group").read_text().splitlines()}
     assert users["custody"][5] == "/var/lib/custody" and users["custody"][6] == "/usr/sbin/nologin"
     assert int(users["custody"][2]) < 1000, "a system user"
-    for g in ("custody", "custody-operators", "custody-supervisors", "custody-auditors"):
+    for g in ("custody", "custody-clients", "custody-operators", "custody-supervisors", "custody-auditors"):
         assert g in groups and int(groups[g][2]) < 1000
-    assert "custody" in groups["custody-operators"][3].split(","), "custodyd may give its own socket to the operators"
+    assert "custody" in groups["custody-clients"][3].split(","), "custodyd may give a socket it makes itself to the clients"
+    assert "custody" in groups["custody-operators"][3].split(","), "custodyd reads the import drop box"
     out = subprocess.run(["systemd-tmpfiles", f"--root={root}", "--create", "custody.conf"], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     uid, gid = int(users["custody"][2]), int(users["custody"][3])
@@ -255,3 +260,62 @@ def test_deb_package(tmp_path):
         assert os.access(control / script, os.X_OK)
         check = subprocess.run(["sh", "-n", str(control / script)], capture_output=True, text=True)
         assert check.returncode == 0, check.stderr
+
+
+# ---------------------------------------------------------------------------
+# The Debian package's configure step, in a scratch root
+
+
+def run_postinst(root, tmp_path, *args):
+    """Runs packaging/debian/postinst for DPKG_ROOT=root: systemd-sysusers works on the
+    root; systemctl, udev and tmpfiles steps are left out (shims that do nothing)."""
+    shims = tmp_path / "shims"
+    shims.mkdir(exist_ok=True)
+    sysusers = shutil.which("systemd-sysusers")
+    (shims / "systemd-sysusers").write_text(f'#!/bin/sh\nexec {sysusers} --root="$DPKG_ROOT" "$@"\n')
+    for tool in ("systemd-tmpfiles", "udevadm", "deb-systemd-helper", "deb-systemd-invoke"):
+        (shims / tool).write_text("#!/bin/sh\nexit 0\n")
+    for f in shims.iterdir():
+        f.chmod(0o755)
+    env = dict(os.environ, DPKG_ROOT=str(root), PATH=f"{shims}:{os.environ['PATH']}")
+    out = subprocess.run(["sh", str(REPO / "packaging/debian/postinst"), *args], env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stdout + out.stderr
+    return {l.split(":")[0]: l.split(":") for l in (root / "etc/group").read_text().splitlines()}
+
+
+def test_postinst_makes_role_group_members_clients_on_upgrade_only(installed, tmp_path):
+    if os.geteuid() != 0 or not shutil.which("gpasswd"):
+        pytest.skip("needs root and gpasswd to edit a scratch root's group database")
+    # A station installed before custody-clients: role groups with members, one by primary group.
+    old = tmp_path / "old"
+    shutil.copytree(installed, old, symlinks=True)
+    (old / "etc").mkdir(exist_ok=True)
+    (old / "etc/passwd").write_text("root:x:0:0:root:/root:/bin/sh\n"
+                                    "olga:x:1001:1001::/home/olga:/bin/sh\nsven:x:1002:1002::/home/sven:/bin/sh\n"
+                                    "audra:x:1003:1003::/home/audra:/bin/sh\nprim:x:1004:995::/home/prim:/bin/sh\n"
+                                    "other:x:1005:1005::/home/other:/bin/sh\n")
+    (old / "etc/group").write_text("root:x:0:\nolga:x:1001:\nsven:x:1002:\naudra:x:1003:\nother:x:1005:\n"
+                                   "custody-operators:x:995:olga\ncustody-supervisors:x:996:sven,olga\ncustody-auditors:x:997:audra\n")
+    (old / "etc/gshadow").write_text("root:*::\ncustody-operators:!::olga\ncustody-supervisors:!::sven,olga\ncustody-auditors:!::audra\n")
+    (old / "etc/gshadow").chmod(0o600)
+    groups = run_postinst(old, tmp_path, "configure", "0.1.0")
+    clients = set(groups["custody-clients"][3].split(","))
+    assert clients == {"olga", "sven", "audra", "prim", "custody"}, "every role holder may still connect; nobody else"
+    assert set(groups["custody-operators"][3].split(",")) == {"olga", "custody"}, "roles are unchanged (custody reads the drop box)"
+    assert set(groups["custody-auditors"][3].split(",")) == {"audra"}
+    assert "other" not in clients
+
+    # custody-clients exists now: a later configure leaves the administrator's choices alone.
+    for name in ("etc/group", "etc/gshadow"):
+        text = (old / name).read_text()
+        (old / name).write_text(re.sub(r"^(custody-clients:[^:]*:[^:]*:).*$", r"\1custody", text, flags=re.M))
+    assert set(run_postinst(old, tmp_path, "configure", "0.1.0")["custody-clients"][3].split(",")) == {"custody"}
+
+    # A fresh installation: no role group existed, so nobody but the daemon is a client.
+    new = tmp_path / "new"
+    shutil.copytree(installed, new, symlinks=True)
+    (new / "etc").mkdir(exist_ok=True)
+    (new / "etc/passwd").write_text("root:x:0:0:root:/root:/bin/sh\n")
+    (new / "etc/group").write_text("root:x:0:\n")
+    groups = run_postinst(new, tmp_path, "configure")
+    assert groups["custody-clients"][3] == "custody"

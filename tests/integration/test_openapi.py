@@ -16,10 +16,12 @@ import json
 import os
 import pwd
 import re
+import socket
 import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -366,26 +368,27 @@ def test_document_describes_every_member():
 
 
 def test_server_routes_are_the_documented_operations():
-    # The server's route table and path constants, read from its sources, name
-    # exactly the documented operations: a route added without documentation fails
-    # here even before any test calls it.
-    # ControlRoutes.swift and its siblings (RegistryRoutes.swift: the tagging routes).
-    routes_text = "".join(p.read_text() for p in sorted((REPO / "Sources" / "CustodyServer").glob("*Routes.swift")))
+    # The server's route table (RouteTable.swift: every operation's method, path
+    # template and roles, the one place the daemon takes a route's roles from) and its
+    # path constants name exactly the documented operations, each with the roles of its
+    # x-custody-roles: a route added or a role changed without the document fails here
+    # even before any test calls it.
+    table = (REPO / "Sources" / "CustodyServer" / "RouteTable.swift").read_text()
     paths_text = "".join(p.read_text() for p in sorted((REPO / "Sources" / "CustodyProtocol").glob("APIPaths*.swift")))
-    routes = set()
-    for method, count, first, third in re.findall(r'case \(\.(\w+), (\d+), "([\w-]+)"\)(?: where route\[2\] == "([\w-]+)")?', routes_text):
-        routes.add((method, f"/v1/{first}" + ("/{id}" if count in ("2", "3") else "") + (f"/{third}" if count == "3" else "")))
-        assert count in ("1", "2") or (count == "3" and third), f"ControlRoutes has a route {count} segments deep; document it and teach this test"
-    assert routes, "no routes found in Sources/CustodyServer/*Routes.swift; has the route table changed shape?"
-    # Paths outside /v1 (/metrics) are a table of their own, with their methods.
-    operations_swift = REPO / "Sources" / "CustodyServer" / "ControlOperations.swift"
-    table = re.search(r"static let unversionedMethods: \[String: \[String\]\] = \[(.*?)\]\n", operations_swift.read_text())
-    assert table, f"no unversionedMethods table in {operations_swift}"
-    for path, methods in re.findall(r'"(/[\w-]+)": \[([^\]]*)\]', table.group(1)):
-        routes |= {(m, path) for m in re.findall(r'"(\w+)"', methods)}
-    documented = {(m, t) for m, t, _ in operations()}
-    assert routes == documented, (f"routes in ControlRoutes.swift but not documented: {sorted(routes - documented)}; "
-                                  f"documented but not routed: {sorted(documented - routes)}")
+    role_names = {"operator_": "operator", "supervisor": "supervisor", "auditor": "auditor", "admin": "admin"}
+    sets = {name: set(role_names.values()) if members == "Set(Role.allCases)"
+            else {role_names[r] for r in re.findall(r"\.(\w+)", members)}
+            for name, members in re.findall(r"static let (\w+): Set<Role> = (Set\(Role\.allCases\)|\[[^\]]*\])", table)}
+    routes = {}
+    for method, template, roles in re.findall(r'Route\(\.(\w+), "([^"]+)", (\w+)\)', table):
+        assert (method, template) not in routes, f"{method} {template} is in the route table twice"
+        routes[(method, template)] = sets[roles]
+    assert routes, "no routes found in Sources/CustodyServer/RouteTable.swift; has the route table changed shape?"
+    documented = {(m, t): set(op["x-custody-roles"]) for m, t, op in operations()}
+    assert set(routes) == set(documented), (f"routes in RouteTable.swift but not documented: {sorted(set(routes) - set(documented))}; "
+                                            f"documented but not routed: {sorted(set(documented) - set(routes))}")
+    differing = {k: (sorted(routes[k]), sorted(documented[k])) for k in routes if routes[k] != documented[k]}
+    assert not differing, f"roles in RouteTable.swift vs x-custody-roles: {differing}"
     constants = {re.sub(r"\\\(\w+\)", "{id}", p) for p in re.findall(r'"(/v1/[^"]*|/metrics)"', paths_text)}
     assert constants == set(SPEC["paths"]), f"API paths {sorted(constants)} vs documented {sorted(SPEC['paths'])}"
 
@@ -721,7 +724,7 @@ def unused_uid():
     pytest.skip("no unused uid")
 
 
-def test_roles_are_enforced_as_documented(daemon_factory, sample_media):
+def test_roles_are_enforced_as_documented(daemon_factory, sample_media, public_tmp):
     if os.geteuid() != 0 or not shutil.which("setpriv"):
         pytest.skip("needs root and setpriv to connect as other users")
     groups = [g for g in grp.getgrall() if g.gr_gid != 0 and re.fullmatch(r"[a-z][a-z0-9_-]*", g.gr_name)]
@@ -732,7 +735,7 @@ def test_roles_are_enforced_as_documented(daemon_factory, sample_media):
     d = daemon_factory(config=(
         f'[control]\nsocketGroup = "{sock_group.gr_name}"\noperatorGroup = "{group_of["operator"].gr_name}"\n'
         f'supervisorGroup = "{group_of["supervisor"].gr_name}"\nauditorGroup = "{group_of["auditor"].gr_name}"\n'
-        + RECORDING_ROLE_COURTROOM), start=False)
+        + RECORDING_ROLE_COURTROOM), start=False, base=public_tmp)
     d.start(extra_env=recording_null_alsa(d.root))
     world_readable_tmp(d.socket.parent)
     card = make_card(d.inbox, sample_media)
@@ -750,39 +753,51 @@ def test_roles_are_enforced_as_documented(daemon_factory, sample_media):
         return Remote(json.loads(out.stdout))
 
     bodies = {"/v1/jobs": {"path": str(card)}, "/v1/verify": {"full": False}, "/v1/exports": {"items": [item["id"]]}}
-    expect(d.request("POST", "/v1/checkpoints"), "POST", "/v1/checkpoints", 201)  # covers the item's events
+    first = expect(d.request("POST", "/v1/checkpoints"), "POST", "/v1/checkpoints", 201)  # covers the item's events
     tagging_role_setup(d)
+    second = expect(d.request("POST", "/v1/checkpoints"), "POST", "/v1/checkpoints", 201)
+    # An operation whose query decides what it answers is called in each of its forms:
+    # an item's inclusion proofs carry its events, a consistency proof only hashes.
+    forms = {"/v1/proofs": [f"?item={item['id']}", f"?from={first['treeSize']}&to={second['treeSize']}"]}
     # A file is fetched for an export its caller made: the latest one made by this uid.
     exports = []
+    refused = 0
     ordered = sorted(operations(), key=lambda o: o[1] in ("/v1/blobs/{id}", "/v1/exports/{id}/abandon"))
     bodies["/v1/exports/{id}/abandon"] = {"reason": "role check"}
     for role in ("operator", "supervisor", "auditor", None):
         for method, template, op in ordered:
             ident = (item["sha256"] if "blobs" in template else item["id"] if "items" in template
                      else (exports[-1] if exports else 1) if "abandon" in template else job["id"])
-            queries = {"/v1/proofs": f"?item={item['id']}", "/v1/blobs/{id}": f"?export={exports[-1] if exports else 1}"}
-            path = template.replace("{id}", str(ident)) + queries.get(template, "")
-            body = bodies.get(template) if method == "POST" else None
-            path, body = tagging_role_call(d, method, template, path, body, item["id"])
-            path, body = recording_role_call(method, template, path, body)
-            reply = as_role(role, method, path, body)
-            if role in op["x-custody-roles"]:
-                success = min(int(code) for code in op["responses"] if code.startswith("2"))
-                answer = expect(reply, method, template, success)
-                if template == "/v1/exports":
-                    exports.append(answer["exportId"])
-            else:
-                problem = expect(reply, method, template, 403)
-                assert problem["code"] == "forbidden" and f"uid {uid}" in problem["detail"], problem
+            queries = {"/v1/blobs/{id}": [f"?export={exports[-1] if exports else 1}"]}
+            for query in forms.get(template) or queries.get(template) or [""]:
+                path = template.replace("{id}", str(ident)) + query
+                body = bodies.get(template) if method == "POST" else None
+                path, body = tagging_role_call(d, method, template, path, body, item["id"])
+                path, body = recording_role_call(method, template, path, body)
+                reply = as_role(role, method, path, body)
+                if role in op["x-custody-roles"]:
+                    success = min(int(code) for code in op["responses"] if code.startswith("2"))
+                    answer = expect(reply, method, template, success)
+                    if template == "/v1/exports":
+                        exports.append(answer["exportId"])
+                else:
+                    problem = expect(reply, method, template, 403)
+                    assert problem["code"] == "forbidden" and f"uid {uid}" in problem["detail"], (role, path, problem)
+                    refused += 1
         if role is not None:
             status = expect(as_role(role, "GET", "/v1/status"), "GET", "/v1/status", 200)
             assert status["caller"] == {"uid": uid, "name": f"uid{uid}", "roles": [role]}
     # Even root may not fetch the files of another user's export.
     other = expect(d.request("GET", f"/v1/blobs/{item['sha256']}?export={exports[-1]}"), "GET", "/v1/blobs/{id}", 403)
     assert f"made by uid {uid}" in other["detail"], other
-    denied = expect(d.request("GET", "/v1/events?subject=api:/v1/events"), "GET", "/v1/events", 200)["events"]
-    assert denied and all(e["action"] == "request.deny" and e["outcome"] == "denied" for e in denied)
-    assert {e["actor"]["uid"] for e in denied} == {uid}, "each refusal is in the custody log"
+    # Every refusal is in the custody log: on its own (the first of each minute) or
+    # counted in its minute's summary, written at the latest when the daemon stops.
+    assert d.stop() == 0
+    d.start(extra_env=recording_null_alsa(d.root))
+    logged = [e for e in expect(d.request("GET", "/v1/events?limit=10000"), "GET", "/v1/events", 200)["events"]
+              if e["outcome"] == "denied" and e["actor"]["uid"] == uid]
+    assert {e["action"] for e in logged} <= {"request.deny", "request.deny.summary"}
+    assert sum(1 if e["action"] == "request.deny" else int(e["detail"]["count"]) for e in logged) == refused, logged
 
 
 # ---------------------------------------------------------------------------
@@ -833,6 +848,37 @@ def test_too_large(daemon_factory):
     exact = body + " " * (limit - len(body.encode()))
     expect(d.request("POST", "/v1/jobs", exact), "POST", "/v1/jobs", 202)
     expect(d.request("POST", "/v1/jobs", exact + " "), "POST", "/v1/jobs", 413)
+
+
+def test_too_many_connections(daemon_factory):
+    """The connection-level 503 of the Transport section, on every operation: a user at
+    its cap gets the TooManyConnections answer with its Retry-After header."""
+    response = SPEC["components"]["responses"]["TooManyConnections"]
+    required = [n for n, h in response["headers"].items() if h.get("required")]
+    assert required == ["Retry-After"]
+    d = daemon_factory(config='[control]\nsocketGroup = ""\nmaxConnections = 1\nmaxConnectionsPerUser = 1\n')
+    # One connection is served and held open (once the daemon has let go of those of
+    # its start-up checks); every other one is refused.
+    deadline = time.monotonic() + 60
+    while True:
+        held = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        held.connect(str(d.socket))
+        held.sendall(b"GET /v1/status HTTP/1.1\r\nHost: custodyd\r\n\r\n")
+        if held.recv(65536).startswith(b"HTTP/1.1 200 OK"):
+            break
+        held.close()
+        assert time.monotonic() < deadline, "no connection was ever served"
+        time.sleep(0.05)
+    try:
+        for method, template, _ in operations():
+            reply = d.request(method, concrete(template), "{}" if method != "GET" else None)
+            assert reply.status == 503, f"{method} {template}: got {reply.status} {reply.body[:300]!r}"
+            problem = check_response(reply, response, f"{method} {template} -> 503 (connection)")
+            assert problem["code"] == "too-many-connections" and "at most 1 per user" in problem["detail"]
+            validate(int(reply.headers["retry-after"]), response["headers"]["Retry-After"]["schema"], "Retry-After")
+    finally:
+        held.close()
+    OTHER_HITS.add("too-many-connections")
 
 
 def test_index_failures(daemon_factory):
@@ -952,4 +998,4 @@ def test_every_documented_response_is_exercised():
     documented = {(m, t, int(s)) for m, t, op in operations() for s in op["responses"]}
     missing = documented - HITS
     assert not missing, f"documented answers no test provoked (run the whole module): {sorted(missing)}"
-    assert {"405", "unknown-path"} <= OTHER_HITS, "405 and unknown-path answers must be checked too"
+    assert {"405", "unknown-path", "too-many-connections"} <= OTHER_HITS, "405, unknown-path and 503 connection answers must be checked too"

@@ -66,6 +66,7 @@ extension DaemonConfig {
                 try requireRange(v, 1024...(64 << 20), key: "control.maxRequestBytes", line: table["maxRequestBytes"]?.line)
                 config.control.maxRequestBytes = Int(v)
             }
+            try decodeConnectionLimits(r, table, into: &config.control)
             try r.finish()
         }
 

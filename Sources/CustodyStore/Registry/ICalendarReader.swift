@@ -208,10 +208,17 @@ public enum ICalendarReader {
         guard let date = CivilClock.date(year: year, month: month, day: day, hour: hour, minute: minute, second: second, in: zone) else {
             return .failure(ICalTimeError("no such date and time: \(p.value)"))
         }
+        guard RequestBounds.times.contains(date) else {
+            return .failure(ICalTimeError("outside the times Custody keeps (\(RequestBounds.timesText))"))
+        }
         return .success(date)
     }
 
-    /// A DURATION value (RFC 5545 3.3.6) in seconds: `PT1H30M`, `P1D`, `P1W`.
+    /// The longest DURATION read: a hearing of more than a year is a mistake.
+    public static let maxDurationSeconds: TimeInterval = 366 * 86_400
+
+    /// A DURATION value (RFC 5545 3.3.6) in seconds: `PT1H30M`, `P1D`, `P1W`; nil for
+    /// anything else, and for more than ``maxDurationSeconds`` either way.
     public static func duration(_ text: String) -> TimeInterval? {
         var s = Substring(text.trimmingSpaces.uppercased())
         var sign = 1.0
@@ -222,7 +229,9 @@ public enum ICalendarReader {
         for c in s {
             if c.isNumber { number.append(c); continue }
             if c == "T" { inTime = true; continue }
-            guard let n = Double(number) else { return nil }
+            // At most nine digits a number: no overflow, whatever the file says.
+            guard number.count <= 9, let whole = Int(number) else { return nil }
+            let n = Double(whole)
             number = ""
             any = true
             switch (c, inTime) {
@@ -234,7 +243,8 @@ public enum ICalendarReader {
             default: return nil
             }
         }
-        return any && number.isEmpty ? sign * total : nil
+        guard any, number.isEmpty, total <= maxDurationSeconds else { return nil }
+        return sign * total
     }
 }
 

@@ -216,8 +216,14 @@ public struct RegistryImport: Sendable, Equatable {
                 if let d = event.first("DURATION") {
                     if let seconds = ICalendarReader.duration(d.value), seconds > 0 {
                         end = start.map { $0 + seconds }
+                        if let e = end, !RequestBounds.times.contains(e) {
+                            check.errors.append(FieldErrorDTO(line: d.line, field: "DURATION", value: d.value,
+                                                              message: "ends outside the times Custody keeps (\(RequestBounds.timesText))"))
+                            end = nil
+                        }
                     } else {
-                        check.errors.append(FieldErrorDTO(line: d.line, field: "DURATION", value: d.value, message: "not a positive duration such as PT2H"))
+                        check.errors.append(FieldErrorDTO(line: d.line, field: "DURATION", value: d.value,
+                                                          message: "not a positive duration of at most 366 days, such as PT2H"))
                     }
                 } else {
                     check.errors.append(FieldErrorDTO(line: event.line, field: "DTEND", value: nil, message: "the event has no DTEND (or DURATION)"))
@@ -291,6 +297,10 @@ struct RowChecker {
         guard !value.isEmpty else { fail(field, nil, "empty; it is required"); return nil }
         guard let date = StrictRFC3339.parse(value) else {
             fail(field, value, "not an RFC 3339 time with an offset, such as 2026-03-16T09:00:00+01:00 or 2026-03-16T08:00:00Z")
+            return nil
+        }
+        guard RequestBounds.times.contains(date) else {
+            fail(field, value, "outside the times Custody keeps (\(RequestBounds.timesText))")
             return nil
         }
         return date
