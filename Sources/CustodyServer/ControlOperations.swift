@@ -69,7 +69,7 @@ extension ControlRoutes {
     func setLogLevel(_ request: ControlRequest) throws -> ControlResponse {
         let body: LogLevelDTO
         do {
-            body = try Wire.decoder.decode(LogLevelDTO.self, from: request.body)
+            body = try RequestBody.decode(LogLevelDTO.self, from: request.body)
         } catch {
             throw ProblemDTO.badRequest("the body must be JSON like {\"level\": \"debug\"}: \(Self.describe(error))")
         }

@@ -192,7 +192,7 @@ public struct ControlRoutes: Sendable {
     private func startJob(_ request: ControlRequest) async throws -> ControlResponse {
         let body: IngestRequestDTO
         do {
-            body = try Wire.decoder.decode(IngestRequestDTO.self, from: request.body)
+            body = try RequestBody.decode(IngestRequestDTO.self, from: request.body)
         } catch {
             throw ProblemDTO.badRequest("the body must be JSON like {\"path\": \"/media/card\"}: \(Self.describe(error))")
         }
@@ -230,7 +230,7 @@ public struct ControlRoutes: Sendable {
         let signer = try requireSigner()
         let body: VerifyRequestDTO
         do {
-            body = request.body.isEmpty ? VerifyRequestDTO(full: false) : try Wire.decoder.decode(VerifyRequestDTO.self, from: request.body)
+            body = request.body.isEmpty ? VerifyRequestDTO(full: false) : try RequestBody.decode(VerifyRequestDTO.self, from: request.body)
         } catch {
             throw ProblemDTO.badRequest("the body must be JSON like {\"full\": true}: \(Self.describe(error))")
         }
@@ -245,7 +245,7 @@ public struct ControlRoutes: Sendable {
         let signer = try requireSigner()
         let body: ExportRequestDTO
         do {
-            body = try Wire.decoder.decode(ExportRequestDTO.self, from: request.body)
+            body = try RequestBody.decode(ExportRequestDTO.self, from: request.body)
         } catch {
             throw ProblemDTO.badRequest("the body must be JSON like {\"case\": \"K-2026-114\"}: \(Self.describe(error))")
         }
@@ -283,6 +283,12 @@ public struct ControlRoutes: Sendable {
     /// Inclusion proofs of an item's events (`item`), against the checkpoint of size
     /// `size` or the latest; or the consistency proof between checkpoints `from` and `to`.
     private func proofs(_ request: ControlRequest) throws -> ControlResponse {
+        // Every tree size given is checked, whether this request uses it or not.
+        for name in ["size", "from", "to"] {
+            if let text = request.query[name], (Int(text) ?? 0) < 1 {
+                throw ProblemDTO.badRequest("query parameter \(name) must be a tree size of at least 1, not \"\(text)\"")
+            }
+        }
         let signer = try requireSigner()
         let checkpoints = try signer.store.checkpoints()
         func checkpoint(_ name: String) throws -> StoredCheckpoint? {
@@ -315,8 +321,9 @@ public struct ControlRoutes: Sendable {
             }
             return .json(ItemProofsDTO(item: id, checkpoint: Self.checkpointDTO(against), proofs: proofs))
         }
-        guard let from = try checkpoint("from"), let to = try checkpoint("to") else {
-            throw ProblemDTO.badRequest("ask for item=ID (inclusion proofs) or from=OLD&to=NEW (consistency proof)")
+        // Without `item`: from `from` (default the oldest checkpoint) to `to` (default the latest).
+        guard let from = try checkpoint("from") ?? checkpoints.first, let to = try checkpoint("to") ?? checkpoints.last else {
+            throw ProblemDTO.notFound("no checkpoint yet: POST /v1/checkpoints makes one")
         }
         guard from.treeSize >= 1, from.treeSize <= to.treeSize, to.treeSize <= leaves.count else {
             throw ProblemDTO.badRequest("a consistency proof goes from a smaller checkpoint to a larger one (\(from.treeSize) → \(to.treeSize))")
@@ -358,7 +365,8 @@ public struct ControlRoutes: Sendable {
 
     func dateParameter(_ request: ControlRequest, _ name: String) throws -> Date? {
         guard let text = request.query[name] else { return nil }
-        guard let date = RFC3339.parse(text) else {
+        // RFC 3339 as the API document's `date-time` means it: any offset up to ±23:59, `T` or `t`, `Z` or `z`.
+        guard let date = StrictRFC3339.parse(text) else {
             throw ProblemDTO.badRequest("query parameter \(name) must be an RFC 3339 time such as 2026-11-22T08:00:00Z, not \"\(text)\"")
         }
         return date
@@ -369,6 +377,9 @@ public struct ControlRoutes: Sendable {
         case DecodingError.keyNotFound(let key, _): return "missing field \"\(key.stringValue)\""
         case DecodingError.typeMismatch(_, let ctx), DecodingError.valueNotFound(_, let ctx):
             return "wrong type at \"\(ctx.codingPath.map(\.stringValue).joined(separator: "."))\""
+        case DecodingError.dataCorrupted(let ctx) where !ctx.codingPath.isEmpty:
+            // JSON that parsed, with a value its member cannot hold (an integer past 64 bits).
+            return "a value out of range at \"\(ctx.codingPath.map(\.stringValue).joined(separator: "."))\""
         case DecodingError.dataCorrupted: return "not valid JSON"
         default: return "\(error)"
         }

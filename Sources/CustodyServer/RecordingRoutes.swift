@@ -34,7 +34,7 @@ extension ControlRoutes {
         let manager = try requireRecordings()
         let body: RecordingStartDTO
         do {
-            body = try Wire.decoder.decode(RecordingStartDTO.self, from: request.body)
+            body = try RequestBody.decode(RecordingStartDTO.self, from: request.body)
         } catch {
             throw ProblemDTO.badRequest("the body must be JSON like {\"courtroom\": \"3\", \"hearing\": \"H-2026-0142\"}: \(Self.describe(error))")
         }
@@ -60,7 +60,7 @@ extension ControlRoutes {
         let manager = try requireRecordings()
         let body: RecordingActionDTO
         do {
-            body = try Wire.decoder.decode(RecordingActionDTO.self, from: request.body)
+            body = try RequestBody.decode(RecordingActionDTO.self, from: request.body)
         } catch {
             throw ProblemDTO.badRequest("the body must be JSON like {\"action\": \"stop\"}: \(Self.describe(error))")
         }

@@ -166,7 +166,7 @@ extension ControlRoutes {
 
     private func decode<T: Decodable>(_ type: T.Type, _ request: ControlRequest, example: String) throws -> T {
         do {
-            return try Wire.decoder.decode(T.self, from: request.body)
+            return try RequestBody.decode(T.self, from: request.body)
         } catch {
             throw ProblemDTO.badRequest("the body must be JSON like \(example): \(Self.describe(error))")
         }

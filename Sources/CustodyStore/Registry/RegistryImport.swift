@@ -65,7 +65,9 @@ public struct RegistryImport: Sendable, Equatable {
             return .failure(ImportFailure("unknown import kind \"\(kindName)\" (known: \(RegistryKind.allCases.map(\.rawValue).joined(separator: ", ")))"))
         }
         let lowerName = name?.lowercased() ?? ""
-        let format = format?.lowercased() ?? (lowerName.hasSuffix(".ics") || lowerName.hasSuffix(".ical") ? "ics" : "csv")
+        // A calendar is only ever a hearings file: the name's extension decides only for hearings.
+        let calendarName = kind == .hearings && (lowerName.hasSuffix(".ics") || lowerName.hasSuffix(".ical"))
+        let format = format?.lowercased() ?? (calendarName ? "ics" : "csv")
         guard format == "csv" || (format == "ics" && kind == .hearings) else {
             return .failure(ImportFailure("format \(format) is not read for \(kind.rawValue) (csv\(kind == .hearings ? " or ics" : ""))"))
         }
