@@ -53,3 +53,11 @@ if [ ! -x "$venv/bin/case_validate" ]; then
   /usr/bin/python3 -m venv "$venv"
   "$venv/bin/pip" install -q --disable-pip-version-check case-utils==0.18.0
 fi
+
+# Schemathesis (PyPI), pinned, in the same environment: the adversarial suite holds
+# docs/api/openapi.yaml to the running daemon with it (tests/adversarial/test_fapi_schemathesis.py).
+if [ ! -x "$venv/bin/st" ] || ! "$venv/bin/st" --version 2>/dev/null | grep -q "version 4.32.5$"; then
+  echo "install-deps: installing schemathesis into $venv"
+  [ -x "$venv/bin/pip" ] || /usr/bin/python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check schemathesis==4.32.5
+fi
