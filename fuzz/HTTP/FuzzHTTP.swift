@@ -124,20 +124,33 @@ func fuzzHTTPOne(_ input: [UInt8]) {
     }
 }
 
-#if CUSTODY_FUZZING
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzHTTP(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    fuzzHTTPOne(Array(UnsafeBufferPointer(start: data, count: size)))
+public func fuzzHTTP(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    fuzzHTTPOne(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
     return 0
 }
-#else
+
+#if CUSTODY_FUZZING
+/// libFuzzer's own entry (`LLVMFuzzerRunDriver`): SwiftPM links an executable's `main`
+/// to its module's entry point, so the fuzzer is started from there.
+@_silgen_name("LLVMFuzzerRunDriver")
+func runFuzzerDriver(_ argc: UnsafeMutablePointer<CInt>,
+                     _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+                     _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+#endif
+
 @main
-struct ReplayHTTPInputs {
+struct HTTPFuzzTarget {
     static func main() throws {
+        #if CUSTODY_FUZZING
+        var argc = CommandLine.argc
+        var argv = CommandLine.unsafeArgv
+        exit(runFuzzerDriver(&argc, &argv, fuzzHTTP))
+        #else
         for path in CommandLine.arguments.dropFirst() {
             fuzzHTTPOne(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
             print("ok \(path)")
         }
+        #endif
     }
 }
-#endif

@@ -57,20 +57,33 @@ private func keepable(_ date: Date) {
     precondition(abs(back.timeIntervalSince1970 - date.timeIntervalSince1970) < 0.001, "an instant changed through its text: \(text)")
 }
 
-#if CUSTODY_FUZZING
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzRegistry(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    fuzzRegistryOne(Array(UnsafeBufferPointer(start: data, count: size)))
+public func fuzzRegistry(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    fuzzRegistryOne(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
     return 0
 }
-#else
+
+#if CUSTODY_FUZZING
+/// libFuzzer's own entry (`LLVMFuzzerRunDriver`): SwiftPM links an executable's `main`
+/// to its module's entry point, so the fuzzer is started from there.
+@_silgen_name("LLVMFuzzerRunDriver")
+func runFuzzerDriver(_ argc: UnsafeMutablePointer<CInt>,
+                     _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+                     _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+#endif
+
 @main
-struct ReplayRegistryInputs {
+struct RegistryFuzzTarget {
     static func main() throws {
+        #if CUSTODY_FUZZING
+        var argc = CommandLine.argc
+        var argv = CommandLine.unsafeArgv
+        exit(runFuzzerDriver(&argc, &argv, fuzzRegistry))
+        #else
         for path in CommandLine.arguments.dropFirst() {
             fuzzRegistryOne(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
             print("ok \(path)")
         }
+        #endif
     }
 }
-#endif
