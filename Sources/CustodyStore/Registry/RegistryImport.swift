@@ -53,6 +53,9 @@ public struct RegistryImport: Sendable, Equatable {
         .hearings: (["id", "case", "courtroom", "judge", "start", "end"], ["title"]),
     ]
 
+    /// The longest hearing a calendar's DURATION may give (366 days).
+    public static let longestHearingSeconds: TimeInterval = 366 * 86_400
+
     /// The iCalendar property that carries a hearing's case number.
     public static let caseProperty = "X-CUSTODY-CASE"
     /// The iCalendar property that names the judge (else ORGANIZER's CN).
@@ -216,10 +219,12 @@ public struct RegistryImport: Sendable, Equatable {
             var end = time("DTEND")
             if event.first("DTEND") == nil {
                 if let d = event.first("DURATION") {
-                    if let seconds = ICalendarReader.duration(d.value), seconds > 0 {
+                    // Bounded before it is added: the end must stay a time the index can keep.
+                    if let seconds = ICalendarReader.duration(d.value), seconds > 0, seconds <= Self.longestHearingSeconds {
                         end = start.map { $0 + seconds }
                     } else {
-                        check.errors.append(FieldErrorDTO(line: d.line, field: "DURATION", value: d.value, message: "not a positive duration such as PT2H"))
+                        check.errors.append(FieldErrorDTO(line: d.line, field: "DURATION", value: d.value,
+                                                          message: "not a positive duration of at most 366 days such as PT2H"))
                     }
                 } else {
                     check.errors.append(FieldErrorDTO(line: event.line, field: "DTEND", value: nil, message: "the event has no DTEND (or DURATION)"))
