@@ -94,6 +94,7 @@ for target in "${targets[@]}"; do
   # -max_len covers what each reader examines of a seed; -timeout catches hangs;
   # -rss_limit_mb and -malloc_limit_mb catch unbounded memory.
   extra=()
+  unset ASAN_OPTIONS
   case "$target" in
     volumes)  build_module volumes Sources/CustodyVolumes FuzzVolumes.swift; max_len=1048576 ;;
     metadata) build_module metadata Sources/CustodyMetadata FuzzMetadata.swift; max_len=65536 ;;
@@ -103,7 +104,7 @@ for target in "${targets[@]}"; do
     # store per input would cost more than the request), and LeakSanitizer counts what the
     # first input makes of them (and a 65-byte Data inside swift-crypto's Ed25519 key) as
     # leaked: leaks are not what this target looks for.
-    http)     build_product http; max_len=16384; extra=(-detect_leaks=0) ;;
+    http)     build_product http; max_len=16384; extra=(-detect_leaks=0); export ASAN_OPTIONS=detect_leaks=0 ;;
     *) echo "fuzz: unknown target $target (volumes metadata json registry http)" >&2; exit 2 ;;
   esac
   seeds "$target"
