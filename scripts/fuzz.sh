@@ -57,6 +57,11 @@ flags=(-sanitize=fuzzer,address -parse-as-library -O -D CUSTODY_FUZZING)
 # build_module TARGET MODULE-SOURCES-DIR HARNESS: one module of the sources and the harness.
 build_module() {
   local target=$1 sources=$2 harness=$3 dir="$out/$1"
+  # Built again only when a source or the harness is newer than the binary.
+  if [ -x "$dir/fuzz-$target" ] && [ -z "$(find "$root/$sources" "$root/fuzz/$harness" -name '*.swift' -newer "$dir/fuzz-$target" | head -1)" ]; then
+    echo "fuzz: $dir/fuzz-$target is up to date"
+    return
+  fi
   echo "fuzz: building $dir/fuzz-$target"
   swiftc "${flags[@]}" -module-name "Custody${target^}Fuzz" "$root/$sources"/*.swift "$root/fuzz/$harness" \
     -o "$dir/fuzz-$target" 2> "$dir/build.log" || { cat "$dir/build.log" >&2; exit 1; }
