@@ -53,13 +53,15 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(MAKE) unit-test usb-test integration-test adversarial-test fuzz-smoke
 
-## make fuzz: libFuzzer over the partition, FAT and exFAT parsers (FUZZ_SECONDS, default 300).
+## make fuzz: libFuzzer over every target in fuzz/README.md (partitions, FAT and exFAT; MP4, EXIF,
+## WAV/BWF; the JSON reader; the CSV and iCalendar registry readers; the HTTP request path),
+## FUZZ_SECONDS each (default 300); FUZZ_TARGETS="metadata http" runs only those.
 fuzz: deps
-	bash scripts/fuzz.sh $${FUZZ_SECONDS:-300}
+	bash scripts/fuzz.sh $${FUZZ_SECONDS:-300} $${FUZZ_TARGETS:-}
 
-## The same for a short time, as part of make test.
+## The same for a short time, as part of make test: FUZZ_SMOKE_SECONDS each (default 10; about a minute in all).
 fuzz-smoke:
-	bash scripts/fuzz.sh $${FUZZ_SMOKE_SECONDS:-45}
+	bash scripts/fuzz.sh $${FUZZ_SMOKE_SECONDS:-10}
 
 unit-test:
 	$(SWIFT) test --skip-build --parallel --num-workers 2

@@ -33,6 +33,17 @@ let package = Package(
                           swiftSettings: swiftSettings),
         // Capture CPU cost against arecord on the same PCM (scripts/bench-capture.sh).
         .executableTarget(name: "custody-capture-bench", dependencies: ["CustodyAudio"], swiftSettings: swiftSettings),
+        // libFuzzer targets built by scripts/fuzz.sh with -sanitize=fuzzer,address -D CUSTODY_FUZZING;
+        // any other build makes replayers of fuzz inputs (fuzz/README.md).
+        .executableTarget(name: "custody-fuzz-registry", dependencies: ["CustodyStore", "CustodyCore"], path: "fuzz/Registry",
+                          swiftSettings: swiftSettings),
+        .executableTarget(name: "custody-fuzz-http", dependencies: [
+            "CustodyServer", "CustodyStore", "CustodyIngest", "CustodyLedger", "CustodyCore", "CustodyProtocol",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "fuzz/HTTP", swiftSettings: swiftSettings),
 
         // Linux-only system calls that need _GNU_SOURCE (syncfs, mkostemp, O_NOATIME, SO_PEERCRED).
         .target(name: "CLinuxSystem", cSettings: [.treatAllWarnings(as: .error)]),
@@ -64,7 +75,7 @@ let package = Package(
             "CustodyCore", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
         // Media type sniffing and recording-time extraction (MP4/MOV, JPEG EXIF, WAV/BWF).
-        .target(name: "CustodyMetadata", swiftSettings: swiftSettings),
+        .target(name: "CustodyMetadata", exclude: ["README.md"], swiftSettings: swiftSettings),
         // The storage and indexing module: blobs, SQLite index, custody events.
         .target(name: "CustodyStore", dependencies: [
             "CLinuxSystem", "CustodyCore", "CustodyProtocol", "CustodyLedger",

@@ -34,12 +34,18 @@ public enum SegmentRepair {
             statedDataBytes: stated, dataBytes: stated, frames: stated / blockAlign,
             discardedPartialFrameBytes: 0, padByteAdded: false, findings: [])
 
+        // Compared by subtraction from the file's own size (both operands at most
+        // fileSize), so a stated size anywhere in its 64-bit range cannot overflow.
         let statedPad: UInt64 = stated % 2
-        if stated % blockAlign == 0, dataOffset + stated + statedPad == fileSize, layout.statedRIFFSize + 8 == fileSize {
+        if stated % blockAlign == 0, stated <= present, present - stated == statedPad,
+           layout.statedRIFFSize == fileSize - 8 {
             return report
         }
 
         report.outcome = .repaired
+        for (name, value) in [("RIFF", layout.statedRIFFSize), ("data", stated)] where value > SegmentLayout.largestFileSize {
+            report.findings.append("the header stated \(value) bytes for its \(name) size, more than any file can hold")
+        }
         let frames = present / blockAlign
         let partial = present % blockAlign
         let dataBytes = frames * blockAlign
@@ -111,7 +117,24 @@ public struct SegmentRepairReport: Sendable, Hashable, Codable {
 }
 
 /// Where a segment's chunks are, read from its header.
+///
+/// Every integer read is bounded before it is used: chunk sizes are 32-bit and only
+/// move the walk forward within the file; the 64-bit sizes of `ds64` are compared
+/// with the file's own size, never added to it (a value past ``largestFileSize`` is
+/// reported as a finding); the `fmt ` chunk must describe a format Custody records
+/// (``channelRange``, ``rateRange``, ``sampleBits``, and a block size of exactly
+/// channels × bytes per sample), or the segment is refused untouched, since its frame
+/// size decides which bytes the repair keeps.
 struct SegmentLayout {
+    /// No file can be larger than `off_t` counts.
+    static let largestFileSize = UInt64(Int64.max)
+    /// The channel counts a segment can have (the 16-bit `nChannels` field, never 0).
+    static let channelRange = 1...Int(UInt16.max)
+    /// The rates a courtroom records at (`[[courtroom]] rate`).
+    static let rateRange = 1...768_000
+    /// The sample sizes Custody records (S16_LE, S24_3LE, S32_LE), in bits.
+    static let sampleBits: Set<Int> = [16, 24, 32]
+
     var isRF64: Bool
     var statedRIFFSize: UInt64
     var statedDataBytes: UInt64
@@ -156,8 +179,9 @@ struct SegmentLayout {
                     throw BWFError(code: .badFormatChunk, path: path, message: "the fmt chunk at offset \(offset) is cut short")
                 }
                 format = (Int(u16(body, 2)), Int(u32(body, 4)), Int(u16(body, 12)), Int(u16(body, 14)))
+                try checkFormat(format!, at: offset, path: path)
             case "data":
-                guard let format, format.blockAlign > 0, format.channels > 0 else {
+                guard let format else {
                     throw BWFError(code: .badFormatChunk, path: path,
                                    message: "no usable fmt chunk before the data chunk at offset \(offset)")
                 }
@@ -175,6 +199,22 @@ struct SegmentLayout {
         }
         throw BWFError(code: .noDataChunk, path: path,
                        message: "the file (\(fileSize) bytes) ends before its data chunk begins; no audio to recover")
+    }
+
+    /// Refuses a format outside the ranges above, naming the field.
+    private static func checkFormat(_ format: (channels: Int, rate: Int, blockAlign: Int, bits: Int), at offset: UInt64,
+                                    path: String) throws(BWFError) {
+        let at = "the fmt chunk at offset \(offset)"
+        func refuse(_ what: String) -> BWFError {
+            BWFError(code: .badFormatChunk, path: path, message: "\(at) states \(what); not a segment Custody records, left as it is")
+        }
+        guard channelRange.contains(format.channels) else { throw refuse("\(format.channels) channels (1…\(channelRange.upperBound))") }
+        guard rateRange.contains(format.rate) else { throw refuse("a rate of \(format.rate) Hz (1…\(rateRange.upperBound))") }
+        guard sampleBits.contains(format.bits) else { throw refuse("\(format.bits) bits per sample (16, 24 or 32)") }
+        let frame = format.channels * format.bits / 8
+        guard format.blockAlign == frame else {
+            throw refuse("a block align of \(format.blockAlign) bytes, but \(format.channels) channels of \(format.bits) bits are \(frame)")
+        }
     }
 
     private static func fourCC(_ bytes: [UInt8], _ at: Int) -> String? {

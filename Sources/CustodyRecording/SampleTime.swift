@@ -5,13 +5,24 @@ import Foundation
 /// Exact, so segments line up to the sample and the gaps between them are counted in
 /// frames, not in rounded times.
 enum SampleTime {
-    /// Samples since the epoch from a `bext` OriginationDate ("yyyy-mm-dd", UTC) and TimeReference.
+    /// The rates a courtroom records at (`[[courtroom]] rate`, CaptureConfiguration).
+    static let rates = 1...768_000
+    /// The instants a sample count is taken of: years 1 to 9999 (Unix seconds).
+    static let instants = -62_135_596_800.0...253_402_300_799.0
+
+    /// Samples since the epoch from a `bext` OriginationDate ("yyyy-mm-dd", UTC) and
+    /// TimeReference (samples since that midnight). Nil unless the date is a real day of
+    /// years 1–9999, the rate one of ``rates`` and TimeReference within that day: so the
+    /// sum is at most about 2^58 and cannot overflow, whatever a header says.
     static func samples(originationDate: String, timeReference: UInt64, rate: Int) -> Int64? {
         let parts = originationDate.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
-        guard parts.count == 3, rate > 0 else { return nil }
+        guard parts.count == 3, rates.contains(rate), (1...9999).contains(parts[0]), (1...12).contains(parts[1]),
+              (1...31).contains(parts[2]), timeReference < UInt64(86_400 * rate) else { return nil }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
-        guard let midnight = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])) else { return nil }
+        // A day past its month's end (31 April) would roll into the next month: not a date.
+        guard let midnight = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])),
+              calendar.component(.day, from: midnight) == parts[2] else { return nil }
         let days = Int64((midnight.timeIntervalSince1970 / 86_400).rounded())
         return days * 86_400 * Int64(rate) + Int64(timeReference)
     }
@@ -28,9 +39,14 @@ enum SampleTime {
         return Date(timeIntervalSince1970: Double(day * 86_400) + Double(whole) + fraction)
     }
 
-    /// Samples since the epoch of an instant (whole samples, rounded down).
+    /// Samples since the epoch of an instant (whole samples, rounded down). An instant
+    /// outside ``instants`` (a file time set far off) counts as the nearest end of it,
+    /// and the rate as the nearest of ``rates``, so the product always fits.
     static func samples(_ date: Date, rate: Int) -> Int64 {
-        Int64((date.timeIntervalSince1970 * Double(rate)).rounded(.down))
+        let raw = date.timeIntervalSince1970
+        let seconds = raw.isNaN ? 0 : min(max(raw, instants.lowerBound), instants.upperBound)
+        let bounded = min(max(rate, rates.lowerBound), rates.upperBound)
+        return Int64((seconds * Double(bounded)).rounded(.down))
     }
 
     /// The `bext` first sample and the `fmt ` rate of a Broadcast Wave file, read from
@@ -49,7 +65,7 @@ enum SampleTime {
             let size = u32(offset + 4)
             let body = offset + 8
             if id == "fmt ", body + 8 <= bytes.count {
-                rate = u32(body + 4)
+                rate = u32(body + 4)  // 0…2^32-1; samples(originationDate:) refuses any outside `rates`
             } else if id == "bext", body + 346 <= bytes.count, let rate {
                 let date = String(decoding: bytes[(body + 320)..<(body + 330)], as: UTF8.self)
                 var reference: UInt64 = 0

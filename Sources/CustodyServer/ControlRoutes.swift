@@ -285,8 +285,11 @@ public struct ControlRoutes: Sendable {
             }
             return .json(ItemProofsDTO(item: id, checkpoint: Self.checkpointDTO(against), proofs: proofs))
         }
-        guard let from = try checkpoint("from"), let to = try checkpoint("to") else {
-            throw ProblemDTO.badRequest("ask for item=ID (inclusion proofs) or from=OLD&to=NEW (consistency proof)")
+        // Without `item`: from `from` (default the oldest checkpoint of a tree that is not
+        // empty) to `to` (default the latest).
+        guard let from = try checkpoint("from") ?? checkpoints.first(where: { $0.treeSize >= 1 }),
+              let to = try checkpoint("to") ?? checkpoints.last else {
+            throw ProblemDTO.notFound("no checkpoint yet: POST /v1/checkpoints makes one")
         }
         guard from.treeSize >= 1, from.treeSize <= to.treeSize, to.treeSize <= leaves.count else {
             throw ProblemDTO.badRequest("a consistency proof goes from a smaller checkpoint to a larger one (\(from.treeSize) → \(to.treeSize))")

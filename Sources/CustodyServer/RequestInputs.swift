@@ -13,7 +13,7 @@ extension ControlRoutes {
     func decodeBody<T: RequestBody>(_ type: T.Type, _ request: ControlRequest, example: String) throws -> T {
         let body: T
         do {
-            body = try Wire.decoder.decode(T.self, from: request.body)
+            body = try StrictBody.decode(T.self, from: request.body)
         } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
             throw ProblemDTO.badRequest("the body must be JSON like \(example): \(Self.unreadable(request.body))")
         } catch {

@@ -33,7 +33,8 @@ extension LocalStore {
                 subject = "item:\(item)"
             } else {
                 let number = caseNumber!
-                guard !number.isEmpty, number.count <= 100 else { throw RegistryError(.badRequest, "a case number is 1 to 100 characters") }
+                // Counted in Unicode scalars, as the API document's maxLength counts.
+                guard !number.isEmpty, number.unicodeScalars.count <= 100 else { throw RegistryError(.badRequest, "a case number is 1 to 100 characters") }
                 try ensureCase(db, number, actor: actor)
                 subject = "case:\(number)"
             }

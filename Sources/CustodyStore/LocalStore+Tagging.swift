@@ -118,7 +118,7 @@ extension LocalStore {
         }
         if let note, note.count > 4000 { throw RegistryError(.badRequest, "a note is at most 4000 characters (this one has \(note.count))") }
         if let category = request.category, !categories.contains(category) {
-            throw RegistryError(.badRequest, "unknown category \"\(category)\" (configured: \(categories.sorted().joined(separator: ", ")))")
+            throw RegistryError(.notFound, "no category \"\(category)\" (configured: \(categories.sorted().joined(separator: ", ")))")
         }
         try db.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT officer, courtroom, hearing, case_number, category, notes, manual_tags FROM items WHERE id = ?",

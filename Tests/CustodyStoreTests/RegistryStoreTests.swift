@@ -268,7 +268,7 @@ struct RegistryStoreTests {
         var q = ItemQuery()
         q.text = "second"
         #expect(try r.store.items(q).items.map(\.id) == [id])
-        #expect(throws: RegistryError(.badRequest, "unknown category \"bogus\" (configured: evidential, unclassified)")) {
+        #expect(throws: RegistryError(.notFound, "no category \"bogus\" (configured: evidential, unclassified)")) {
             try r.store.tag(TagRequestDTO(item: id, category: "bogus"), categories: categories, actor: r.supervisor)
         }
         #expect(throws: RegistryError.self) { try r.store.tag(TagRequestDTO(item: id), categories: categories, actor: r.supervisor) }

@@ -655,7 +655,7 @@ def test_metrics(loaded):
     ("POST", "/v1/jobs", "/v1/jobs", "FIFO"),
     ("POST", "/v1/verify", "/v1/verify", '{"full": "yes"}'),
     ("POST", "/v1/verify", "/v1/verify", "not json"),
-    ("GET", "/v1/proofs", "/v1/proofs", None),
+    ("GET", "/v1/proofs", "/v1/proofs?size=0", None),
     ("GET", "/v1/proofs", "/v1/proofs?item=x", None),
 ])
 def test_bad_request(loaded, method, template, path, body):

@@ -319,7 +319,7 @@ def test_manual_tags_keep_their_history_and_are_searchable(station):
     name = next(n for b, n, _ in d.s.officers if b == "B-1008")
     assert item["id"] in [i["id"] for i in d.ctl_json("items", "--text", name.split()[1])], "officers' names are searched"
     r = d.ctl("tag", str(item["id"]), "--category", "secret")
-    assert r.returncode == 1 and "unknown category" in r.stderr
+    assert r.returncode == 1 and "no category \"secret\"" in r.stderr
 
 
 def test_retention_deletes_expired_blobs_and_keeps_held_items(station):

@@ -53,6 +53,9 @@ public struct RegistryImport: Sendable, Equatable {
         .hearings: (["id", "case", "courtroom", "judge", "start", "end"], ["title"]),
     ]
 
+    /// The longest hearing a calendar's DURATION may give (366 days).
+    public static let longestHearingSeconds: TimeInterval = 366 * 86_400
+
     /// The iCalendar property that carries a hearing's case number.
     public static let caseProperty = "X-CUSTODY-CASE"
     /// The iCalendar property that names the judge (else ORGANIZER's CN).
@@ -65,7 +68,9 @@ public struct RegistryImport: Sendable, Equatable {
             return .failure(ImportFailure("unknown import kind \"\(kindName)\" (known: \(RegistryKind.allCases.map(\.rawValue).joined(separator: ", ")))"))
         }
         let lowerName = name?.lowercased() ?? ""
-        let format = format?.lowercased() ?? (lowerName.hasSuffix(".ics") || lowerName.hasSuffix(".ical") ? "ics" : "csv")
+        // A calendar is only ever a hearings file: the name's extension decides only for hearings.
+        let calendarName = kind == .hearings && (lowerName.hasSuffix(".ics") || lowerName.hasSuffix(".ical"))
+        let format = format?.lowercased() ?? (calendarName ? "ics" : "csv")
         guard format == "csv" || (format == "ics" && kind == .hearings) else {
             return .failure(ImportFailure("format \(format) is not read for \(kind.rawValue) (csv\(kind == .hearings ? " or ics" : ""))"))
         }
@@ -214,7 +219,8 @@ public struct RegistryImport: Sendable, Equatable {
             var end = time("DTEND")
             if event.first("DTEND") == nil {
                 if let d = event.first("DURATION") {
-                    if let seconds = ICalendarReader.duration(d.value), seconds > 0 {
+                    // Bounded before it is added: the end must stay a time the index can keep.
+                    if let seconds = ICalendarReader.duration(d.value), seconds > 0, seconds <= Self.longestHearingSeconds {
                         end = start.map { $0 + seconds }
                         if let e = end, !RequestBounds.times.contains(e) {
                             check.errors.append(FieldErrorDTO(line: d.line, field: "DURATION", value: d.value,
