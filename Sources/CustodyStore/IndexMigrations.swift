@@ -26,6 +26,10 @@ import GRDB
 //   v5  courtroom recording: recording_sessions (one per capture session) and
 //       recording_segments (each Broadcast Wave segment on its way into the store:
 //       closed, filing, filed or failed, with its summary and item).
+//   v6  media (IndexMigrations+Media.swift): docks may wait for a medium (state
+//       waitingForMedium, waiting_since); dock_slots: each logical unit of a docked
+//       mass-storage device with its block device, state, medium and job; jobs.medium:
+//       the identity of the medium a dock's job reads, to resume it when it returns.
 
 /// The index's migrations, in order.
 enum IndexMigrations {
@@ -36,6 +40,7 @@ enum IndexMigrations {
         migrator.registerMigration("v3", migrate: v3)
         migrator.registerMigration("v4-registry", migrate: v4)
         migrator.registerMigration("v5", migrate: v5)
+        migrator.registerMigration("v6-media", migrate: v6Media)
         return migrator
     }
 
