@@ -19,6 +19,8 @@ struct WatchCommand: ParsableCommand {
         var time: String
         var event: String
         var device: DeviceDTO?
+        /// Slot changes: the dock (`device`) and the slot concerned.
+        var slot: DeviceSlotDTO? = nil
         var job: JobDTO?
         /// Recording changes: the courtroom, and the segment or alarm concerned.
         var recording: CourtroomRecordingDTO?
@@ -45,6 +47,13 @@ struct WatchCommand: ParsableCommand {
                 }
                 if let before, before.state != d.state {
                     changes.append(Change(time: time, event: d.state == .removed ? "undock" : "device-\(d.state.rawValue)", device: d, job: nil))
+                }
+                if let before, d.state != .removed {
+                    // Each slot's medium: inserted, read, done, taken out.
+                    let was = Dictionary(before.slots.map { ($0.slot, $0) }, uniquingKeysWith: { _, last in last })
+                    for slot in d.slots where was[slot.slot]?.state != slot.state || was[slot.slot]?.jobId != slot.jobId {
+                        changes.append(Change(time: time, event: "slot-\(slot.state.rawValue)", device: d, slot: slot, job: nil))
+                    }
                 }
                 devices[d.id] = d
             }
@@ -80,7 +89,9 @@ struct WatchCommand: ParsableCommand {
             emit(String(decoding: try Wire.encoder().encode(c), as: UTF8.self))
             return
         }
-        if let d = c.device {
+        if let d = c.device, let slot = c.slot {
+            emit("\(c.time)  \(c.event.padding(toLength: 16, withPad: " ", startingAt: 0)) dock \(d.id): \(DevicesCommand.slot(slot))")
+        } else if let d = c.device {
             let what = d.model ?? "unknown device"
             emit("\(c.time)  \(c.event.padding(toLength: 16, withPad: " ", startingAt: 0)) dock \(d.id): \(what) \(d.vendorId):\(d.productId) serial \(d.serial ?? "-") at \(d.busPath)\(d.message.map { " (\($0))" } ?? "")")
         } else if let j = c.job {
