@@ -42,15 +42,16 @@ struct WatchCommand: ParsableCommand {
             let time = RFC3339.format(Date())
             for d in nowDevices.reversed() {
                 let before = devices[d.id]
-                if before == nil, d.state != .removed || !first {
+                let announced = before == nil && (d.state != .removed || !first)
+                if announced {
                     changes.append(Change(time: time, event: d.state == .unsupported ? "unsupported" : "dock", device: d, job: nil))
                 }
                 if let before, before.state != d.state {
                     changes.append(Change(time: time, event: d.state == .removed ? "undock" : "device-\(d.state.rawValue)", device: d, job: nil))
                 }
-                if let before, d.state != .removed {
-                    // Each slot's medium: inserted, read, done, taken out.
-                    let was = Dictionary(before.slots.map { ($0.slot, $0) }, uniquingKeysWith: { _, last in last })
+                if before != nil || announced, d.state != .removed {
+                    // Each slot's medium: inserted, read, done, taken out (and the slots a new dock has).
+                    let was = Dictionary((before?.slots ?? []).map { ($0.slot, $0) }, uniquingKeysWith: { _, last in last })
                     for slot in d.slots where was[slot.slot]?.state != slot.state || was[slot.slot]?.jobId != slot.jobId {
                         changes.append(Change(time: time, event: "slot-\(slot.state.rawValue)", device: d, slot: slot, job: nil))
                     }
@@ -79,6 +80,11 @@ struct WatchCommand: ParsableCommand {
         }
     }
 
+    /// An event's name in its column: 16 wide, never cut ("device-waitingForMedium" is longer).
+    static func column(_ event: String) -> String {
+        event.count < 16 ? event.padding(toLength: 16, withPad: " ", startingAt: 0) : event
+    }
+
     /// One line, written at once (a pipe reader sees each event as it happens).
     private func emit(_ line: String) {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
@@ -90,14 +96,14 @@ struct WatchCommand: ParsableCommand {
             return
         }
         if let d = c.device, let slot = c.slot {
-            emit("\(c.time)  \(c.event.padding(toLength: 16, withPad: " ", startingAt: 0)) dock \(d.id): \(DevicesCommand.slot(slot))")
+            emit("\(c.time)  \(Self.column(c.event)) dock \(d.id): \(DevicesCommand.slot(slot))")
         } else if let d = c.device {
             let what = d.model ?? "unknown device"
-            emit("\(c.time)  \(c.event.padding(toLength: 16, withPad: " ", startingAt: 0)) dock \(d.id): \(what) \(d.vendorId):\(d.productId) serial \(d.serial ?? "-") at \(d.busPath)\(d.message.map { " (\($0))" } ?? "")")
+            emit("\(c.time)  \(Self.column(c.event)) dock \(d.id): \(what) \(d.vendorId):\(d.productId) serial \(d.serial ?? "-") at \(d.busPath)\(d.message.map { " (\($0))" } ?? "")")
         } else if let j = c.job {
-            emit("\(c.time)  \(c.event.padding(toLength: 16, withPad: " ", startingAt: 0)) job \(j.id): \(j.stored) stored, \(j.duplicates) already stored, \(j.failed) failed of \(j.totalFiles)\(j.device.map { " from \($0)" } ?? "")")
+            emit("\(c.time)  \(Self.column(c.event)) job \(j.id): \(j.stored) stored, \(j.duplicates) already stored, \(j.failed) failed of \(j.totalFiles)\(j.device.map { " from \($0)" } ?? "")")
         } else if let r = c.recording {
-            emit("\(c.time)  \(c.event.padding(toLength: 16, withPad: " ", startingAt: 0)) courtroom \(r.courtroom): \(RecordingWatch.describe(c, r))")
+            emit("\(c.time)  \(Self.column(c.event)) courtroom \(r.courtroom): \(RecordingWatch.describe(c, r))")
         }
     }
 }

@@ -67,8 +67,10 @@ extension DeviceManager {
             engine.interrupt(job, reason: "\(slot.node ?? storage.disk) went away during the job; resumed when its medium is docked again")
         }
         guard let dockID = table.withLock({ $0.docks[busPath]?.dockID }) else { return }
+        // The slot's last medium and job stay on record beside its removal.
         write(slot: DockSlotRecord(slot: storage.lun, blockDevice: slot.node ?? storage.disk, state: .removed,
-                                   message: "its disk went away"), dockID: dockID)
+                                   medium: slot.written?.medium, jobID: slot.written?.jobID, message: "its disk went away"),
+              dockID: dockID)
         writeDock(busPath)
     }
 

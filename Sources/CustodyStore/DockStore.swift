@@ -137,7 +137,12 @@ extension LocalStore: DockStore {
 
     public func recordUndock(_ id: Int64, actor: Caller) throws {
         try db.write { db in
-            try db.execute(sql: "UPDATE docks SET state = 'removed', undocked_at = ? WHERE id = ?", arguments: [now, id])
+            // What it was waiting for is moot once it is gone.
+            try db.execute(sql: """
+                UPDATE docks SET state = 'removed', undocked_at = ?, waiting_since = NULL,
+                                 message = CASE WHEN state = 'waitingForMedium' THEN NULL ELSE message END
+                WHERE id = ?
+                """, arguments: [now, id])
             let row = try Row.fetchOne(db, sql: "SELECT device_serial, bus_path, job_id FROM docks WHERE id = ?", arguments: [id])
             var detail: [String: JSONValue] = [:]
             if let row {

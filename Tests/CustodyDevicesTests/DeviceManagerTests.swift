@@ -83,9 +83,11 @@ struct DeviceManagerTests {
     @Test("pulling the device mid-job ends the job interrupted with exactly the files not stored; the next dock resumes it")
     func removalInterruptsAndRedockResumes() async throws {
         let disk = DevicesFixture.disk(DevicesFixture.bodycam, lun: 0, name: "sdb", bytes: 1 << 26)
-        let f = try DevicesFixture(present: [], disks: [disk])
+        let f = try DevicesFixture(present: [], disks: [disk], holdAfter: 10)
         defer { f.dir.remove() }
-        let card = try f.card("card", files: 200, size: 200_000)
+        let held = try #require(f.held)
+        defer { held.release() }
+        let card = try f.card("card", files: 200, size: 20_000)
         let driver = DirectoryMediaDriver()
         driver.insert(Medium(identity: "m1", summary: "m1"), root: card, at: "/dev/sdb")
         let task = f.running(f.manager(driver))
@@ -93,21 +95,23 @@ struct DeviceManagerTests {
         try await f.subscribed()
         f.bus.arrive(DevicesFixture.bodycam)
         var jobID: Int64 = 0
-        try await f.eventually("some files stored") {
+        // Held after 10 files: the device is certainly pulled mid-job.
+        try await f.eventually("some files stored, the copy held") {
             guard let id = try f.dock(DevicesFixture.bodycam)?.jobId else { return false }
             jobID = id
-            return (try f.store.job(id, withFiles: false)?.stored ?? 0) >= 4
+            return try held.filesStarted > 10 && (f.store.job(id, withFiles: false)?.stored ?? 0) >= 4
         }
         f.block.remove(disk)
         f.bus.leave(DevicesFixture.bodycam)
+        try await f.eventually("the undock recorded") { try f.dock(DevicesFixture.bodycam)?.state == .removed }
+        held.release()
         try await f.eventually("the job interrupted") { try f.store.job(jobID, withFiles: false)?.state == .interrupted }
         let interrupted = try #require(try f.store.job(jobID, withFiles: true))
         #expect(interrupted.message?.contains("went away during the job") == true || interrupted.message?.contains("removed during the job") == true)
         let pending = Set((interrupted.files ?? []).filter { $0.state == .pending }.map(\.path))
-        let stored = Set(try f.store.items(ItemQuery()).items.map(\.source.path))
+        let stored = Set(try f.store.items(DevicesFixture.everyItem).items.map(\.source.path))
         #expect(pending.count == Int(interrupted.pending) && pending.count > 0)
         #expect(pending.union(stored).count == 200 && pending.isDisjoint(with: stored))
-        try await f.eventually("the undock") { try f.dock(DevicesFixture.bodycam)?.state == .removed }
         #expect(try f.store.events(EventQuery()).contains { $0.action == "device.undock" })
 
         f.bus.arrive(DevicesFixture.bodycam)

@@ -91,10 +91,12 @@ struct DeviceSlotTests {
 
     @Test("a card taken out mid-job ends its job interrupted with exactly the files not stored; put back in the other slot, the same job resumes there")
     func pulledAndPutBackElsewhere() async throws {
-        let f = try DevicesFixture(present: [Self.reader], disks: [Self.slot0(bytes: 0), Self.slot1(bytes: 0)])
+        let f = try DevicesFixture(present: [Self.reader], disks: [Self.slot0(bytes: 0), Self.slot1(bytes: 0)], holdAfter: 10)
         defer { f.dir.remove() }
+        let held = try #require(f.held)
+        defer { held.release() }
         let driver = DirectoryMediaDriver()
-        let card = try f.card("card", files: 200, size: 200_000)
+        let card = try f.card("card", files: 200, size: 20_000)
         let medium = Medium(identity: "FAT32 1234-ABCD \"CARD\" @0", summary: "FAT32 \"CARD\" 1234-ABCD")
         let task = f.running(f.manager(driver))
         defer { task.cancel() }
@@ -102,22 +104,25 @@ struct DeviceSlotTests {
         driver.insert(medium, root: card, at: "/dev/sdc")
         f.block.change(Self.slot0(bytes: 1 << 28, changed: true))
         var jobID: Int64 = 0
-        try await f.eventually("some files stored") {
+        // Held after 10 files: the card is certainly taken out mid-job.
+        try await f.eventually("some files stored, the copy held") {
             guard let id = try f.dock(Self.reader)?.slots.first?.jobId else { return false }
             jobID = id
-            return (try f.store.job(id, withFiles: false)?.stored ?? 0) >= 4
+            return try held.filesStarted > 10 && (f.store.job(id, withFiles: false)?.stored ?? 0) >= 4
         }
         driver.eject("/dev/sdc")
         f.block.change(Self.slot0(bytes: 0, changed: true))
+        try await f.eventually("slot 0 waiting again") { try f.dock(Self.reader)?.slots.first?.state == .waitingForMedium }
+        held.release()
         try await f.eventually("the job interrupted") { try f.store.job(jobID, withFiles: false)?.state == .interrupted }
         let interrupted = try #require(try f.store.job(jobID, withFiles: true))
         #expect(interrupted.message?.hasPrefix("the medium was taken out of /dev/sdc during the job") == true)
         let pending = Set((interrupted.files ?? []).filter { $0.state == .pending }.map(\.path))
-        let stored = Set(try f.store.items(ItemQuery()).items.map(\.source.path))
+        let stored = Set(try f.store.items(DevicesFixture.everyItem).items.map(\.source.path))
         #expect(pending.count == Int(interrupted.pending) && pending.count > 0 && interrupted.failed == 0)
         #expect(pending.union(stored).count == 200 && pending.isDisjoint(with: stored))
-        try await f.eventually("slot 0 waiting again") { try f.dock(Self.reader)?.slots.first?.state == .waitingForMedium }
         #expect(try f.dock(Self.reader)?.state == .waitingForMedium)
+        #expect(try f.dock(Self.reader)?.slots.first?.message?.contains("was taken out during job \(jobID); insert it again, in any slot, to resume") == true)
 
         // The same card, now in slot 1: the same job goes on, reading it where it is.
         let elsewhere = f.dir.path + "/card-in-slot-1"

@@ -70,6 +70,57 @@ final class CapturedLog: Sendable {
     }
 }
 
+/// The real store, except that after `open` files have started copying, the next one
+/// waits (in `stageBlob`, before a byte of it is read) until the test lets it go: a job
+/// held mid-way for as long as the test needs, whatever the machine's speed.
+final class HeldStore: EvidenceStore {
+    let inner: LocalStore
+    private let open: Int
+    private let started = Mutex(0)
+    private let gate = DispatchSemaphore(value: 0)
+    private let released = Atomic<Bool>(false)
+
+    init(_ inner: LocalStore, open: Int) { self.inner = inner; self.open = open }
+
+    /// Files that have begun copying (the held one included).
+    var filesStarted: Int { started.withLock { $0 } }
+    /// Lets the held file, and every later one, go.
+    func release() {
+        guard !released.exchange(true, ordering: .sequentiallyConsistent) else { return }
+        gate.signal()
+    }
+
+    func stageBlob() throws -> TemporaryBlob {
+        let n = started.withLock { $0 += 1; return $0 }
+        if n > open && !released.load(ordering: .sequentiallyConsistent) {
+            gate.wait()
+            gate.signal()  // and the next one waiting, if any
+        }
+        return try inner.stageBlob()
+    }
+    func installBlobs(_ blobs: [(TemporaryBlob, sha256: String)]) throws -> [Bool] { try inner.installBlobs(blobs) }
+    func rehashBlob(_ sha256: String) throws -> String { try inner.rehashBlob(sha256) }
+    func blobPath(_ sha256: String) -> String { inner.blobPath(sha256) }
+    func createJob(_ plan: JobPlan, caller: Caller) throws -> JobContext { try inner.createJob(plan, caller: caller) }
+    func pendingFiles(job: Int64) throws -> [PlannedFile] { try inner.pendingFiles(job: job) }
+    func jobContext(_ id: Int64) throws -> JobContext? { try inner.jobContext(id) }
+    func relocateJob(_ id: Int64, root: String, actor: Caller) throws { try inner.relocateJob(id, root: root, actor: actor) }
+    func commit(_ outcomes: [FileOutcome], job: JobContext) throws { try inner.commit(outcomes, job: job) }
+    func setJobState(_ id: Int64, _ state: JobState, message: String?, actor: Caller) throws {
+        try inner.setJobState(id, state, message: message, actor: actor)
+    }
+    func jobIDs(in states: [JobState]) throws -> [Int64] { try inner.jobIDs(in: states) }
+    func knownFiles(sourceID: Int64) throws -> [String: KnownFile] { try inner.knownFiles(sourceID: sourceID) }
+    func job(_ id: Int64, withFiles: Bool) throws -> JobDTO? { try inner.job(id, withFiles: withFiles) }
+    func jobs(limit: Int) throws -> [JobDTO] { try inner.jobs(limit: limit) }
+    func item(_ id: Int64) throws -> ItemDTO? { try inner.item(id) }
+    func items(_ query: ItemQuery) throws -> ItemListDTO { try inner.items(query) }
+    func events(_ query: EventQuery) throws -> [EventDTO] { try inner.events(query) }
+    func totals() throws -> StoreTotals { try inner.totals() }
+    func record(_ event: EventInput) throws { try inner.record(event) }
+    func recover() throws -> RecoveryReport { try inner.recover() }
+}
+
 struct DevicesFixture {
     let dir: TemporaryDirectory
     let store: LocalStore
@@ -78,6 +129,8 @@ struct DevicesFixture {
     let block: FakeBlockWatcher
     let catalog: DeviceCatalog
     let log = CapturedLog()
+    /// Set with `holdAfter`: the engine's store, holding the copy after that many files.
+    let held: HeldStore?
 
     static let bodycam = USBDeviceDescription(
         busNumber: 1, portNumbers: [2], address: 5, vendorID: 0x2e8a, productID: 0x0c10,
@@ -92,14 +145,17 @@ struct DevicesFixture {
         interfaces: [USBInterfaceDescription(number: 0, interfaceClass: 0x03, interfaceSubclass: 0x01, interfaceProtocol: 0x01)],
         product: "Keyboard", serial: nil)
 
-    init(present: [USBDeviceDescription], disks: [BlockDisk] = []) throws {
+    init(present: [USBDeviceDescription], disks: [BlockDisk] = [], holdAfter: Int? = nil) throws {
         dir = try TemporaryDirectory("custody-devices")
         store = try LocalStore(stateDirectory: dir.path + "/state")
         var config = DaemonConfig.Ingest()
         config.concurrency = 1
         config.commitBatchFiles = 2
         config.chunkBytes = 4096
-        engine = IngestEngine(store: store, config: config, logger: Logger(label: "test"))
+        let local = store
+        let held = holdAfter.map { HeldStore(local, open: $0) }
+        self.held = held
+        engine = IngestEngine(store: held ?? local, config: config, logger: Logger(label: "test"))
         bus = FakeUSBBus(devices: present)
         block = FakeBlockWatcher(disks: disks)
         try dir.write("catalog/test.toml", Data("""
@@ -126,6 +182,13 @@ struct DevicesFixture {
     func manager(_ driver: (any EvidenceDriver)?) -> DeviceManager {
         DeviceManager(bus: bus, blockDevices: block, catalog: catalog, drivers: DriverRegistry(driver.map { [$0] } ?? []),
                       docks: store, engine: engine, sysfs: SysfsRoot(sys: dir.path + "/sys", dev: "/dev"), logger: log.logger)
+    }
+
+    /// Every item (a query's default is the first 100).
+    static var everyItem: ItemQuery {
+        var query = ItemQuery()
+        query.limit = 10_000
+        return query
     }
 
     /// The node the manager gives a disk (the fixture's dev root is `/dev`).
