@@ -16,9 +16,9 @@ def sha(data):
 
 def test_a_card_swapped_into_a_pulled_camera_is_never_read_into_the_first_cards_job(daemon_factory, tmp_path):
     first, forged = tmp_path / "first.img", tmp_path / "forged.img"
-    files = card_image(first, "BWC0001234", "1c0ffee1", files=400, size=100_000, fat=32, size_mib=64)
+    files = card_image(first, "BWC0001234", "1c0ffee1", files=300, size=50_000, size_mib=32)
     # The same names and sizes, other bytes: what a swapped card would hold to pass for the first.
-    lookalike = card_image(forged, "BWC0001234", "0badcafe", files=400, size=100_000, fat=32, size_mib=64)
+    lookalike = card_image(forged, "BWC0001234", "0badcafe", files=300, size=50_000, size_mib=32)
     assert set(files) == set(lookalike) and all(len(files[p]) == len(lookalike[p]) for p in files)
     testbed = UmockdevTestbed(tmp_path / "control")
     d = daemon_factory(config=devices_config(), start=False, ingest="concurrency = 1\ncommitBatchFiles = 4\n")
