@@ -58,6 +58,8 @@ public final class DeviceManager: Sendable {
     /// job ends until cancelled.
     public func run() async {
         do { try docks.closeStaleDocks(actor: .daemon) } catch { logger.error("cannot close stale docks: \(error)") }
+        // A medium's job left running by a crash is interrupted first, so that seeing that medium resumes it.
+        engine.holdUnfinishedMediumJobs()
         // Subscribe before enumerating, so that nothing in between is missed; a disk or
         // device seen both ways is handled once (by sysfs path, by bus path).
         let usb = bus.events()

@@ -27,6 +27,8 @@ public final class IngestEngine: Sendable {
     private let interruptions = Mutex<[Int64: String]>([:])
     /// Every job that ends, for whoever follows them (the device manager).
     private let ends = StreamFanOut<JobEnd>()
+    /// Whether ``holdUnfinishedMediumJobs()`` has run.
+    private let mediumJobsHeld = Mutex(false)
 
     private struct Jobs {
         var running: [Int64: CancellationFlag] = [:]
@@ -206,6 +208,7 @@ public final class IngestEngine: Sendable {
     /// submitted, until ``shutdown()``.
     public func run() async {
         var resume: [Int64] = []
+        holdUnfinishedMediumJobs()
         do {
             resume = try store.jobIDs(in: config.resumeOnStart ? [.queued, .running, .interrupted] : [.queued])
             if !config.resumeOnStart {
@@ -217,17 +220,9 @@ public final class IngestEngine: Sendable {
             }
             // Jobs submitted by this run already (a device docked as custodyd started) run from the queue.
             let submittedNow = jobs.withLock { $0.queued }
-            resume = try resume.filter { id in
-                guard !submittedNow.contains(id) else { return false }
-                // A docked medium's job waits for its medium: the device manager resumes it
-                // when it sees that medium, at whatever node it is then.
-                guard try store.jobContext(id)?.medium != nil else { return true }
-                guard let state = try store.job(id, withFiles: false)?.state, state != .interrupted else { return false }
-                let pending = try store.pendingFiles(job: id).count
-                try store.setJobState(id, .interrupted, message: "custodyd stopped; \(pending) files not stored yet, resumed when its medium is docked again",
-                                      actor: .daemon)
-                return false
-            }
+            // A docked medium's job waits for its medium: the device manager resumes it
+            // when it sees that medium, at whatever node it is then.
+            resume = try resume.filter { id in try !submittedNow.contains(id) && store.jobContext(id)?.medium == nil }
         } catch {
             logger.error("cannot list unfinished jobs: \(error)")
         }
@@ -237,6 +232,30 @@ public final class IngestEngine: Sendable {
             }
             for await id in queue {
                 group.addTask { await self.runJob(id, resumed: false) }
+            }
+        }
+    }
+
+    /// Marks the docked media's jobs that a previous run left queued or running as
+    /// interrupted, so that the device manager finds them by their medium when it sees it
+    /// again (at whatever node) and they never read whatever is at their old node. Done
+    /// once, by whichever of ``run()`` and the device manager comes first; the other
+    /// waits until it is done.
+    public func holdUnfinishedMediumJobs() {
+        mediumJobsHeld.withLock { held in
+            guard !held else { return }
+            held = true
+            do {
+                let ours = jobs.withLock { $0.queued.union($0.running.keys) }
+                for id in try store.jobIDs(in: [.queued, .running]) where !ours.contains(id) {
+                    guard try store.jobContext(id)?.medium != nil else { continue }
+                    let pending = try store.pendingFiles(job: id).count
+                    try store.setJobState(id, .interrupted,
+                                          message: "custodyd stopped; \(pending) files not stored yet, resumed when its medium is docked again",
+                                          actor: .daemon)
+                }
+            } catch {
+                logger.error("cannot hold the unfinished jobs of docked media: \(error)")
             }
         }
     }

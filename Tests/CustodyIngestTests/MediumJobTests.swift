@@ -121,6 +121,25 @@ struct MediumJobTests {
         #expect(done.message == "custodyd stopped; 3 files not stored yet, resumed when its medium is docked again")
     }
 
+    @Test("the device manager, starting first, finds a medium's job left running by a crash already interrupted; it is held once")
+    func heldBeforeTheManagerLooks() async throws {
+        let f = try IngestFixture()
+        defer { f.dir.remove() }
+        let card = f.dir.path + "/sdc.img"
+        try fatCard(card, label: "CARDA", volumeID: "12345678")
+        let crashed = IngestEngine(store: f.store, config: f.config(), logger: Logger(label: "test"))
+        let job = try await crashed.submitVolumeJob(device: card, deviceSerial: "CRD0000050", caller: .daemon, include: { _ in true })
+        try f.store.setJobState(job.jobID, .running, message: nil, actor: .daemon)
+        let next = IngestEngine(store: f.store, config: f.config(), logger: Logger(label: "test"))
+        #expect(try f.store.interruptedJob(deviceSerial: "CRD0000050", medium: try #require(job.medium)) == nil)
+        next.holdUnfinishedMediumJobs()
+        #expect(try f.store.interruptedJob(deviceSerial: "CRD0000050", medium: try #require(job.medium)) == job.jobID)
+        next.holdUnfinishedMediumJobs()
+        let done = try await f.runUntilDone(next, job.jobID, on: f.store)
+        #expect(done.state == .interrupted && done.pending == 3)
+        #expect(try f.store.events(EventQuery()).filter { $0.action == "job.interrupt" }.count == 1)
+    }
+
     @Test("a file whose read fails because its whole medium went away stays pending; one that fails alone fails")
     func vanishedMedium() throws {
         let f = try IngestFixture()
