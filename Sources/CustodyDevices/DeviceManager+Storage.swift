@@ -52,7 +52,8 @@ extension DeviceManager {
         let node = locator.sysfs.devPath(storage.disk)
         guard let dockID = table.withLock({ t -> Int64? in
             guard t.docks[busPath] != nil else { return nil }
-            t.docks[busPath]?.slots[storage.lun] = .init(storage: storage, node: node, sizeBytes: disk.sizeBytes)
+            t.incarnations += 1
+            t.docks[busPath]?.slots[storage.lun] = .init(incarnation: t.incarnations, storage: storage, node: node, sizeBytes: disk.sizeBytes)
             return t.docks[busPath]?.dockID
         }) else { return }
         logger.info("\(node) appeared: slot \(storage.lun) (\(storage.scsiAddress)) of the device at \(busPath)",
@@ -77,7 +78,8 @@ extension DeviceManager {
     // MARK: - Probing
 
     /// Probes a slot, unless a probe of it is running: then once more after that one.
-    func startProbe(_ key: SlotKey, input: AsyncStream<Event>.Continuation, group: inout DiscardingTaskGroup) {
+    func startProbe(_ slotKey: SlotKey, input: AsyncStream<Event>.Continuation, group: inout DiscardingTaskGroup) {
+        var key = slotKey
         let start = table.withLock { t -> (DockTable.Dock, DockTable.Slot)? in
             guard let dock = t.docks[key.busPath], dock.dockID == key.dockID, var slot = dock.slots[key.lun] else { return nil }
             guard !slot.probing else {
@@ -89,12 +91,13 @@ extension DeviceManager {
             return (dock, slot)
         }
         guard let (dock, slot) = start, let driver = dock.driver else { return }
+        key.incarnation = slot.incarnation
         let docked = DockedDevice(dockID: dock.dockID, description: dock.device, entry: dock.entry, blockDevice: slot.node,
                                   alsaCard: nil, slot: slot.storage)
-        let (docks, engine) = (self.docks, self.engine)
+        let (docks, engine, probed) = (self.docks, self.engine, key)
         group.addTask {
             let outcome = await Self.probe(docked, driver: driver, reading: (slot.medium, slot.job), docks: docks, engine: engine)
-            input.yield(.settled(key, outcome))
+            input.yield(.settled(probed, outcome))
         }
     }
 
@@ -137,7 +140,8 @@ extension DeviceManager {
     /// during the probe is probed again.
     func settle(_ key: SlotKey, _ outcome: SlotOutcome, input: AsyncStream<Event>.Continuation, group: inout DiscardingTaskGroup) {
         let current = table.withLock { t -> (DockTable.Dock, DockTable.Slot)? in
-            guard let dock = t.docks[key.busPath], dock.dockID == key.dockID, let slot = dock.slots[key.lun] else { return nil }
+            guard let dock = t.docks[key.busPath], dock.dockID == key.dockID, let slot = dock.slots[key.lun],
+                  slot.incarnation == key.incarnation else { return nil }
             return (dock, slot)
         }
         guard let (dock, before) = current else {

@@ -17,6 +17,9 @@ struct DockTable {
     var owners: [Int64: JobOwner] = [:]
     /// Events handled so far.
     var handled = 0
+    /// Numbers each slot as it appears, so that a probe of a slot that went and came back
+    /// is not taken for a probe of the new one.
+    var incarnations = 0
 
     /// A docked device, matched and recorded.
     struct Dock {
@@ -35,6 +38,8 @@ struct DockTable {
 
     /// One logical unit (or, for drivers without block devices, the device as a whole).
     struct Slot {
+        /// Which appearance of the slot this is (``DockTable/incarnations``).
+        var incarnation = 0
         var storage: StorageSlot?
         var node: String?
         /// The disk's size when last seen (to tell a changed medium from a spurious `change`).
@@ -65,6 +70,8 @@ struct SlotKey: Hashable, Sendable {
     var busPath: String
     var dockID: Int64
     var lun: Int
+    /// The slot's appearance the probe was about (set by `startProbe`).
+    var incarnation = 0
 
     /// The slot number standing for a whole device read without block devices (PTP, MTP).
     static let wholeDevice = -1
