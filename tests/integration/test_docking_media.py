@@ -245,7 +245,9 @@ def test_a_reader_left_empty_waits_costs_nothing_and_reads_a_card_inserted_30_s_
         testbed.request("dock card-reader-two-slot")
         testbed.request("present card-reader-two-slot sdc")
         testbed.request("present card-reader-two-slot sdd")
-        reader = wait_dock(d, "0c50", lambda x: [s["state"] for s in x["slots"]] == ["waitingForMedium", "waitingForMedium"])
+        # The slots' rows and then the dock's: wait for both.
+        reader = wait_dock(d, "0c50", lambda x: [s["state"] for s in x["slots"]] == ["waitingForMedium", "waitingForMedium"]
+                           and "2 slots" in (x["message"] or ""))
         assert reader["state"] == "waitingForMedium" and reader["waitingSince"], reader
         assert reader["message"] == "no medium in its 2 slots (/dev/sdc, /dev/sdd): waiting for one to be inserted", reader
         assert [s["message"] for s in reader["slots"]] == ["no medium in /dev/sdc", "no medium in /dev/sdd"]
