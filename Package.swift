@@ -53,6 +53,10 @@ let package = Package(
         .systemLibrary(name: "CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
         // USB devices: enumeration, hotplug as an AsyncStream, descriptors, transfers.
         .target(name: "CustodyUSB", dependencies: ["CLibUSB", "CustodyCore"], swiftSettings: swiftSettings),
+        // libudev, wrapped once by CustodyUdev.
+        .systemLibrary(name: "CLibUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
+        // Block disks: udev's add/change/remove of whole disks as an AsyncStream, and their enumeration.
+        .target(name: "CustodyUdev", dependencies: ["CLibUdev", "CustodyCore"], swiftSettings: swiftSettings),
         // alsa-lib, wrapped once by CustodyAudio.
         .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
         // Courtroom capture: ALSA PCM, Broadcast Wave segments, level and silence monitoring.
@@ -61,12 +65,12 @@ let package = Package(
         .target(name: "CustodyCatalog", dependencies: ["CustodyCore"], swiftSettings: swiftSettings),
         // Docking: device manager, driver protocol, sysfs locator.
         .target(name: "CustodyDevices", dependencies: [
-            "CustodyCore", "CustodyUSB", "CustodyCatalog", "CustodyStore", "CustodyIngest", "CustodyProtocol",
+            "CustodyCore", "CustodyUSB", "CustodyUdev", "CustodyCatalog", "CustodyStore", "CustodyIngest", "CustodyProtocol",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
         // The mass-storage driver: a docked device's FAT/exFAT media, read in user space.
         .target(name: "CustodyMassStorage", dependencies: [
-            "CustodyCatalog", "CustodyCore", "CustodyDevices", "CustodyIngest", "CustodyVolumes",
+            "CustodyCatalog", "CustodyCore", "CustodyDevices", "CustodyIngest", "CustodyProtocol", "CustodyVolumes",
         ], swiftSettings: swiftSettings),
         // Our own small Prometheus registry: counters, gauges, labels, text exposition 0.0.4.
         .target(name: "CustodyMetrics", swiftSettings: swiftSettings),
@@ -118,7 +122,7 @@ let package = Package(
         .target(name: "CustodyClient", dependencies: ["CustodyProtocol"], swiftSettings: swiftSettings),
         // The daemon: config, services, signals, sd_notify.
         .target(name: "CustodyDaemon", dependencies: [
-            "CustodyCore", "CustodyStore", "CustodyIngest", "CustodyServer", "CustodyDevices", "CustodyUSB", "CustodyCatalog", "CustodyLedger",
+            "CustodyCore", "CustodyStore", "CustodyIngest", "CustodyServer", "CustodyDevices", "CustodyUSB", "CustodyUdev", "CustodyCatalog", "CustodyLedger",
             "CustodyMassStorage", "CustodyMetrics", "CustodyLogging", "CustodyProtocol", "CustodyRecording",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -131,7 +135,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: swiftSettings),
         // Fakes for every seam (clock, files), shared by the tests.
-        .target(name: "CustodyTestSupport", dependencies: ["CustodyCore", "CustodyUSB", "CustodyAudio"], swiftSettings: swiftSettings),
+        .target(name: "CustodyTestSupport", dependencies: ["CustodyCore", "CustodyUSB", "CustodyUdev", "CustodyAudio"], swiftSettings: swiftSettings),
 
         .testTarget(name: "CustodyCoreTests", dependencies: ["CustodyCore", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyMetadataTests", dependencies: ["CustodyMetadata"], swiftSettings: swiftSettings),
@@ -156,9 +160,11 @@ let package = Package(
         .testTarget(name: "CustodyDaemonTests", dependencies: [
             "CustodyDaemon", "CustodyIngest", "CustodyCore", "CustodyTestSupport", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
+        .testTarget(name: "CustodyUdevTests", dependencies: ["CustodyUdev"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyCatalogTests", dependencies: ["CustodyCatalog"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyDevicesTests", dependencies: [
-            "CustodyDevices", "CustodyCatalog", "CustodyStore", "CustodyIngest", "CustodyTestSupport",
+            "CustodyDevices", "CustodyCatalog", "CustodyStore", "CustodyIngest", "CustodyTestSupport", "CustodyUdev",
+            "CustodyMassStorage", "CustodyVolumes", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]

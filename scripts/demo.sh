@@ -153,32 +153,64 @@ ctl items --text "market"
 step "Gaps: what is missing from the record"
 ctl gaps --from 2026-03-14T00:00:00Z --to 2026-03-18T00:00:00Z
 
-step "Docking an emulated body camera (real libusb, umockdev) whose storage holds a FAT32 card, while custodyctl watch follows"
-# The camera's medium: a FAT32 image made by mkfs.fat and mcopy from the sample card, plus a
-# half-written .TMP its catalog entry excludes and a deleted clip.
-image="$scratch/bodycam-fat32.img"
-truncate -s 64M "$image"
-mkfs.fat -F 32 -n BWC0001234 "$image" > /dev/null
-MTOOLS_SKIP_CHECK=1 mcopy -s -i "$image" "$scratch/card/DCIM" ::
+# Waits (at most 60 s) until `custodyctl --json devices` shows the JSON fragment $1.
+devices_show() {
+  for _ in $(seq 1 600); do
+    "$bin/custodyctl" --json devices | grep -q "$1" && return 0
+    sleep 0.1
+  done
+  echo "devices never showed $1"; "$bin/custodyctl" devices; exit 1
+}
+
+step "Docking an emulated body camera in the kernel's order (real libusb and libudev, umockdev): its USB device first, its storage a second later, while custodyctl watch follows"
+# The camera's medium: a FAT12 image (mkfs.fat, mcopy) with the sample card's photos, a
+# half-written .TMP its catalog entry excludes, and a deleted clip.
+camera="$scratch/bodycam-fat12.img"
+truncate -s 4M "$camera"
+mkfs.fat -F 12 -n BWC0001234 "$camera" > /dev/null
+MTOOLS_SKIP_CHECK=1 mmd -i "$camera" ::DCIM
+MTOOLS_SKIP_CHECK=1 mcopy -s -i "$camera" "$scratch/card/DCIM/101PHOTO" ::DCIM
 echo "interrupted" > "$scratch/REC0009.TMP"
-MTOOLS_SKIP_CHECK=1 mcopy -i "$image" "$scratch/REC0009.TMP" ::DCIM/REC0009.TMP
-MTOOLS_SKIP_CHECK=1 mcopy -i "$image" "$scratch/REC0009.TMP" ::DCIM/DELETED.MP4
-MTOOLS_SKIP_CHECK=1 mdel -i "$image" ::DCIM/DELETED.MP4
-"$bin/custodyctl" watch --seconds 6 > "$scratch/watch.log" 2>&1 &
+MTOOLS_SKIP_CHECK=1 mcopy -i "$camera" "$scratch/REC0009.TMP" ::DCIM/REC0009.TMP
+MTOOLS_SKIP_CHECK=1 mcopy -i "$camera" "$scratch/REC0009.TMP" ::DCIM/DELETED.MP4
+MTOOLS_SKIP_CHECK=1 mdel -i "$camera" ::DCIM/DELETED.MP4
+"$bin/custodyctl" watch --seconds 300 > "$scratch/watch.log" 2>&1 &
 watcher=$!
 sleep 0.5
-testbed add bodycam-mass-storage
-testbed fill sdb "$image"
-for _ in $(seq 1 100); do
-  "$bin/custodyctl" --json devices | grep -q '"state" : "done"' && break
-  sleep 0.1
-done
+testbed dock bodycam-mass-storage
+devices_show '"state" : "waitingForMedium"'
+echo "Its USB device is there, its storage not yet: it waits (nothing is polled meanwhile), saying since when:"
 ctl devices
-echo "Its recordings, read from the FAT32 file system in user space (never mounted); the .TMP was left out by its catalog entry:"
-ctl items --device BWC0001234 --text DCIM
-echo "The job's custody record names the medium (label, serial, deleted entries seen):"
-"$bin/custodyctl" audit | grep "job.create.*volume:/dev/sdb" | cut -c1-330
+sleep 1   # the emulation's: usb-storage scans a second after the device enumerates
+testbed present bodycam-mass-storage sdb "$camera"
+devices_show '"state" : "done"'
+ctl devices
+echo "Its recordings, read from the FAT12 file system in user space (never mounted); the .TMP was left out by its catalog entry:"
+ctl items --device BWC0001234
 testbed remove bodycam-mass-storage
+
+step "A two-slot card reader docked with no card: it waits; a FAT32 card inserted into its first slot is ingested"
+# The card: a FAT32 image made by mkfs.fat and mcopy from the sample card.
+image="$scratch/card-fat32.img"
+truncate -s 64M "$image"
+mkfs.fat -F 32 -n EVIDENCE01 "$image" > /dev/null
+MTOOLS_SKIP_CHECK=1 mcopy -s -i "$image" "$scratch/card/DCIM" ::
+testbed dock card-reader-two-slot
+testbed present card-reader-two-slot sdc
+testbed present card-reader-two-slot sdd
+devices_show '"blockDevice" : "/dev/sdd"'
+ctl devices
+testbed insert sdc "$image"
+devices_show '"state" : "done"'
+echo "The card in slot 0 was read as its own job; slot 1 still waits:"
+ctl devices
+ctl items --device CRD0000050 --text 100BWC01
+echo "The job's custody record names the medium (label, serial, deleted entries seen) and the slot it was in:"
+"$bin/custodyctl" audit | grep "job.create.*volume:/dev/sdc" | cut -c1-420
+testbed eject sdc
+testbed remove card-reader-two-slot
+sleep 1   # custodyctl watch looks every 250 ms: let it see the undock
+kill $watcher 2>/dev/null || true
 wait $watcher || true
 echo "\$ custodyctl watch"
 cat "$scratch/watch.log"

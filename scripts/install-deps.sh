@@ -7,6 +7,8 @@ set -euo pipefail
 packages=(
   # build: the C libraries Custody wraps
   libusb-1.0-0-dev libasound2-dev libsqlite3-dev pkg-config
+  # build: libudev, whose monitor tells when a docked device's disk or medium appears
+  libudev-dev
   # hardware emulation (design brief: umockdev, ALSA file/null PCMs)
   umockdev libumockdev-dev gir1.2-umockdev-1.0 python3-gi alsa-utils
   # real file-system images and independent cross-checks

@@ -19,6 +19,8 @@ struct WatchCommand: ParsableCommand {
         var time: String
         var event: String
         var device: DeviceDTO?
+        /// Slot changes: the dock (`device`) and the slot concerned.
+        var slot: DeviceSlotDTO? = nil
         var job: JobDTO?
         /// Recording changes: the courtroom, and the segment or alarm concerned.
         var recording: CourtroomRecordingDTO?
@@ -46,11 +48,19 @@ struct WatchCommand: ParsableCommand {
             let time = RFC3339.format(Date())
             for d in nowDevices.reversed() {
                 let before = devices[d.id]
-                if before == nil, d.state != .removed || !first {
+                let announced = before == nil && (d.state != .removed || !first)
+                if announced {
                     changes.append(Change(time: time, event: d.state == .unsupported ? "unsupported" : "dock", device: d, job: nil))
                 }
                 if let before, before.state != d.state {
                     changes.append(Change(time: time, event: d.state == .removed ? "undock" : "device-\(d.state.rawValue)", device: d, job: nil))
+                }
+                if before != nil || announced, d.state != .removed {
+                    // Each slot's medium: inserted, read, done, taken out (and the slots a new dock has).
+                    let was = Dictionary((before?.slots ?? []).map { ($0.slot, $0) }, uniquingKeysWith: { _, last in last })
+                    for slot in d.slots where was[slot.slot]?.state != slot.state || was[slot.slot]?.jobId != slot.jobId {
+                        changes.append(Change(time: time, event: "slot-\(slot.state.rawValue)", device: d, slot: slot, job: nil))
+                    }
                 }
                 devices[d.id] = d
             }
@@ -91,7 +101,9 @@ struct WatchCommand: ParsableCommand {
             FileHandle.standardOutput.write(try Wire.encoder().encode(c) + Data("\n".utf8))
             return
         }
-        if let d = c.device {
+        if let d = c.device, let slot = c.slot {
+            emit("\(c.time)  \(Self.column(c.event)) dock \(d.id): \(DevicesCommand.slot(slot))")
+        } else if let d = c.device {
             let what = d.model ?? "unknown device"
             emit("\(c.time)  \(c.event, width: 16) dock \(d.id): \(what) \(d.vendorId):\(d.productId) serial \(d.serial ?? "-") at \(d.busPath)\(d.message.map { " (\($0))" } ?? "")")
         } else if let j = c.job {

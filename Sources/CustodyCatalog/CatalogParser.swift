@@ -161,6 +161,7 @@ struct CatalogParser {
         options.sampleRate = try integer(r, "sampleRate", DriverOptions.sampleRateRange)
         options.channels = try integer(r, "channels", DriverOptions.channelsRange)
         options.segmentSeconds = try integer(r, "segmentSeconds", DriverOptions.segmentSecondsRange)
+        options.storageDelaySeconds = try integer(r, "storageDelaySeconds", DriverOptions.storageDelaySecondsRange)
         if let text = try read({ () throws(TOMLDecodeError) in try r.string("sampleFormat") }) {
             guard let format = AudioSampleFormat(rawValue: text) else {
                 throw fail(r.line(of: "sampleFormat"), .badOption,

@@ -25,9 +25,14 @@ public struct DriverOptions: Sendable, Equatable {
     public var sampleFormat: AudioSampleFormat?
     /// `alsaCapture`: length of one Broadcast Wave segment in seconds; nil lets the driver choose.
     public var segmentSeconds: Int?
+    /// `massStorage`: about how many seconds after docking the model presents its
+    /// storage (boot time, `usb-storage`'s delay). Only shapes what the waiting state
+    /// says; Custody never gives up waiting. nil: not known.
+    public var storageDelaySeconds: Int?
 
     public init(autoIngest: Bool? = nil, paths: [String] = ["**"], exclude: [String] = [],
-                sampleRate: Int? = nil, channels: Int? = nil, sampleFormat: AudioSampleFormat? = nil, segmentSeconds: Int? = nil) {
+                sampleRate: Int? = nil, channels: Int? = nil, sampleFormat: AudioSampleFormat? = nil, segmentSeconds: Int? = nil,
+                storageDelaySeconds: Int? = nil) {
         self.autoIngest = autoIngest
         self.paths = paths
         self.exclude = exclude
@@ -35,6 +40,7 @@ public struct DriverOptions: Sendable, Equatable {
         self.channels = channels
         self.sampleFormat = sampleFormat
         self.segmentSeconds = segmentSeconds
+        self.storageDelaySeconds = storageDelaySeconds
     }
 
     /// Whether a file at `path` (relative to its storage's root, `/`-separated) is
@@ -50,7 +56,8 @@ public struct DriverOptions: Sendable, Equatable {
     /// The option keys `driver` accepts, sorted.
     public static func names(for driver: DriverKind) -> [String] {
         switch driver {
-        case .massStorage, .ptp, .mtp: return ["autoIngest", "exclude", "paths"]
+        case .massStorage: return ["autoIngest", "exclude", "paths", "storageDelaySeconds"]
+        case .ptp, .mtp: return ["autoIngest", "exclude", "paths"]
         case .alsaCapture: return ["autoIngest", "channels", "sampleFormat", "sampleRate", "segmentSeconds"]
         }
     }
@@ -59,6 +66,7 @@ public struct DriverOptions: Sendable, Equatable {
     public static let sampleRateRange = 8_000...768_000
     public static let channelsRange = 1...64
     public static let segmentSecondsRange = 10...86_400
+    public static let storageDelaySecondsRange = 1...3_600
 }
 
 /// ALSA sample formats a courtroom interface may deliver, named as ALSA names them.

@@ -13,6 +13,7 @@ import CustodyRecording
 import CustodyServer
 import CustodyStore
 import CustodyUSB
+import CustodyUdev
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -142,9 +143,17 @@ public struct Daemon: Sendable {
             logger.warning("USB is not available (\(error)); devices will not be detected")
             return nil
         }
+        // Mass storage appears through udev after its USB device: its disks are followed, never polled for.
+        let blockDevices: UdevBlockWatcher?
+        do {
+            blockDevices = try UdevBlockWatcher()
+        } catch {
+            logger.warning("udev is not available (\(error)); a docked camera's storage and a reader's media will not be seen")
+            blockDevices = nil
+        }
         logger.info("docking: \(catalog.entries.count) catalog entries from \(config.devices.catalog.joined(separator: ", "))")
-        return DeviceManager(bus: bus, catalog: catalog, drivers: DriverRegistry([MassStorageDriver()]), docks: store, engine: engine,
-                             sysfs: .fromEnvironment(),
+        return DeviceManager(bus: bus, blockDevices: blockDevices, catalog: catalog, drivers: DriverRegistry([MassStorageDriver()]),
+                             docks: store, engine: engine, sysfs: .fromEnvironment(),
                              options: .init(autoIngestKinds: Set(config.devices.autoIngest)), logger: logger)
     }
 }

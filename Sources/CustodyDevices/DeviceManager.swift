@@ -4,25 +4,28 @@ import CustodyIngest
 import CustodyProtocol
 import CustodyStore
 import CustodyUSB
+import CustodyUdev
 import Logging
 import Synchronization
 
-/// Turns USB arrivals and departures into docks: matches each device against the
-/// catalog, records the dock, asks its driver, starts (or resumes) its ingest, and
-/// interrupts that job when the device is pulled. Runs only inside ``run()``.
+/// Turns USB arrivals and departures, and block disks' udev events, into docks and
+/// jobs: matches each device against the catalog, records the dock, and for each
+/// logical unit of a mass-storage device (a camera's storage, a card reader's slots)
+/// asks its driver about the medium whenever the disk appears or its medium changes;
+/// starts (or resumes) one job per medium and interrupts it when the medium or the
+/// device is pulled. While nothing changes it does nothing: no retry, no poll.
+/// Runs only inside ``run()``; one event at a time.
 public final class DeviceManager: Sendable {
     public struct Options: Sendable {
         /// Kinds whose devices are ingested as soon as they dock.
         public var autoIngestKinds: Set<DeviceKind>
-        /// How often, and how many times, a deferred probe is retried.
-        public var probeRetryDelay: Duration
-        public var probeRetries: Int
-        public init(autoIngestKinds: Set<DeviceKind> = Set(DeviceKind.allCases), probeRetryDelay: Duration = .milliseconds(250), probeRetries: Int = 20) {
-            self.autoIngestKinds = autoIngestKinds; self.probeRetryDelay = probeRetryDelay; self.probeRetries = probeRetries
+        public init(autoIngestKinds: Set<DeviceKind> = Set(DeviceKind.allCases)) {
+            self.autoIngestKinds = autoIngestKinds
         }
     }
 
     let bus: any USBBus
+    let blockDevices: (any BlockDeviceWatcher)?
     let catalog: DeviceCatalog
     let drivers: DriverRegistry
     let docks: any DockStore
@@ -30,120 +33,148 @@ public final class DeviceManager: Sendable {
     let locator: DeviceLocator
     let options: Options
     let logger: Logger
-    /// Docks present now, by bus path.
-    private let present = Mutex<[String: (dock: Int64, job: Int64?)]>([:])
+    /// Only the event loop reads and writes it.
+    let table = Mutex(DockTable())
 
-    public init(bus: any USBBus, catalog: DeviceCatalog, drivers: DriverRegistry, docks: any DockStore, engine: IngestEngine,
-                sysfs: SysfsRoot, options: Options = Options(), logger: Logger) {
-        self.bus = bus; self.catalog = catalog; self.drivers = drivers; self.docks = docks; self.engine = engine
-        self.locator = DeviceLocator(sysfs: sysfs); self.options = options; self.logger = logger
+    /// One thing for the event loop to handle.
+    enum Event: Sendable {
+        case usb(USBEvent)
+        case block(BlockEvent)
+        case jobEnded(JobEnd)
+        /// A probe of a slot finished.
+        case settled(SlotKey, SlotOutcome)
     }
 
-    /// Enumerates the devices already docked, then follows hotplug until cancelled.
+    public init(bus: any USBBus, blockDevices: (any BlockDeviceWatcher)?, catalog: DeviceCatalog, drivers: DriverRegistry,
+                docks: any DockStore, engine: IngestEngine, sysfs: SysfsRoot, options: Options = Options(), logger: Logger) {
+        self.bus = bus; self.blockDevices = blockDevices; self.catalog = catalog; self.drivers = drivers; self.docks = docks
+        self.engine = engine; self.locator = DeviceLocator(sysfs: sysfs); self.options = options; self.logger = logger
+    }
+
+    /// Events handled so far (tests wait for a number instead of for time).
+    var handledEvents: Int { table.withLock { $0.handled } }
+
+    /// Enumerates the disks and devices already there, then follows udev, hotplug and
+    /// job ends until cancelled.
     public func run() async {
         do { try docks.closeStaleDocks(actor: .daemon) } catch { logger.error("cannot close stale docks: \(error)") }
-        // Subscribe before enumerating, so nothing docked in between is missed;
-        // a device seen by both is recorded once (by bus path).
-        let events = bus.events()
+        // A medium's job left running by a crash is interrupted first, so that seeing that medium resumes it.
+        engine.holdUnfinishedMediumJobs()
+        // Subscribe before enumerating, so that nothing in between is missed; a disk or
+        // device seen both ways is handled once (by sysfs path, by bus path).
+        let usb = bus.events()
+        let block = blockDevices?.events()
+        let ends = engine.jobEnds()
+        let (events, input) = AsyncStream.makeStream(of: Event.self)
+        // Disks first, so that a device present at start finds its storage at once.
+        if let blockDevices {
+            do {
+                for disk in try blockDevices.disks() { input.yield(.block(.added(disk))) }
+            } catch {
+                logger.error("block device enumeration failed: \(error)")
+            }
+        }
         do {
-            for device in try bus.devices() { await arrived(device) }
+            for device in try bus.devices() { input.yield(.usb(.arrived(device))) }
         } catch {
             logger.error("USB enumeration failed: \(error)")
         }
-        for await event in events {
-            switch event {
-            case .arrived(let device): await arrived(device)
-            case .left(let device): left(device)
+        await withDiscardingTaskGroup { group in
+            group.addTask { for await event in usb { input.yield(.usb(event)) } }
+            if let block { group.addTask { for await event in block { input.yield(.block(event)) } } }
+            group.addTask { for await end in ends { input.yield(.jobEnded(end)) } }
+            for await event in events {
+                handle(event, input: input, group: &group)
+                table.withLock { $0.handled += 1 }
             }
         }
     }
 
-    func arrived(_ device: USBDeviceDescription) async {
+    func handle(_ event: Event, input: AsyncStream<Event>.Continuation, group: inout DiscardingTaskGroup) {
+        switch event {
+        case .usb(.arrived(let device)): arrived(device, input: input, group: &group)
+        case .usb(.left(let device)): left(device)
+        case .block(let change): blockChanged(change, input: input, group: &group)
+        case .jobEnded(let end): jobEnded(end)
+        case .settled(let key, let outcome): settle(key, outcome, input: input, group: &group)
+        }
+    }
+
+    // MARK: - USB
+
+    func arrived(_ device: USBDeviceDescription, input: AsyncStream<Event>.Continuation, group: inout DiscardingTaskGroup) {
         // Hubs (class 09) carry no evidence: not listed, not "unsupported".
         guard device.deviceClass != 0x09, !device.interfaces.contains(where: { $0.interfaceClass == 0x09 }) else { return }
-        if let stale = present.withLock({ $0.removeValue(forKey: device.busPath) }) {
+        if table.withLock({ $0.docks[device.busPath] != nil }) {
             // Its removal was missed: close that dock first.
-            try? docks.recordUndock(stale.dock, actor: .daemon)
+            left(device)
         }
         guard let entry = catalog.match(device) else {
             let dock = try? docks.recordDock(DockRecord(
                 device: device, model: nil, kind: nil, driver: nil, catalogEntry: nil, blockDevice: nil, alsaCard: nil,
                 state: .unsupported, message: "no catalog entry matches \(device.vendorHex):\(device.productHex); left alone"),
                 actor: .daemon)
-            if let dock { present.withLock { $0[device.busPath] = (dock, nil) } }
+            if let dock {
+                table.withLock { $0.docks[device.busPath] = .init(dockID: dock, device: device, entry: Self.unmatched, driver: nil, reads: false) }
+            }
             logger.info("unsupported device \(device.vendorHex):\(device.productHex) at \(device.busPath): left alone")
             return
         }
-        let blockDevice = entry.driver == .massStorage ? locator.blockDevice(busPath: device.busPath) : nil
+        let driver = drivers.driver(for: entry.driver)
+        let reads = driver != nil && (entry.options.autoIngest ?? options.autoIngestKinds.contains(entry.kind))
+        let blockDriven = reads && driver?.readsBlockDevices == true
+        let present = blockDriven ? storageSlots(of: device) : []
+        var dock = DockTable.Dock(dockID: 0, device: device, entry: entry, driver: driver, reads: reads)
         let alsaCard = entry.driver == .alsaCapture ? locator.alsaCard(busPath: device.busPath) : nil
-        let dockID: Int64
+        let (state, message) = initialState(dock, driverThere: driver != nil)
         do {
-            dockID = try docks.recordDock(DockRecord(
+            dock.dockID = try docks.recordDock(DockRecord(
                 device: device, model: entry.name, kind: entry.kind, driver: entry.driver, catalogEntry: "\(entry.file):\(entry.line)",
-                blockDevice: blockDevice, alsaCard: alsaCard, state: .docked, message: nil), actor: .daemon)
+                blockDevice: present.first.map { locator.sysfs.devPath($0.storage.disk) }, alsaCard: alsaCard,
+                state: state, message: message), actor: .daemon)
         } catch {
-            logger.error("cannot record the dock of \(device.busPath): \(error)")
+            logger.error("cannot record the dock of \(device.busPath): \(error)", metadata: Self.journalFields(device))
             return
         }
-        present.withLock { $0[device.busPath] = (dockID, nil) }
+        dock.written = .init(state: state, message: message, job: nil)
+        let dockID = dock.dockID
+        table.withLock { $0.docks[device.busPath] = dock }
         logger.info("docked \(entry.name) (\(entry.kind.rawValue), \(entry.driver.rawValue)) serial \(device.serial ?? "-") at \(device.busPath)",
                     metadata: Self.journalFields(device))
-        await startIngest(DockedDevice(dockID: dockID, description: device, entry: entry, blockDevice: blockDevice, alsaCard: alsaCard))
+        guard reads else { return }
+        if blockDriven {
+            for (disk, storage) in present { slotAppeared(storage, disk: disk, busPath: device.busPath, input: input, group: &group) }
+        } else {
+            // No block devices to follow: the device itself is probed, once.
+            let key = SlotKey(busPath: device.busPath, dockID: dockID, lun: SlotKey.wholeDevice)
+            table.withLock { $0.docks[device.busPath]?.slots[SlotKey.wholeDevice] = .init() }
+            startProbe(key, input: input, group: &group)
+        }
     }
 
-    private func startIngest(_ docked: DockedDevice) async {
-        let entry = docked.entry
-        guard entry.options.autoIngest ?? options.autoIngestKinds.contains(entry.kind) else {
-            try? docks.updateDock(docked.dockID, state: .docked, message: "automatic ingest is off for \(entry.kind.rawValue)", jobID: nil)
-            return
-        }
-        guard let driver = drivers.driver(for: entry.driver) else {
+    /// The dock row at arrival: waiting for storage, or docked with why nothing is read.
+    private func initialState(_ dock: DockTable.Dock, driverThere: Bool) -> (DeviceState, String?) {
+        let entry = dock.entry
+        guard driverThere else {
             // An audio interface is recorded live, by a courtroom's sessions, not ingested.
-            let message = entry.driver == .alsaCapture
-                ? "an audio interface: recorded by courtroom sessions ([[courtroom]] interface = \"\(docked.description.serial ?? "-")\", custodyctl record), not ingested"
-                : "this build has no \(entry.driver.rawValue) driver yet; recordings are not read"
-            try? docks.updateDock(docked.dockID, state: .docked, message: message, jobID: nil)
-            return
+            return (.docked, entry.driver == .alsaCapture
+                ? "an audio interface: recorded by courtroom sessions ([[courtroom]] interface = \"\(dock.device.serial ?? "-")\", custodyctl record), not ingested"
+                : "this build has no \(entry.driver.rawValue) driver yet; recordings are not read")
         }
-        var attempt = 0
-        while true {
-            switch await driver.probe(docked) {
-            case .supported:
-                do {
-                    let job: Int64
-                    if let serial = docked.description.serial, let interrupted = try docks.interruptedJob(deviceSerial: serial) {
-                        // The same device back after being pulled mid-job: that job goes on.
-                        try engine.resume(interrupted, caller: .daemon)
-                        job = interrupted
-                    } else {
-                        job = try await driver.startIngest(docked, engine: engine)
-                    }
-                    present.withLock { if $0[docked.description.busPath]?.dock == docked.dockID { $0[docked.description.busPath]?.job = job } }
-                    try docks.updateDock(docked.dockID, state: .ingesting, message: nil, jobID: job)
-                } catch {
-                    try? docks.updateDock(docked.dockID, state: .error, message: "cannot start the ingest: \(error)", jobID: nil)
-                }
-                return
-            case .unsupported(let why):
-                try? docks.updateDock(docked.dockID, state: .error, message: why, jobID: nil)
-                return
-            case .deferred(let why):
-                attempt += 1
-                guard attempt <= options.probeRetries, present.withLock({ $0[docked.description.busPath]?.dock == docked.dockID }) else {
-                    try? docks.updateDock(docked.dockID, state: .error, message: "not ready: \(why)", jobID: nil)
-                    return
-                }
-                try? await Task.sleep(for: options.probeRetryDelay)
-            }
-        }
+        guard dock.reads else { return (.docked, "automatic ingest is off for \(entry.kind.rawValue)") }
+        return (.waitingForMedium, dock.summary().message)
     }
 
     func left(_ device: USBDeviceDescription) {
-        guard let gone = present.withLock({ $0.removeValue(forKey: device.busPath) }) else { return }
-        if let job = gone.job {
-            engine.interrupt(job, reason: "device \(device.serial ?? device.busPath) removed during the job; resumed at its next dock")
+        guard let gone = table.withLock({ $0.docks.removeValue(forKey: device.busPath) }) else { return }
+        for (lun, slot) in gone.slots.sorted(by: { $0.key < $1.key }) {
+            guard let job = slot.job else { continue }
+            let which = lun == SlotKey.wholeDevice ? "" : " (its medium in \(slot.node ?? "slot \(lun)"))"
+            engine.interrupt(job, reason: "device \(device.serial ?? device.busPath) removed during the job\(which); resumed when it is docked again")
         }
-        do { try docks.recordUndock(gone.dock, actor: .daemon) } catch { logger.error("cannot record the undock of \(device.busPath): \(error)") }
+        do { try docks.recordUndock(gone.dockID, actor: .daemon) } catch {
+            logger.error("cannot record the undock of \(device.busPath): \(error)", metadata: Self.journalFields(device))
+        }
         logger.info("undocked \(device.vendorHex):\(device.productHex) serial \(device.serial ?? "-") from \(device.busPath)",
                     metadata: Self.journalFields(device))
     }
@@ -154,4 +185,8 @@ public final class DeviceManager: Sendable {
         if let serial = device.serial { fields["device_serial"] = "\(serial)" }
         return fields
     }
+
+    /// Stands in for the catalog entry of a device no entry matched (never read).
+    static let unmatched = CatalogEntry(name: "-", kind: .bodyCamera, driver: .massStorage,
+                                        match: .vendor(0), file: "-", line: 0)
 }

@@ -29,11 +29,17 @@ struct FileIngester: Sendable {
         case storeFailure(String)
         /// The store's disk is full (`ENOSPC`): the file stays pending until space returns.
         case noSpace(String)
+        /// The source as a whole is gone (its medium taken out): the file stays pending,
+        /// the job stops and is resumed when the medium is back.
+        case sourceGone(String)
     }
 
     func ingest(_ file: PlannedFile, from source: any IngestSource, job: JobContext, cancel: CancellationFlag) -> Result {
         func failed(_ message: String) -> Result {
-            .done(FileOutcome(path: file.path, size: file.size, result: .failed(message)), staged: nil)
+            // A file that fails because its whole medium went away is not the file's fault.
+            if cancel.isCancelled { return .cancelled }
+            if let gone = source.unavailable() { return .sourceGone(gone) }
+            return .done(FileOutcome(path: file.path, size: file.size, result: .failed(message)), staged: nil)
         }
         var reader: any SourceFile
         switch source.open(file) {
@@ -81,8 +87,7 @@ struct FileIngester: Sendable {
             if cancel.isCancelled { return .cancelled }
             let n: Int
             do { n = try reader.read(into: buffer) } catch {
-                // A read failing because the device was pulled is not the file's fault: it stays pending.
-                if cancel.isCancelled { return .cancelled }
+                // A read failing because the device was pulled is not the file's fault: it stays pending (failed(_:) asks).
                 return failed(error.description)
             }
             if n == 0 { break }

@@ -20,10 +20,20 @@ public final class IngestEngine: Sendable {
     let metrics: IngestMetrics?
     private let queue: AsyncStream<Int64>
     private let queueInput: AsyncStream<Int64>.Continuation
-    private let running = Mutex<[Int64: CancellationFlag]>([:])
+    /// Jobs being run (their cancellation flags) and jobs queued but not yet picked up.
+    private let jobs = Mutex(Jobs())
     private let shuttingDown = Atomic<Bool>(false)
     /// Why a job was interrupted (a device removed), by job id.
     private let interruptions = Mutex<[Int64: String]>([:])
+    /// Every job that ends, for whoever follows them (the device manager).
+    private let ends = StreamFanOut<JobEnd>()
+    /// Whether ``holdUnfinishedMediumJobs()`` has run.
+    private let mediumJobsHeld = Mutex(false)
+
+    private struct Jobs {
+        var running: [Int64: CancellationFlag] = [:]
+        var queued: Set<Int64> = []
+    }
 
     public init(store: any EvidenceStore, config: DaemonConfig.Ingest, logger: Logger,
                 space: FreeSpaceGate? = nil, metrics: IngestMetrics? = nil) {
@@ -36,7 +46,11 @@ public final class IngestEngine: Sendable {
     }
 
     /// Jobs being copied right now.
-    public var runningJobs: Int { running.withLock { $0.count } }
+    public var runningJobs: Int { jobs.withLock { $0.running.count } }
+
+    /// Each job's end (completed, with errors, failed or interrupted) from the moment of
+    /// the call; the stream finishes at ``shutdown()``.
+    public func jobEnds() -> AsyncStream<JobEnd> { ends.subscribe() }
 
     // MARK: Requests
 
@@ -53,28 +67,52 @@ public final class IngestEngine: Sendable {
     }
 
     /// Starts a job for a docked device's files (a driver's request, not an operator's:
-    /// `ingest.allowedPaths` does not apply). `root` is where the driver exposes them.
+    /// `ingest.allowedPaths` does not apply). `root` is where the driver exposes them;
+    /// `medium`, the identity of the medium they are on (the job is resumed when it is
+    /// seen again); `origin`, where it was found (kept in the `job.create` event).
     public func submitDeviceJob(root: String, deviceSerial: String?, caller: Caller,
-                                include: @escaping @Sendable (String) -> Bool = { _ in true }) async throws(IngestError) -> JobContext {
-        try await record(root: root, deviceSerial: deviceSerial, caller: caller, include: include)
+                                include: @escaping @Sendable (String) -> Bool = { _ in true },
+                                medium: String? = nil, origin: [String: JSONValue] = [:]) async throws(IngestError) -> JobContext {
+        try await record(root: root, deviceSerial: deviceSerial, caller: caller, include: include, medium: .given(medium), origin: origin)
     }
 
-    /// Starts a job reading the FAT/exFAT volumes of a docked device's block device.
+    /// Starts a job reading the FAT/exFAT volumes of a docked device's block device. The
+    /// job carries the medium's identity (``MediumIdentity``): taken out and put back, at
+    /// any node, it is the same job. `origin` says where the medium was found (the
+    /// device's slot), kept in the `job.create` event.
     public func submitVolumeJob(device: String, deviceSerial: String?, caller: Caller,
-                                include: @escaping @Sendable (String) -> Bool) async throws(IngestError) -> JobContext {
-        try await record(root: VolumeSource.prefix + device, deviceSerial: deviceSerial, caller: caller, include: include)
+                                include: @escaping @Sendable (String) -> Bool,
+                                origin: [String: JSONValue] = [:]) async throws(IngestError) -> JobContext {
+        try await record(root: VolumeSource.prefix + device, deviceSerial: deviceSerial, caller: caller, include: include,
+                         medium: .ofVolumes, origin: origin)
+    }
+
+    /// The job root that reads the FAT/exFAT volumes of `device` (for ``resume(_:caller:root:)``).
+    public func volumeRoot(_ device: String) -> String { VolumeSource.prefix + device }
+
+    /// Where a job's medium identity comes from.
+    private enum MediumSource: Sendable {
+        /// None: an operator's request.
+        case none
+        /// The driver's.
+        case given(String?)
+        /// The volumes read for the plan.
+        case ofVolumes
     }
 
     /// Lists the files under `root`, records the job with its manifest, and queues it.
     private func record(root: String, deviceSerial: String?, caller: Caller,
-                        include: @escaping @Sendable (String) -> Bool = { _ in true }) async throws(IngestError) -> JobContext {
-        let plan: JobPlan
+                        include: @escaping @Sendable (String) -> Bool = { _ in true },
+                        medium: MediumSource = .none, origin: [String: JSONValue] = [:]) async throws(IngestError) -> JobContext {
+        var plan: JobPlan
         do {
             plan = try await BlockingWork.run { () throws(IngestError) -> JobPlan in
                 if root.hasPrefix(VolumeSource.prefix) {
                     let source = try VolumeSource(devicePath: String(root.dropFirst(VolumeSource.prefix.count)))
-                    return JobPlan(root: root, deviceSerial: deviceSerial, files: source.plan(include: include),
-                                   sourceKey: (deviceSerial.map { "device:\($0):" } ?? "") + source.sourceKey, notes: source.notes)
+                    var plan = JobPlan(root: root, deviceSerial: deviceSerial, files: source.plan(include: include),
+                                       sourceKey: (deviceSerial.map { "device:\($0):" } ?? "") + source.sourceKey, notes: source.notes)
+                    if case .ofVolumes = medium { plan.medium = source.identity?.key }
+                    return plan
                 }
                 return JobPlan(root: root, deviceSerial: deviceSerial, files: try SourceScanner.scan(root: root).filter { include($0.path) })
             }
@@ -83,30 +121,46 @@ public final class IngestEngine: Sendable {
         } catch {
             throw IngestError(.storeFailure, "\(error)")
         }
+        if case .given(let key) = medium { plan.medium = key }
+        plan.notes.merge(origin) { _, theirs in theirs }
         let job: JobContext
         do {
             job = try store.createJob(plan, caller: caller)
         } catch {
             throw IngestError(.storeFailure, "the index could not record the job: \(error)")
         }
-        queueInput.yield(job.jobID)
+        enqueue(job.jobID)
         return job
     }
 
-    /// Stops a running job at its next chunk (its device was removed): what was
-    /// verified is committed, the rest stays pending, and the job ends `interrupted`
-    /// with `reason`. Returns false when the job was not running.
-    @discardableResult
-    public func interrupt(_ id: Int64, reason: String) -> Bool {
-        guard let flag = running.withLock({ $0[id] }) else { return false }
-        interruptions.withLock { $0[id] = reason }
-        flag.cancel()
-        return true
+    private func enqueue(_ id: Int64) {
+        jobs.withLock { _ = $0.queued.insert(id) }
+        queueInput.yield(id)
     }
 
-    /// Queues an interrupted job again (after a full disk was cleared, say); its
-    /// pending files are read, the ones already stored are not.
-    public func resume(_ id: Int64, caller: Caller) throws(IngestError) {
+    /// Stops a job at its next chunk (its device or medium was removed): what was
+    /// verified is committed, the rest stays pending, and the job ends `interrupted`
+    /// with `reason`. A job queued but not yet started ends `interrupted` without
+    /// reading anything. Returns false when the job was neither running nor queued.
+    @discardableResult
+    public func interrupt(_ id: Int64, reason: String) -> Bool {
+        jobs.withLock { jobs in
+            // Under the same lock as the claim in runJob, so the reason is never lost between the two.
+            guard let flag = jobs.running[id] else {
+                guard jobs.queued.contains(id) else { return false }
+                interruptions.withLock { $0[id] = reason }
+                return true
+            }
+            interruptions.withLock { $0[id] = reason }
+            flag.cancel()
+            return true
+        }
+    }
+
+    /// Queues an interrupted job again (after a full disk was cleared, or when its medium
+    /// is back); its pending files are read, the ones already stored are not. `root`:
+    /// where its source is now, when it moved (a card back in another slot).
+    public func resume(_ id: Int64, caller: Caller, root: String? = nil) throws(IngestError) {
         let job: JobDTO?
         do { job = try store.job(id, withFiles: false) } catch { throw IngestError(.storeFailure, "\(error)") }
         guard let job else { throw IngestError(.pathNotFound, "no job \(id)") }
@@ -114,11 +168,12 @@ public final class IngestEngine: Sendable {
             throw IngestError(.badRequest, "job \(id) is \(job.state.rawValue); only an interrupted job can be resumed")
         }
         do {
+            if let root { try store.relocateJob(id, root: root, actor: caller) }
             try store.setJobState(id, .queued, message: "resume requested by \(caller.name)", actor: caller)
         } catch {
             throw IngestError(.storeFailure, "\(error)")
         }
-        queueInput.yield(id)
+        enqueue(id)
     }
 
     /// The real path of `path`, if it lies inside one of `ingest.allowedPaths`.
@@ -153,6 +208,7 @@ public final class IngestEngine: Sendable {
     /// submitted, until ``shutdown()``.
     public func run() async {
         var resume: [Int64] = []
+        holdUnfinishedMediumJobs()
         do {
             resume = try store.jobIDs(in: config.resumeOnStart ? [.queued, .running, .interrupted] : [.queued])
             if !config.resumeOnStart {
@@ -162,6 +218,11 @@ public final class IngestEngine: Sendable {
                     try store.setJobState(id, .interrupted, message: "interrupted by a restart; \(pending) files not stored", actor: .daemon)
                 }
             }
+            // Jobs submitted by this run already (a device docked as custodyd started) run from the queue.
+            let submittedNow = jobs.withLock { $0.queued }
+            // A docked medium's job waits for its medium: the device manager resumes it
+            // when it sees that medium, at whatever node it is then.
+            resume = try resume.filter { id in try !submittedNow.contains(id) && store.jobContext(id)?.medium == nil }
         } catch {
             logger.error("cannot list unfinished jobs: \(error)")
         }
@@ -175,12 +236,37 @@ public final class IngestEngine: Sendable {
         }
     }
 
+    /// Marks the docked media's jobs that a previous run left queued or running as
+    /// interrupted, so that the device manager finds them by their medium when it sees it
+    /// again (at whatever node) and they never read whatever is at their old node. Done
+    /// once, by whichever of ``run()`` and the device manager comes first; the other
+    /// waits until it is done.
+    public func holdUnfinishedMediumJobs() {
+        mediumJobsHeld.withLock { held in
+            guard !held else { return }
+            held = true
+            do {
+                let ours = jobs.withLock { $0.queued.union($0.running.keys) }
+                for id in try store.jobIDs(in: [.queued, .running]) where !ours.contains(id) {
+                    guard try store.jobContext(id)?.medium != nil else { continue }
+                    let pending = try store.pendingFiles(job: id).count
+                    try store.setJobState(id, .interrupted,
+                                          message: "custodyd stopped; \(pending) files not stored yet, resumed when its medium is docked again",
+                                          actor: .daemon)
+                }
+            } catch {
+                logger.error("cannot hold the unfinished jobs of docked media: \(error)")
+            }
+        }
+    }
+
     /// Asks running jobs to stop at their next chunk and ends ``run()`` once they
     /// have committed what they verified.
     public func shutdown() {
         shuttingDown.store(true, ordering: .relaxed)
         queueInput.finish()
-        running.withLock { for flag in $0.values { flag.cancel() } }
+        jobs.withLock { for flag in $0.running.values { flag.cancel() } }
+        ends.finish()
     }
 
     // MARK: Jobs
@@ -192,13 +278,14 @@ public final class IngestEngine: Sendable {
         let cancel = CancellationFlag()
         guard !shuttingDown.load(ordering: .relaxed) else { return }
         // One runner per job: a job both queued and found by the resume scan runs once.
-        let claimed = running.withLock { jobs -> Bool in
-            guard jobs[id] == nil else { return false }
-            jobs[id] = cancel
+        let claimed = jobs.withLock { jobs -> Bool in
+            guard jobs.running[id] == nil else { return false }
+            jobs.running[id] = cancel
+            jobs.queued.remove(id)
             return true
         }
         guard claimed else { return }
-        defer { running.withLock { _ = $0.removeValue(forKey: id) } }
+        defer { jobs.withLock { _ = $0.running.removeValue(forKey: id) } }
         var logger = self.logger
         logger[metadataKey: "job_id"] = "\(id)"
         do {
@@ -206,6 +293,12 @@ public final class IngestEngine: Sendable {
             guard let state = try store.job(id, withFiles: false)?.state, Self.runnable.contains(state),
                   let job = try store.jobContext(id) else { return }
             if let serial = job.deviceSerial { logger[metadataKey: "device_serial"] = "\(serial)" }
+            // Interrupted while still queued (its medium taken out before it started): nothing is read.
+            if let reason = interruptions.withLock({ $0.removeValue(forKey: id) }) {
+                let pending = try store.pendingFiles(job: id).count
+                try setEnd(id, .interrupted, message: "\(reason); \(pending) files not stored")
+                return
+            }
             try store.setJobState(id, .running, message: resumed ? "resumed" : nil, actor: .daemon)
             let pending = try store.pendingFiles(job: id)
             logger.info("job \(id): \(pending.count) files to read from \(job.root)\(resumed ? " (resumed)" : "")")
@@ -213,27 +306,42 @@ public final class IngestEngine: Sendable {
             try finish(job, stop: stop)
         } catch {
             logger.error("job \(id) failed: \(error)")
-            try? store.setJobState(id, .failed, message: "\(error)", actor: .daemon)
+            try? setEnd(id, .failed, message: "\(error)")
         }
     }
 
     /// Why a job stopped before its last file.
-    enum Stop: Sendable { case shutdown, storeFailure(String) }
+    enum Stop: Sendable {
+        case shutdown
+        case storeFailure(String)
+        /// Its medium is gone or is another one: the files not read stay pending.
+        case sourceGone(String)
+    }
 
     private func finish(_ job: JobContext, stop: Stop?) throws {
         let pending = try store.pendingFiles(job: job.jobID).count
         let interruption = interruptions.withLock { $0.removeValue(forKey: job.jobID) }
         switch stop {
         case .shutdown where interruption != nil:
-            try store.setJobState(job.jobID, .interrupted, message: "\(interruption!); \(pending) files not stored", actor: .daemon)
+            try setEnd(job.jobID, .interrupted, message: "\(interruption!); \(pending) files not stored")
         case .shutdown:
-            try store.setJobState(job.jobID, .interrupted, message: "custodyd stopped; \(pending) files not stored yet, resumed at next start", actor: .daemon)
+            let next = job.medium == nil ? "resumed at next start" : "resumed when its medium is docked again"
+            try setEnd(job.jobID, .interrupted, message: "custodyd stopped; \(pending) files not stored yet, \(next)")
         case .storeFailure(let why):
-            try store.setJobState(job.jobID, .interrupted, message: "\(why); \(pending) files not stored", actor: .daemon)
+            try setEnd(job.jobID, .interrupted, message: "\(why); \(pending) files not stored")
+        case .sourceGone(let why):
+            // The device manager's reason (the medium taken out) where it came first; the reader's otherwise.
+            try setEnd(job.jobID, .interrupted, message: "\(interruption ?? why); \(pending) files not stored")
         case nil:
             let failed = try store.job(job.jobID, withFiles: false)?.failed ?? 0
-            try store.setJobState(job.jobID, failed > 0 ? .completedWithErrors : .completed, message: nil, actor: .daemon)
+            try setEnd(job.jobID, failed > 0 ? .completedWithErrors : .completed, message: nil)
         }
+    }
+
+    /// A job's final state, recorded, then announced to ``jobEnds()``.
+    private func setEnd(_ id: Int64, _ state: JobState, message: String?) throws {
+        try store.setJobState(id, state, message: message, actor: .daemon)
+        ends.yield(JobEnd(jobID: id, state: state, message: message))
     }
 
     /// Copies `files` with up to `concurrency` in flight, committing verified files
@@ -242,12 +350,18 @@ public final class IngestEngine: Sendable {
     private func copyAll(_ files: [PlannedFile], job: JobContext, cancel: CancellationFlag) async -> Stop? {
         let source: any IngestSource
         if job.root.hasPrefix(VolumeSource.prefix) {
+            let volumes: VolumeSource
             do {
-                source = try await BlockingWork.run { () throws(IngestError) in try VolumeSource(devicePath: String(job.root.dropFirst(VolumeSource.prefix.count))) }
+                volumes = try await BlockingWork.run { () throws(IngestError) in try VolumeSource(devicePath: String(job.root.dropFirst(VolumeSource.prefix.count))) }
             } catch {
                 // The medium is gone or unreadable: nothing is lost, the files stay pending.
-                return .storeFailure("cannot read the medium: \(error)")
+                return .sourceGone("cannot read the medium: \(error)")
             }
+            // Another card at the job's node is never read into this job.
+            if let expected = job.medium, volumes.identity?.key != expected {
+                return .sourceGone("\(volumes.devicePath) holds \(volumes.identity?.summary ?? "a medium without volumes"), not the medium job \(job.jobID) reads")
+            }
+            source = volumes
         } else {
             source = DirectorySource(base: SourceScanner.base(ofRoot: job.root))
         }
@@ -284,6 +398,9 @@ public final class IngestEngine: Sendable {
                     if stop == nil { stop = .shutdown }
                 case .file(.storeFailure(let why)), .file(.noSpace(let why)):
                     if stop == nil { stop = .storeFailure(why) }
+                    cancel.cancel()
+                case .file(.sourceGone(let why)):
+                    if stop == nil { stop = .sourceGone(why) }
                     cancel.cancel()
                 case .committed(let failure):
                     committing = false

@@ -8,6 +8,15 @@ import Foundation
 public protocol IngestSource: Sendable {
     /// Opens one planned file for reading from its start.
     func open(_ file: PlannedFile) -> SourceOpening
+    /// Why the source as a whole can no longer be read (its medium taken out, its device
+    /// unplugged), or nil. Asked after a file fails to open or read: such a file is not
+    /// the file's fault, so it stays pending and the job stops, to resume later.
+    func unavailable() -> String?
+}
+
+extension IngestSource {
+    /// A directory tree does not go away as a whole: its files fail one by one.
+    public func unavailable() -> String? { nil }
 }
 
 /// What opening a source file gave.

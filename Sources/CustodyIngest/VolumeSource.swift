@@ -13,6 +13,8 @@ final class VolumeSource: IngestSource {
     static let prefix = "volume:"
 
     let devicePath: String
+    /// The device as opened, to tell later whether its medium is still there.
+    private let device: FileBlockDevice
     private let volumes: [any EvidenceVolume]
     /// Every listed file, by its job path.
     private let files: [String: (volume: Int, file: VolumeFile)]
@@ -25,6 +27,7 @@ final class VolumeSource: IngestSource {
         do { device = try FileBlockDevice(path: devicePath) } catch {
             throw IngestError(.pathNotFound, "cannot open \(devicePath) read-only: \(error.message)")
         }
+        self.device = device
         let opened: OpenedDevice
         do { opened = try VolumeOpener.open(device) } catch {
             throw IngestError(.badRequest, "\(devicePath) cannot be read as evidence media: \(error.message)")
@@ -72,6 +75,11 @@ final class VolumeSource: IngestSource {
     var sourceKey: String {
         "volume:" + volumes.map { "\($0.info.fileSystem.rawValue)-\($0.info.serial ?? "noserial")-\($0.info.byteOffset)" }.joined(separator: ",")
     }
+
+    /// The medium's identity (volumes' types, serials, labels), as a docked medium's job records it.
+    var identity: MediumIdentity? { MediumIdentity(volumes: volumes.map(\.info)) }
+
+    func unavailable() -> String? { device.mediumGone() }
 
     /// What the job's custody record says of the medium: each volume's type, label,
     /// serial, deleted directory entries and problems.

@@ -23,6 +23,9 @@ public protocol EvidenceStore: Sendable {
     func pendingFiles(job: Int64) throws -> [PlannedFile]
     /// Context of an existing job (for resuming).
     func jobContext(_ id: Int64) throws -> JobContext?
+    /// Points a job at where its source is now (a docked medium back at another device
+    /// node), with a `job.relocate` event naming both.
+    func relocateJob(_ id: Int64, root: String, actor: Caller) throws
     /// Commits a batch of outcomes in one transaction: items, job files, counters, events.
     func commit(_ outcomes: [FileOutcome], job: JobContext) throws
     /// Installs a group's blobs and commits its outcomes as one step that retention's
@@ -64,8 +67,13 @@ public struct JobPlan: Sendable {
     /// Facts about the source kept in the `job.create` custody event (volumes, labels,
     /// deleted directory entries, problems).
     public var notes: [String: JSONValue]
-    public init(root: String, deviceSerial: String?, files: [PlannedFile], sourceKey: String? = nil, notes: [String: JSONValue] = [:]) {
+    /// A docked medium's identity (its volumes' types, serials and labels): the job is
+    /// resumed when that medium is seen again, wherever it is then.
+    public var medium: String?
+    public init(root: String, deviceSerial: String?, files: [PlannedFile], sourceKey: String? = nil, notes: [String: JSONValue] = [:],
+                medium: String? = nil) {
         self.root = root; self.deviceSerial = deviceSerial; self.files = files; self.sourceKey = sourceKey; self.notes = notes
+        self.medium = medium
     }
 }
 
@@ -88,8 +96,11 @@ public struct JobContext: Sendable, Equatable {
     public var root: String
     public var deviceSerial: String?
     public var requester: Caller
-    public init(jobID: Int64, sourceID: Int64, root: String, deviceSerial: String?, requester: Caller) {
+    /// The identity of the docked medium the job reads (``JobPlan/medium``), if any.
+    public var medium: String?
+    public init(jobID: Int64, sourceID: Int64, root: String, deviceSerial: String?, requester: Caller, medium: String? = nil) {
         self.jobID = jobID; self.sourceID = sourceID; self.root = root; self.deviceSerial = deviceSerial; self.requester = requester
+        self.medium = medium
     }
 }
 
@@ -217,4 +228,16 @@ extension EvidenceStore {
         _ = try installBlobs(staged)
         try commit(outcomes, job: job)
     }
+}
+
+/// A request the store refuses about a job, with a stable code.
+public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        /// It names a job that does not exist.
+        case notFound = "not-found"
+    }
+    public var code: Code
+    public var message: String
+    public init(_ code: Code, _ message: String) { self.code = code; self.message = message }
+    public var description: String { "\(message) [\(code.rawValue)]" }
 }

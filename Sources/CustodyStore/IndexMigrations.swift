@@ -29,6 +29,10 @@ import GRDB
 //   v6  items: the table-wide UNIQUE (source, path, sha256) becomes a unique index
 //       over items not deleted, so a file retention deleted can be stored again as
 //       a new item (IndexMigrations+Reacquisition.swift; items rebuilt, ids kept).
+//   v7  media (IndexMigrations+Media.swift): docks may wait for a medium (state
+//       waitingForMedium, waiting_since); dock_slots: each logical unit of a docked
+//       mass-storage device with its block device, state, medium and job; jobs.medium:
+//       the identity of the medium a dock's job reads, to resume it when it returns.
 
 /// The index's migrations, in order.
 enum IndexMigrations {
@@ -40,6 +44,7 @@ enum IndexMigrations {
         migrator.registerMigration("v4-registry", migrate: v4)
         migrator.registerMigration("v5", migrate: v5)
         migrator.registerMigration("v6-store", migrate: v6)
+        migrator.registerMigration("v7-media", migrate: v7Media)
         return migrator
     }
 

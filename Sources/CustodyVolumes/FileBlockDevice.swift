@@ -33,7 +33,10 @@ public final class FileBlockDevice: BlockDevice {
             descriptor = open(path, O_RDONLY | O_CLOEXEC)
         } while descriptor < 0 && errno == EINTR
         if descriptor < 0 {
-            throw VolumeError(.deviceOpen, "cannot open \(path) read-only: \(Self.reason(errno))")
+            let code = errno
+            // An empty card-reader slot refuses to open: not an error of the device, a medium to wait for.
+            if code == ENOMEDIUM { throw VolumeError(.deviceNoMedium, "no medium in \(path): \(Self.reason(code))") }
+            throw VolumeError(.deviceOpen, "cannot open \(path) read-only: \(Self.reason(code))")
         }
         var status = stat()
         if fstat(descriptor, &status) != 0 {
@@ -67,6 +70,28 @@ public final class FileBlockDevice: BlockDevice {
     }
 
     deinit { close(fd) }
+
+    /// Why what was opened can no longer be read, or nil while it is still there as it
+    /// was: its node removed (the device unplugged), or its size changed (a card taken
+    /// out of a reader leaves the node with no medium, size 0). Costs an `access` and an
+    /// `lseek` (or `fstat`); reads nothing.
+    public func mediumGone() -> String? {
+        if access(path, F_OK) != 0 {
+            return "\(path) is gone: \(Self.reason(errno))"
+        }
+        let now: Int64
+        if isBlockDevice {
+            now = Int64(lseek(fd, 0, SEEK_END))
+        } else {
+            var status = stat()
+            now = fstat(fd, &status) == 0 ? Int64(status.st_size) : -1
+        }
+        guard now >= 0 else { return "\(path) cannot be measured any more: \(Self.reason(errno))" }
+        guard UInt64(now) == size else {
+            return now == 0 ? "the medium was taken out of \(path)" : "the medium in \(path) changed: \(now) bytes now, \(size) when opened"
+        }
+        return nil
+    }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64) throws(VolumeError) {
         try checkRange(offset: offset, count: buffer.count)

@@ -11,6 +11,8 @@ public struct VolumeError: Error, Sendable, Equatable, CustomStringConvertible {
         // Devices.
         /// The device or image could not be opened (or is neither a file nor a block device).
         case deviceOpen = "device-open"
+        /// A removable drive (a card reader's slot) with no medium in it (`ENOMEDIUM`).
+        case deviceNoMedium = "device-no-medium"
         /// `pread` failed with an I/O error; the message names the byte offset and errno.
         case deviceIO = "device-io"
         /// The device returned fewer bytes than asked for: the image is shorter than it says.

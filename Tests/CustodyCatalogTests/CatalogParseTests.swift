@@ -18,6 +18,7 @@ struct CatalogParseTests {
             paths = ["DCIM/**", "AUDIO/**"]
             exclude = ["**/*.TMP"]
             autoIngest = false
+            storageDelaySeconds = 12
 
             [[device]]
             name = "Courtroom 3"
@@ -42,16 +43,16 @@ struct CatalogParseTests {
         #expect(entries == [
             CatalogEntry(name: "Custody Test Bodycam", kind: .bodyCamera, driver: .massStorage,
                          match: .product(vendor: 0x2e8a, product: 0x0c10),
-                         options: DriverOptions(autoIngest: false, paths: ["DCIM/**", "AUDIO/**"], exclude: ["**/*.TMP"]),
+                         options: DriverOptions(autoIngest: false, paths: ["DCIM/**", "AUDIO/**"], exclude: ["**/*.TMP"], storageDelaySeconds: 12),
                          file: "catalog/x.toml", line: 2),
             CatalogEntry(name: "Courtroom 3", kind: .audioRecorder, driver: .alsaCapture,
                          match: .interfaceClass(0x01, subclass: 0x01, protocol: nil),
                          options: DriverOptions(autoIngest: true, sampleRate: 48000, channels: 2, sampleFormat: .s24_3LE, segmentSeconds: 600),
-                         file: "catalog/x.toml", line: 13),
+                         file: "catalog/x.toml", line: 14),
             CatalogEntry(name: "MTP device", kind: .bodyCamera, driver: .mtp, match: .interfaceName("MTP"),
-                         file: "catalog/x.toml", line: 21),
+                         file: "catalog/x.toml", line: 22),
             CatalogEntry(name: "Any Canon", kind: .stillCamera, driver: .ptp, match: .vendor(0x04a9),
-                         file: "catalog/x.toml", line: 27),
+                         file: "catalog/x.toml", line: 28),
         ])
         // Options left out take their defaults: every file, nothing excluded, the daemon decides autoIngest.
         #expect(entries[2].options == DriverOptions(autoIngest: nil, paths: ["**"], exclude: []))

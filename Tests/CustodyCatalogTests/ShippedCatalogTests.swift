@@ -25,13 +25,14 @@ struct ShippedCatalogTests {
         #expect(catalog.overridden.isEmpty)
     }
 
-    @Test("the four emulated test devices match their models", arguments: [
+    @Test("the emulated test devices match their models", arguments: [
         (usbDevice(0x2e8a, 0x0c10, [interface(0, 0x08, 0x06, 0x50)]), "Custody Test Bodycam", DeviceKind.bodyCamera, DriverKind.massStorage),
         (usbDevice(0x2e8a, 0x0c20, [interface(0, 0x06, 0x01, 0x01)]), "Custody Test Still Camera", .stillCamera, .ptp),
         (usbDevice(0x2e8a, 0x0c30, [interface(0, 0xff, 0xff, 0x00, name: "MTP"), interface(1, 0xff, 0x42, 0x01, name: "ADB Interface")]),
          "Custody Test Android Bodycam", .bodyCamera, .mtp),
         (usbDevice(0x2e8a, 0x0c40, [interface(0, 0x01, 0x01, 0x00), interface(1, 0x01, 0x02, 0x00), interface(2, 0x03, 0x00, 0x00)]),
          "Custody Test Courtroom Interface", .audioRecorder, .alsaCapture),
+        (usbDevice(0x2e8a, 0x0c50, [interface(0, 0x08, 0x06, 0x50)]), "Custody Test Card Reader", .stillCamera, .massStorage),
     ])
     func testDevices(_ device: USBDeviceDescription, _ name: String, _ kind: DeviceKind, _ driver: DriverKind) throws {
         let catalog = try DeviceCatalog.load(directories: [Self.catalogDirectory, Self.testCatalogDirectory])

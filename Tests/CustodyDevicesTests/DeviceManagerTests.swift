@@ -2,93 +2,12 @@ import CustodyCatalog
 import CustodyCore
 import CustodyIngest
 import CustodyProtocol
-import CustodyStore
 import CustodyTestSupport
+import CustodyUdev
 import Foundation
-import Logging
-import Synchronization
 import Testing
 @testable import CustodyDevices
-
-/// A driver that "reads" a device by ingesting a directory standing for its files.
-final class DirectoryDriver: EvidenceDriver {
-    let kind: DriverKind = .massStorage
-    let filesBySerial: [String: String]
-    let probes: Mutex<Int> = Mutex(0)
-    let deferFirst: Int
-
-    init(filesBySerial: [String: String], deferFirst: Int = 0) {
-        self.filesBySerial = filesBySerial
-        self.deferFirst = deferFirst
-    }
-
-    func probe(_ device: DockedDevice) async -> ProbeResult {
-        let n = probes.withLock { $0 += 1; return $0 }
-        return n <= deferFirst ? .deferred("block device not there yet") : .supported
-    }
-
-    func startIngest(_ device: DockedDevice, engine: IngestEngine) async throws -> Int64 {
-        guard let root = device.description.serial.flatMap({ filesBySerial[$0] }) else { throw CancellationError() }
-        return try await engine.submitDeviceJob(root: root, deviceSerial: device.description.serial, caller: .daemon).jobID
-    }
-}
-
-struct DevicesFixture {
-    let dir: TemporaryDirectory
-    let store: LocalStore
-    let engine: IngestEngine
-    let bus: FakeUSBBus
-    let catalog: DeviceCatalog
-
-    static let bodycam = USBDeviceDescription(
-        busNumber: 1, portNumbers: [2], address: 5, vendorID: 0x2e8a, productID: 0x0c10,
-        interfaces: [USBInterfaceDescription(number: 0, interfaceClass: 0x08, interfaceSubclass: 0x06, interfaceProtocol: 0x50)],
-        manufacturer: "Custody", product: "Test Bodycam", serial: "BWC0001234")
-    static let keyboard = USBDeviceDescription(
-        busNumber: 1, portNumbers: [3], address: 6, vendorID: 0x046d, productID: 0xc31c,
-        interfaces: [USBInterfaceDescription(number: 0, interfaceClass: 0x03, interfaceSubclass: 0x01, interfaceProtocol: 0x01)],
-        product: "Keyboard", serial: nil)
-
-    init(present: [USBDeviceDescription]) throws {
-        dir = try TemporaryDirectory("custody-devices")
-        store = try LocalStore(stateDirectory: dir.path + "/state")
-        var config = DaemonConfig.Ingest()
-        config.concurrency = 1
-        config.commitBatchFiles = 2
-        config.chunkBytes = 4096
-        engine = IngestEngine(store: store, config: config, logger: Logger(label: "test"))
-        bus = FakeUSBBus(devices: present)
-        try dir.write("catalog/test.toml", Data("""
-            [[device]]
-            name = "Custody Test Bodycam"
-            vendor = "2e8a"
-            product = "0c10"
-            kind = "bodyCamera"
-            driver = "massStorage"
-            """.utf8))
-        catalog = try DeviceCatalog.load(directories: [dir.path + "/catalog"])
-    }
-
-    func manager(_ driver: DirectoryDriver?) -> DeviceManager {
-        DeviceManager(bus: bus, catalog: catalog, drivers: DriverRegistry(driver.map { [$0] } ?? []), docks: store, engine: engine,
-                      sysfs: SysfsRoot(sys: dir.path + "/sys", dev: dir.path + "/dev"),
-                      options: .init(probeRetryDelay: .milliseconds(10)), logger: Logger(label: "test"))
-    }
-
-    func card(_ name: String, files: Int, size: Int = 20_000) throws -> String {
-        for i in 0..<files { try dir.write("\(name)/DCIM/CLIP\(i).MP4", Data(repeating: UInt8(i % 251), count: size + i)) }
-        return dir.path + "/" + name
-    }
-
-    /// Polls until `condition` holds (at most 10 s).
-    func eventually(_ what: String, _ condition: () throws -> Bool) async throws {
-        for _ in 0..<1000 {
-            if try condition() { return }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        Issue.record("timed out waiting for \(what)")
-    }
-}
+@testable import CustodyStore
 
 @Suite("Device manager")
 struct DeviceManagerTests {
@@ -96,8 +15,7 @@ struct DeviceManagerTests {
     func enumerationAtStart() async throws {
         let f = try DevicesFixture(present: [DevicesFixture.bodycam, DevicesFixture.keyboard])
         defer { f.dir.remove() }
-        let manager = f.manager(nil)
-        let task = Task { await manager.run() }
+        let task = f.running(f.manager(nil))
         defer { task.cancel() }
         try await f.eventually("two docks") { try f.store.docks(presentOnly: true, limit: 10).count == 2 }
         let docks = try f.store.docks(presentOnly: true, limit: 10)
@@ -111,74 +29,121 @@ struct DeviceManagerTests {
         #expect(events.count == 2)
     }
 
-    @Test("a hotplugged device is matched, its driver probed (deferred, then supported) and its files ingested")
-    func hotplugStartsIngest() async throws {
+    @Test("a camera whose disk appears after it docked waits for it (saying since when, with the catalog's hint), then is ingested")
+    func storageAppearsLater() async throws {
         let f = try DevicesFixture(present: [])
         defer { f.dir.remove() }
-        let card = try f.card("card", files: 3)
-        let manager = f.manager(DirectoryDriver(filesBySerial: ["BWC0001234": card], deferFirst: 2))
-        let task = Task { await manager.run() }
+        let driver = DirectoryMediaDriver()
+        let task = f.running(f.manager(driver))
         defer { task.cancel() }
-        let runner = Task { await f.engine.run() }
-        defer { f.engine.shutdown(); runner.cancel() }
-        try await Task.sleep(for: .milliseconds(50))
+        try await f.subscribed()
         f.bus.arrive(DevicesFixture.bodycam)
-        try await f.eventually("the dock to finish") { try f.store.docks(presentOnly: true, limit: 10).first?.state == .done }
-        let dock = try #require(try f.store.docks(presentOnly: true, limit: 10).first)
-        let jobID = try #require(dock.jobId)
+        try await f.eventually("the dock to wait") { try f.dock(DevicesFixture.bodycam)?.state == .waitingForMedium }
+        let waiting = try #require(try f.dock(DevicesFixture.bodycam))
+        #expect(waiting.waitingSince != nil && waiting.blockDevice == nil && waiting.slots.isEmpty && waiting.jobId == nil)
+        #expect(waiting.message == "waiting for its storage to appear (its catalog entry says Custody Test Bodycam presents it about 8 s after docking)")
+        #expect(driver.totalProbes == 0, "nothing to probe before a disk appears")
+
+        // The disk appears, holding the camera's storage.
+        let card = try f.card("card", files: 3)
+        driver.insert(Medium(identity: "FAT32 AAAA-0001 \"BWC\" @0", summary: "FAT32 \"BWC\" AAAA-0001"), root: card, at: "/dev/sdb")
+        f.block.add(DevicesFixture.disk(DevicesFixture.bodycam, lun: 0, name: "sdb", bytes: 1 << 26))
+        try await f.eventually("the dock to finish") { try f.dock(DevicesFixture.bodycam)?.state == .done }
+        let done = try #require(try f.dock(DevicesFixture.bodycam))
+        let jobID = try #require(done.jobId)
+        #expect(done.waitingSince == nil && done.blockDevice == "/dev/sdb")
+        #expect(done.slots == [DeviceSlotDTO(slot: 0, blockDevice: "/dev/sdb", state: .done, since: done.slots[0].since,
+                                             medium: "FAT32 \"BWC\" AAAA-0001", jobId: jobID, message: nil)])
         let job = try #require(try f.store.job(jobID, withFiles: false))
         #expect(job.state == .completed && job.stored == 3 && job.device == "BWC0001234")
-        #expect(try f.store.items(ItemQuery()).items.allSatisfy { $0.source.device == "BWC0001234" })
+        let dockOfJob = try await f.store.db.read { try Int64.fetchOne($0, sql: "SELECT dock_id FROM jobs WHERE id = ?", arguments: [jobID]) }
+        #expect(dockOfJob == done.id)
+        #expect(driver.probeCount("/dev/sdb") == 1)
+    }
+
+    @Test("a disk handled before its device's arrival is found when the device docks")
+    func diskBeforeDevice() async throws {
+        let f = try DevicesFixture(present: [])
+        defer { f.dir.remove() }
+        let driver = DirectoryMediaDriver()
+        let card = try f.card("card", files: 2)
+        driver.insert(Medium(identity: "m1", summary: "m1"), root: card, at: "/dev/sdb")
+        let manager = f.manager(driver)
+        let task = f.running(manager)
+        defer { task.cancel() }
+        try await f.subscribed()
+        f.block.add(DevicesFixture.disk(DevicesFixture.bodycam, lun: 0, name: "sdb", bytes: 1 << 26))
+        try await f.eventually("the disk event handled") { manager.handledEvents >= 1 }
+        #expect(driver.totalProbes == 0, "a disk of no dock is only remembered")
+        f.bus.arrive(DevicesFixture.bodycam)
+        try await f.eventually("the dock to finish") { try f.dock(DevicesFixture.bodycam)?.state == .done }
+        #expect(try f.store.items(ItemQuery()).total == 2)
     }
 
     @Test("pulling the device mid-job ends the job interrupted with exactly the files not stored; the next dock resumes it")
     func removalInterruptsAndRedockResumes() async throws {
-        let f = try DevicesFixture(present: [])
+        let disk = DevicesFixture.disk(DevicesFixture.bodycam, lun: 0, name: "sdb", bytes: 1 << 26)
+        let f = try DevicesFixture(present: [], disks: [disk], holdAfter: 10)
         defer { f.dir.remove() }
-        let card = try f.card("card", files: 200, size: 200_000)
-        let manager = f.manager(DirectoryDriver(filesBySerial: ["BWC0001234": card]))
-        let task = Task { await manager.run() }
+        let held = try #require(f.held)
+        defer { held.release() }
+        let card = try f.card("card", files: 200, size: 20_000)
+        let driver = DirectoryMediaDriver()
+        driver.insert(Medium(identity: "m1", summary: "m1"), root: card, at: "/dev/sdb")
+        let task = f.running(f.manager(driver))
         defer { task.cancel() }
-        let runner = Task { await f.engine.run() }
-        defer { f.engine.shutdown(); runner.cancel() }
-        try await Task.sleep(for: .milliseconds(50))
+        try await f.subscribed()
         f.bus.arrive(DevicesFixture.bodycam)
         var jobID: Int64 = 0
-        try await f.eventually("some files stored") {
-            guard let id = try f.store.docks(presentOnly: true, limit: 1).first?.jobId else { return false }
+        // Held after 10 files: the device is certainly pulled mid-job.
+        try await f.eventually("some files stored, the copy held") {
+            guard let id = try f.dock(DevicesFixture.bodycam)?.jobId else { return false }
             jobID = id
-            return (try f.store.job(id, withFiles: false)?.stored ?? 0) >= 4
+            return try held.filesStarted > 10 && (f.store.job(id, withFiles: false)?.stored ?? 0) >= 4
         }
+        f.block.remove(disk)
         f.bus.leave(DevicesFixture.bodycam)
+        try await f.eventually("the undock recorded") { try f.dock(DevicesFixture.bodycam)?.state == .removed }
+        held.release()
         try await f.eventually("the job interrupted") { try f.store.job(jobID, withFiles: false)?.state == .interrupted }
         let interrupted = try #require(try f.store.job(jobID, withFiles: true))
-        #expect(interrupted.message?.contains("removed during the job") == true)
+        #expect(interrupted.message?.contains("went away during the job") == true || interrupted.message?.contains("removed during the job") == true)
         let pending = Set((interrupted.files ?? []).filter { $0.state == .pending }.map(\.path))
-        let stored = Set(try f.store.items(ItemQuery()).items.map(\.source.path))
+        let stored = Set(try f.store.items(DevicesFixture.everyItem).items.map(\.source.path))
         #expect(pending.count == Int(interrupted.pending) && pending.count > 0)
         #expect(pending.union(stored).count == 200 && pending.isDisjoint(with: stored))
-        #expect(try f.store.docks(presentOnly: false, limit: 1).first?.state == .removed)
         #expect(try f.store.events(EventQuery()).contains { $0.action == "device.undock" })
 
         f.bus.arrive(DevicesFixture.bodycam)
+        f.block.add(disk)
         try await f.eventually("the resumed job to complete") { try f.store.job(jobID, withFiles: false)?.state == .completed }
         let done = try #require(try f.store.job(jobID, withFiles: false))
-        #expect(done.stored == 200 && done.pending == 0)
+        #expect(done.stored == 200 && done.pending == 0 && done.duplicates == 0)
         #expect(try f.store.items(ItemQuery()).total == 200)
+        try await f.eventually("the second dock done") { try f.store.docks(presentOnly: false, limit: 10).first?.state == .done }
         let docks = try f.store.docks(presentOnly: false, limit: 10)
-        #expect(docks.count == 2 && docks.first?.jobId == jobID && docks.first?.state == .done)
+        #expect(docks.count == 2 && docks.first?.jobId == jobID)
     }
 
-    @Test("the block device and ALSA card are found through sysfs")
+    @Test("a slot's disk is found by its sysfs path under the device's own interface, with its logical unit")
+    func locatingSlots() throws {
+        let disk = FakeBlockWatcher.disk(busPath: "1-2.3", lun: 1, name: "sdc", bytes: 0, host: 7)
+        #expect(StorageSlot.locate(disk, busPath: "1-2.3") == StorageSlot(lun: 1, scsiAddress: "7:0:0:1", disk: "sdc", syspath: disk.syspath))
+        #expect(StorageSlot.locate(disk, busPath: "1-2") == nil, "a disk behind a hub is not the hub's")
+        #expect(StorageSlot.locate(disk, busPath: "1-3") == nil)
+        let partition = BlockDisk(syspath: disk.syspath + "/sdc1", name: "sdc1", sizeBytes: 0)
+        #expect(StorageSlot.locate(partition, busPath: "1-2.3") == nil)
+        let odd = BlockDisk(syspath: disk.syspath.replacingOccurrences(of: "7:0:0:1", with: "7:0:x:1"), name: "sdc", sizeBytes: 0)
+        #expect(StorageSlot.locate(odd, busPath: "1-2.3") == nil)
+    }
+
+    @Test("the ALSA card is found through sysfs")
     func locator() throws {
         let dir = try TemporaryDirectory("custody-sysfs")
         defer { dir.remove() }
-        try dir.write("sys/bus/usb/devices/1-2/1-2:1.0/host4/target4:0:0/4:0:0:0/block/sdb/size", Data("62333952\n".utf8))
         try dir.write("sys/bus/usb/devices/3-1.4/3-1.4:1.0/sound/card2/id", Data("Courtroom3\n".utf8))
         let locator = DeviceLocator(sysfs: SysfsRoot(sys: dir.path + "/sys", dev: "/dev"))
-        #expect(locator.blockDevice(busPath: "1-2") == "/dev/sdb")
         #expect(locator.alsaCard(busPath: "3-1.4") == "Courtroom3")
-        #expect(locator.blockDevice(busPath: "3-1.4") == nil)
         #expect(locator.alsaCard(busPath: "1-2") == nil)
     }
 }

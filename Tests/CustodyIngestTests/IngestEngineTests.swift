@@ -36,6 +36,7 @@ final class FullDiskStore: EvidenceStore {
     func createJob(_ plan: JobPlan, caller: Caller) throws -> JobContext { try inner.createJob(plan, caller: caller) }
     func pendingFiles(job: Int64) throws -> [PlannedFile] { try inner.pendingFiles(job: job) }
     func jobContext(_ id: Int64) throws -> JobContext? { try inner.jobContext(id) }
+    func relocateJob(_ id: Int64, root: String, actor: Caller) throws { try inner.relocateJob(id, root: root, actor: actor) }
     func commit(_ outcomes: [FileOutcome], job: JobContext) throws { try inner.commit(outcomes, job: job) }
     func setJobState(_ id: Int64, _ state: JobState, message: String?, actor: Caller) throws {
         try inner.setJobState(id, state, message: message, actor: actor)

@@ -223,8 +223,8 @@ def test_a_docked_body_camera_is_ingested_from_its_block_device(daemon_factory, 
     d.start(wrapper=testbed.wrapper(), extra_env={"CUSTODY_UMOCKDEV_CONTROL": str(testbed.control)})
     try:
         testbed.request("add bodycam-mass-storage")
-        # The camera presents its storage a moment after it enumerates: the medium appears.
-        testbed.request(f"fill sdb {image}")
+        # The camera presents its medium a moment after its disk appears: a media change.
+        testbed.request(f"insert sdb {image}")
         devices = wait_for(d, lambda ds: ds and ds[0]["state"] in ("done", "error") or (ds and ds[0].get("jobId")), timeout=30)
         job_id = devices[0]["jobId"]
         assert job_id, devices
@@ -239,7 +239,7 @@ def test_a_docked_body_camera_is_ingested_from_its_block_device(daemon_factory, 
         testbed.request("remove bodycam-mass-storage")
         wait_for(d, lambda ds: ds[0]["state"] == "removed")
         testbed.request("add bodycam-mass-storage")
-        testbed.request(f"fill sdb {image}")
+        testbed.request(f"insert sdb {image}")
         devices = wait_for(d, lambda ds: len(ds) == 2 and ds[0].get("jobId") and ds[0]["jobId"] != job_id, timeout=30)
         again = d.wait_job(devices[0]["jobId"])
         assert again["stored"] == 0 and again["duplicates"] == len(wanted), again

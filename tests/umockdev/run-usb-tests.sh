@@ -8,7 +8,10 @@
 #   2. hotplug: a Python driver (UMockdev.Testbed through python3-gi, itself run under
 #      umockdev-wrapper so its uevents reach the test process) starts with the body
 #      camera only, runs the "Umockdev hotplug" suite and adds or removes devices when
-#      a test asks through $CUSTODY_UMOCKDEV_CONTROL.
+#      a test asks through $CUSTODY_UMOCKDEV_CONTROL;
+#   3. block disks: the same driver starts with nothing, runs the "Umockdev block watcher"
+#      suite (the real libudev monitor) and docks the two-slot card reader in the
+#      kernel's order (USB device, then each slot's disk), inserting and taking out media.
 #
 # Each phase fails unless the test run passed, ran at least one test and skipped none.
 # Usage (from anywhere): tests/umockdev/run-usb-tests.sh
@@ -77,5 +80,11 @@ run_phase "enumeration and transfers (umockdev-run, 4 devices)" \
 run_phase "hotplug (UMockdev.Testbed driver)" \
     umockdev-wrapper "$PYTHON" "$HERE/testbed-driver.py" "$HERE" bodycam-mass-storage \
         "$SWIFT" test --skip-build --no-parallel --filter 'CustodyUSBTests\.UmockdevHotplugTests'
+
+# Phase 3: block disks through libudev's monitor on umockdev's emulated netlink, in
+# the kernel's order, driven by the same Python driver.
+run_phase "block disks (UMockdev.Testbed driver, libudev monitor)" \
+    umockdev-wrapper "$PYTHON" "$HERE/testbed-driver.py" "$HERE" - \
+        "$SWIFT" test --skip-build --no-parallel --filter 'CustodyUdevTests\.UmockdevBlockWatcherTests'
 
 echo "run-usb-tests: all umockdev phases passed"
