@@ -27,9 +27,9 @@ struct WatchCommand: ParsableCommand {
         var segment: RecordingSegmentDTO?
         var alarm: RecordingAlarmDTO?
 
-        init(time: String, event: String, device: DeviceDTO? = nil, job: JobDTO? = nil, recording: CourtroomRecordingDTO? = nil,
-             segment: RecordingSegmentDTO? = nil, alarm: RecordingAlarmDTO? = nil) {
-            self.time = time; self.event = event; self.device = device; self.job = job; self.recording = recording
+        init(time: String, event: String, device: DeviceDTO? = nil, slot: DeviceSlotDTO? = nil, job: JobDTO? = nil,
+             recording: CourtroomRecordingDTO? = nil, segment: RecordingSegmentDTO? = nil, alarm: RecordingAlarmDTO? = nil) {
+            self.time = time; self.event = event; self.device = device; self.slot = slot; self.job = job; self.recording = recording
             self.segment = segment; self.alarm = alarm
         }
     }
@@ -102,7 +102,7 @@ struct WatchCommand: ParsableCommand {
             return
         }
         if let d = c.device, let slot = c.slot {
-            emit("\(c.time)  \(Self.column(c.event)) dock \(d.id): \(DevicesCommand.slot(slot))")
+            emit("\(c.time)  \(c.event, width: 16) dock \(d.id): \(DevicesCommand.slot(slot))")
         } else if let d = c.device {
             let what = d.model ?? "unknown device"
             emit("\(c.time)  \(c.event, width: 16) dock \(d.id): \(what) \(d.vendorId):\(d.productId) serial \(d.serial ?? "-") at \(d.busPath)\(d.message.map { " (\($0))" } ?? "")")
