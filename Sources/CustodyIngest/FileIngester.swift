@@ -131,7 +131,7 @@ struct FileIngester: Sendable {
             sha256: sha, size: size, mediaType: meta.mediaType, container: meta.container, recordedAt: recordedAt,
             recordedAtSource: meta.recordedAt != nil ? (meta.recordedAtSource ?? "metadata") : modifiedAt != nil ? "file.mtime" : "ingest.time",
             utcOffsetSeconds: meta.utcOffsetSeconds, durationSeconds: meta.durationSeconds,
-            metadataProblems: meta.problems, fileModifiedAt: modifiedAt, sourceNotes: reader.notes)
+            metadataProblems: reader.problems + meta.problems, fileModifiedAt: modifiedAt, sourceNotes: reader.notes)
         keep = true
         return .done(FileOutcome(path: file.path, size: size, result: .stored(facts)), staged: staged.sealed())
     }
