@@ -205,6 +205,7 @@ public struct ControlRoutes: Sendable {
             case .badRequest: 400
             case .pathNotAllowed: 403
             case .pathNotFound: 404
+            case .sourceReplaced: 409
             case .storeFailure: 503
             }
             throw ProblemDTO(status: status, code: error.code.rawValue, title: "Cannot ingest", detail: error.message)

@@ -61,8 +61,12 @@ public struct JobPlan: Sendable {
     /// Facts about the source kept in the `job.create` custody event (volumes, labels,
     /// deleted directory entries, problems).
     public var notes: [String: JSONValue]
-    public init(root: String, deviceSerial: String?, files: [PlannedFile], sourceKey: String? = nil, notes: [String: JSONValue] = [:]) {
+    /// Which file the root was when the job was checked (nil: not recorded, a docked device).
+    public var rootIdentity: FileIdentity?
+    public init(root: String, deviceSerial: String?, files: [PlannedFile], sourceKey: String? = nil, notes: [String: JSONValue] = [:],
+                rootIdentity: FileIdentity? = nil) {
         self.root = root; self.deviceSerial = deviceSerial; self.files = files; self.sourceKey = sourceKey; self.notes = notes
+        self.rootIdentity = rootIdentity
     }
 }
 
@@ -85,8 +89,11 @@ public struct JobContext: Sendable, Equatable {
     public var root: String
     public var deviceSerial: String?
     public var requester: Caller
-    public init(jobID: Int64, sourceID: Int64, root: String, deviceSerial: String?, requester: Caller) {
+    /// Which file the root was when the job was checked; the job reads that root or nothing.
+    public var rootIdentity: FileIdentity?
+    public init(jobID: Int64, sourceID: Int64, root: String, deviceSerial: String?, requester: Caller, rootIdentity: FileIdentity? = nil) {
         self.jobID = jobID; self.sourceID = sourceID; self.root = root; self.deviceSerial = deviceSerial; self.requester = requester
+        self.rootIdentity = rootIdentity
     }
 }
 

@@ -26,6 +26,8 @@ import GRDB
 //   v5  courtroom recording: recording_sessions (one per capture session) and
 //       recording_segments (each Broadcast Wave segment on its way into the store:
 //       closed, filing, filed or failed, with its summary and item).
+//   v6-ingest  jobs.root_device, jobs.root_inode: the identity of a job's root when
+//       it was checked, compared whenever the job opens its root again.
 
 /// The index's migrations, in order.
 enum IndexMigrations {
@@ -36,6 +38,7 @@ enum IndexMigrations {
         migrator.registerMigration("v3", migrate: v3)
         migrator.registerMigration("v4-registry", migrate: v4)
         migrator.registerMigration("v5", migrate: v5)
+        migrator.registerMigration("v6-ingest", migrate: v6Ingest)
         return migrator
     }
 
