@@ -60,27 +60,30 @@ struct CrossLinks {
     }
 }
 
-/// What a directory's own clusters make doubtful: every file listed from it.
+/// What a directory's own clusters make doubtful: every file listed from it, and
+/// everything below it (its subdirectories were found through its doubtful entries).
 enum DirectoryDoubts {
-    static func apply(_ marks: DirectoryStream.Marks, directory: String, device: String, to listing: inout VolumeListing,
-                      from first: Int, links: inout CrossLinks, log: inout DirectoryProblemLog) {
+    /// Applies the directory's marks and what it `inherited` from its ancestors to the
+    /// files listed from it (from index `first` on); returns what its subdirectories inherit.
+    static func apply(_ marks: DirectoryStream.Marks, inherited: VolumeProblem?, directory: String, device: String,
+                      to listing: inout VolumeListing, from first: Int, links: inout CrossLinks,
+                      log: inout DirectoryProblemLog) -> VolumeProblem? {
         let place = directory.isEmpty ? "the root directory" : "directory '\(directory)'"
-        var doubt: VolumeError.Code?
-        var why = ""
+        var own: VolumeProblem?
         if let shared = marks.sharedWithFile {
             links.add(shared, by: place, path: directory)
-            doubt = .clusterCrossLinked
-            why = "its cluster \(shared) is also used by a file (cross-linked)"
+            own = VolumeError(.clusterCrossLinked, "\(device): \(place): its cluster \(shared) is also used by a file (cross-linked); what it lists is doubtful", path: directory)
         } else if let differing = marks.differingFAT {
-            doubt = .fatCopiesDiffer
-            why = "the FAT copies disagree on the entry of its cluster \(differing)"
+            own = VolumeError(.fatCopiesDiffer, "\(device): \(place): the FAT copies disagree on the entry of its cluster \(differing); what it lists is doubtful", path: directory)
         }
-        guard let doubt else { return }
-        log.add(doubt, "\(why); the entries read from it are doubtful", to: &listing)
-        for index in listing.files.indices.dropFirst(first) {
-            let path = listing.files[index].path
-            listing.files[index].doubts.append(VolumeError(doubt,
-                "\(device): file '\(path)' is listed from \(place), and \(why); what its entry says is doubtful", path: path))
+        if let own { log.add(own, to: &listing) }
+        for doubt in [own, inherited].compactMap({ $0 }) {
+            for index in listing.files.indices.dropFirst(first) {
+                let path = listing.files[index].path
+                listing.files[index].doubts.append(VolumeError(doubt.code,
+                    "file '\(path)' is listed from a doubtful directory: \(doubt.message)", path: path))
+            }
         }
+        return own ?? inherited
     }
 }

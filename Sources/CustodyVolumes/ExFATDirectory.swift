@@ -13,6 +13,8 @@ struct ExFATDirectoryWalker {
         var contiguous: Bool
         /// Levels below the root (the root is 0).
         var depth: Int
+        /// A doubt on an ancestor (its entries, so this directory's place, are doubtful).
+        var inherited: VolumeProblem? = nil
     }
 
     func list(limits: ListingLimits) -> VolumeListing {
@@ -47,8 +49,9 @@ struct ExFATDirectoryWalker {
         let filesBefore = listing.files.count
         defer {
             bounds.finish(log: &log, listing: &listing)
-            DirectoryDoubts.apply(marks, directory: directory.path, device: volume.device.name, to: &listing,
-                                  from: filesBefore, links: &links, log: &log)
+            let passed = DirectoryDoubts.apply(marks, inherited: directory.inherited, directory: directory.path,
+                                               device: volume.device.name, to: &listing, from: filesBefore, links: &links, log: &log)
+            for index in children.indices { children[index].inherited = passed }
             log.finish(into: &listing)
         }
         func problem(_ code: VolumeError.Code, _ text: String, path: String? = nil) {

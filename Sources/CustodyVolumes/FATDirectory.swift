@@ -10,6 +10,8 @@ struct FATDirectoryWalker {
         var cluster: UInt32?
         /// Levels below the root (the root is 0).
         var depth: Int
+        /// A doubt on an ancestor (its entries, so this directory's place, are doubtful).
+        var inherited: VolumeProblem? = nil
     }
 
     /// The label entry of the root directory, if there is one.
@@ -62,8 +64,9 @@ struct FATDirectoryWalker {
         let filesBefore = listing.files.count
         defer {
             bounds.finish(log: &log, listing: &listing)
-            DirectoryDoubts.apply(marks, directory: directory.path, device: volume.device.name, to: &listing,
-                                  from: filesBefore, links: &links, log: &log)
+            let passed = DirectoryDoubts.apply(marks, inherited: directory.inherited, directory: directory.path,
+                                               device: volume.device.name, to: &listing, from: filesBefore, links: &links, log: &log)
+            for index in children.indices { children[index].inherited = passed }
             log.finish(into: &listing)
         }
         func problem(_ code: VolumeError.Code, _ text: String, path: String? = nil) {
