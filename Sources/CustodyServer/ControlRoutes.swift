@@ -203,9 +203,8 @@ public struct ControlRoutes: Sendable {
         } catch let error as IngestError {
             let status = switch error.code {
             case .badRequest: 400
-            case .pathNotAllowed: 403
+            case .pathNotAllowed, .sourceReplaced: 403
             case .pathNotFound: 404
-            case .sourceReplaced: 409
             case .storeFailure: 503
             }
             throw ProblemDTO(status: status, code: error.code.rawValue, title: "Cannot ingest", detail: error.message)
