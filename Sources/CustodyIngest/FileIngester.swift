@@ -9,9 +9,10 @@ import CustodyStore
 import Foundation
 
 /// Ingests one file: one pass over the source computes SHA-256 while writing a
-/// temporary blob; the blob is then written out to the store's device, its cached
-/// pages are dropped, and it is re-read from the device and its hash compared before
-/// the file counts as stored. The source is opened read-only and never changed.
+/// temporary blob; the blob is then made durable, its cached pages are dropped, and it
+/// is re-read from the store's device and its hash compared before the file counts as
+/// stored (files under `syncLargeFilesBytes`: with their commit group). The source is
+/// opened read-only and never changed.
 struct FileIngester: Sendable {
     let store: any EvidenceStore
     let chunkBytes: Int
@@ -19,9 +20,9 @@ struct FileIngester: Sendable {
     /// Files of this source already stored, by path (read once per job).
     let known: [String: KnownFile]
     var metrics: IngestMetrics? = nil
-    /// Called with the staged copy's descriptor and size just before it is re-read for
-    /// verification (tests observe the page cache there).
-    var beforeVerifying: (@Sendable (Int32, Int64) -> Void)? = nil
+    /// Called with a large file's staged copy just before it is re-read for verification
+    /// (tests observe the page cache there).
+    var beforeVerifying: DeviceVerification.Observer? = nil
 
     /// What became of one file.
     enum Result: Sendable {
@@ -112,31 +113,25 @@ struct FileIngester: Sendable {
         }
         // Verification reads what the store's device holds, not the page cache. Large
         // files are made durable here (fdatasync, in parallel across workers, after the
-        // writeback the copy loop started); small ones are written out and waited for
-        // (sync_file_range), and their group's syncfs makes them durable before any name
-        // points at them. Either way the copy's pages are clean, so they can be dropped,
-        // and the re-read comes from the device.
-        do {
-            if size >= syncLargeFilesBytes {
-                try systemCall("fdatasync", staged.path) { fdatasync(staged.fd) }
-            } else {
-                try systemCall("sync_file_range", staged.path) { custody_write_out_and_wait(staged.fd, 0, 0) }
+        // writeback the copy loop started), dropped and re-read; small ones are verified
+        // with their commit group, after one syncfs made the whole group durable
+        // (IngestEngine.commit, DeviceVerification.verifyGroup).
+        if size >= syncLargeFilesBytes {
+            do { try systemCall("fdatasync", staged.path) { fdatasync(staged.fd) } } catch {
+                if error.errno == ENOSPC { return .noSpace("the store is full: \(error)") }
+                return .storeFailure("flushing to the store failed: \(error.reason)")
             }
-        } catch {
-            if error.errno == ENOSPC { return .noSpace("the store is full: \(error)") }
-            return .storeFailure("flushing to the store failed: \(error.reason)")
-        }
-        do { try systemCall("posix_fadvise", staged.path) { custody_drop_cached_pages(staged.fd) } } catch {
-            return .storeFailure("cannot drop the cached copy before verifying it: \(error.reason)")
-        }
-        beforeVerifying?(staged.fd, size)
-        let readBack: String
-        do { readBack = try StreamingSHA256.hash(fd: staged.fd, subject: staged.path, buffer: buffer) } catch {
-            return .storeFailure("re-reading the stored copy failed: \(error.reason)")
-        }
-        guard readBack == sha else {
-            metrics?.verificationFailed()
-            return .storeFailure("verification failed for \(file.path): copied \(sha), stored copy reads \(readBack)")
+            let readBack: String
+            do {
+                readBack = try DeviceVerification.rehash(fd: staged.fd, path: staged.path, size: size, buffer: buffer,
+                                                         observer: beforeVerifying)
+            } catch {
+                return .storeFailure("re-reading the stored copy failed: \(error.reason)")
+            }
+            guard readBack == sha else {
+                metrics?.verificationFailed()
+                return .storeFailure("verification failed for \(file.path): copied \(sha), stored copy reads \(readBack)")
+            }
         }
 
         let meta = MetadataReader.read(FileDescriptorInput(fd: staged.fd, size: UInt64(size)))

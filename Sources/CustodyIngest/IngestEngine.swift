@@ -385,17 +385,20 @@ public final class IngestEngine: Sendable {
         return .file(result)
     }
 
-    /// Installs a group's blobs and commits its outcomes; returns a failure message
-    /// if the store could not take them (their files then stay pending).
+    /// Verifies a group's small files from the device, installs its blobs and commits
+    /// its outcomes; returns a failure message if the store could not take them, or gave
+    /// back other bytes than were written (their files then stay pending).
     private func commit(_ taken: CommitBatch.Taken, job: JobContext) async -> String? {
         let store = self.store
         do {
             try await BlockingWork.run {
+                try DeviceVerification.verifyGroup(taken.unverified, sizes: taken.unverifiedSizes)
                 _ = try store.installBlobs(taken.staged)
                 try store.commit(taken.outcomes, job: job)
             }
             return nil
         } catch {
+            if error is DeviceVerification.Mismatch { metrics?.verificationFailed() }
             for (blob, _) in taken.staged { blob.discard() }
             logger.error("job \(job.jobID): commit failed: \(error)", metadata: ["job_id": "\(job.jobID)"])
             return "the store could not commit \(taken.outcomes.count) files: \(error)"

@@ -121,7 +121,8 @@ struct SourceConfinementTests {
         let renamed = try await engine.submit(IngestRequestDTO(path: s.f.card + "/other.bin"), caller: s.f.caller)
         try FileManager.default.removeItem(atPath: s.f.card + "/station.key")
         try FileManager.default.createSymbolicLink(atPath: s.f.card + "/station.key", withDestinationPath: s.keyPath)
-        try FileManager.default.removeItem(atPath: s.f.card + "/other.bin")
+        // Moved aside (still alive, so its inode number cannot be given to the newcomer).
+        try FileManager.default.moveItem(atPath: s.f.card + "/other.bin", toPath: s.f.card + "/other.bin.old")
         try s.f.dir.write("card/other.bin", Data("a different file".utf8))
         let doneLinked = try await s.f.runUntilDone(engine, linked.jobID, on: s.f.store)
         #expect(doneLinked.state == .failed && doneLinked.stored == 0, "\(doneLinked)")
