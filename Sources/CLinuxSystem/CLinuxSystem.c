@@ -36,9 +36,16 @@ int custody_openat2_no_links(int dirfd, const char *path, int flags, int beneath
 }
 
 int custody_o_path(void) { return O_PATH; }
+int custody_o_direct(void) { return O_DIRECT; }
 
 int custody_drop_cached_pages(int fd) {
     int code = posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+    if (code != 0) { errno = code; return -1; }
+    return 0;
+}
+
+int custody_drop_cached_range(int fd, long long offset, long long count) {
+    int code = posix_fadvise(fd, offset, count, POSIX_FADV_DONTNEED);
     if (code != 0) { errno = code; return -1; }
     return 0;
 }

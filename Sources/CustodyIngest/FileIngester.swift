@@ -82,6 +82,7 @@ struct FileIngester: Sendable {
         var hasher = SHA256()
         var hashing = Duration.zero
         var offset: UInt64 = 0
+        var previousChunk: (offset: Int64, count: Int64)?
         while true {
             if cancel.isCancelled { return .cancelled }
             let n: Int
@@ -100,8 +101,17 @@ struct FileIngester: Sendable {
                 return .storeFailure("writing to the store failed: \(error.reason)")
             }
             metrics?.copied(bytes: n)
-            // Large files: the disk starts writing this chunk while the next is hashed.
-            if size >= syncLargeFilesBytes { _ = custody_start_writeback(staged.fd, Int64(offset), Int64(n)) }
+            // Large files: the disk starts writing this chunk while the next is hashed; the
+            // chunk before, written by now, leaves the page cache (it is re-read from the
+            // device anyway), so a large copy does not push everything else out of memory.
+            if size >= syncLargeFilesBytes {
+                _ = custody_start_writeback(staged.fd, Int64(offset), Int64(n))
+                if let previous = previousChunk {
+                    _ = custody_write_out_and_wait(staged.fd, previous.offset, previous.count)
+                    _ = custody_drop_cached_range(staged.fd, previous.offset, previous.count)
+                }
+                previousChunk = (Int64(offset), Int64(n))
+            }
             offset += UInt64(n)
         }
         let sha = hasher.finalize().hexString

@@ -28,11 +28,17 @@ int custody_start_writeback(int fd, long long offset, long long count);
 /// headers lack openat2. O_CLOEXEC is always added.
 int custody_openat2_no_links(int dirfd, const char *path, int flags, int beneath);
 
+/// The O_DIRECT open flag: reads go to the device, around the page cache.
+int custody_o_direct(void);
+
 /// The O_PATH open flag: a descriptor that only locates a file (search permission).
 int custody_o_path(void);
 
 /// posix_fadvise(POSIX_FADV_DONTNEED) over a whole file: drops its clean cached pages.
 int custody_drop_cached_pages(int fd);
+
+/// posix_fadvise(POSIX_FADV_DONTNEED) over a range: drops its clean cached pages.
+int custody_drop_cached_range(int fd, long long offset, long long count);
 
 /// sync_file_range(2) with WAIT_BEFORE | WRITE | WAIT_AFTER: writes a range's dirty
 /// pages to the device and waits until they are written (the pages are then clean).
