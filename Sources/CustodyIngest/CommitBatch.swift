@@ -2,11 +2,14 @@ import CustodyCore
 import CustodyStore
 import Foundation
 
-/// Verified files waiting for their group commit.
+/// Files waiting for their group commit (small ones still to be verified with the group).
 struct CommitBatch {
     let limits: DaemonConfig.Ingest
     private(set) var outcomes: [FileOutcome] = []
     private(set) var staged: [(TemporaryBlob, sha256: String)] = []
+    /// Staged copies under `syncLargeFilesBytes`, verified from the device with the group, and their sizes.
+    private(set) var unverified: [(TemporaryBlob, sha256: String)] = []
+    private(set) var unverifiedSizes: [Int64] = []
     private var bytes: Int64 = 0
     private var firstAdded: ContinuousClock.Instant?
 
@@ -28,6 +31,10 @@ struct CommitBatch {
         if let blob, case .stored(let facts) = outcome.result {
             staged.append((blob, facts.sha256))
             bytes += facts.size
+            if facts.size < limits.syncLargeFilesBytes {
+                unverified.append((blob, facts.sha256))
+                unverifiedSizes.append(facts.size)
+            }
         }
     }
 
@@ -35,10 +42,12 @@ struct CommitBatch {
     struct Taken: Sendable {
         var outcomes: [FileOutcome]
         var staged: [(TemporaryBlob, sha256: String)]
+        var unverified: [(TemporaryBlob, sha256: String)]
+        var unverifiedSizes: [Int64]
     }
 
     mutating func take() -> Taken {
-        defer { outcomes = []; staged = []; bytes = 0; firstAdded = nil }
-        return Taken(outcomes: outcomes, staged: staged)
+        defer { outcomes = []; staged = []; unverified = []; unverifiedSizes = []; bytes = 0; firstAdded = nil }
+        return Taken(outcomes: outcomes, staged: staged, unverified: unverified, unverifiedSizes: unverifiedSizes)
     }
 }

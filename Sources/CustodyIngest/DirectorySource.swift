@@ -7,20 +7,27 @@ import CustodyProtocol
 import CustodyStore
 import Foundation
 
-/// Files under a directory (or one file), opened read-only, never following a link.
+/// Files under a directory (or one file), opened read-only beneath the job's root
+/// descriptor: never through a symbolic link, never outside the root, never blocking
+/// on a FIFO, and only when what opened is a regular file.
 struct DirectorySource: IngestSource {
-    /// The directory the planned paths are relative to.
-    let base: String
+    /// The job's root directory, or a single file's directory.
+    let root: ConfinedDirectory
+    /// A single-file job: which file it was when the job was checked (nil for a tree).
+    let singleFile: FileIdentity?
 
     func open(_ file: PlannedFile) -> SourceOpening {
-        let fullPath = base + "/" + file.path
-        // O_NOATIME keeps even the access time of evidence unchanged where we may set it.
-        var fd = Glibc.open(fullPath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | custody_o_noatime())
-        if fd == -1 && errno == EPERM { fd = Glibc.open(fullPath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) }
-        guard fd != -1 else {
-            let code = errno
-            let why = code == ELOOP ? "is a symbolic link; not followed" : String(cString: strerror(code))
-            return .failed(code == ENOENT ? "vanished before it could be read" : "cannot open: \(why)")
+        // O_NONBLOCK: a FIFO swapped in for a listed file opens at once (and is refused
+        // below) instead of holding the job until someone writes to it.
+        let flags = O_RDONLY | O_NONBLOCK
+        var fd: Int32
+        do {
+            // O_NOATIME keeps even the access time of evidence unchanged where we may set it.
+            do { fd = try root.open(file.path, flags: flags | custody_o_noatime()) } catch where error.errno == EPERM {
+                fd = try root.open(file.path, flags: flags)
+            }
+        } catch {
+            return .failed(error.errno == ENOENT ? "vanished before it could be read" : "cannot open: \(SourceScanner.reason(error))")
         }
         var before = stat()
         guard fstat(fd, &before) == 0 else {
@@ -30,10 +37,14 @@ struct DirectorySource: IngestSource {
         }
         guard before.st_mode & S_IFMT == S_IFREG else {
             Glibc.close(fd)
-            return .failed("not a regular file; not read")
+            return .failed("not a regular file (a FIFO, device or socket is there now); not read")
+        }
+        if let singleFile, FileIdentity(before) != singleFile {
+            Glibc.close(fd)
+            return .failed("was replaced since the job was checked (it was \(singleFile), it is now \(FileIdentity(before))); not read")
         }
         _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
-        return .opened(DirectoryFile(fd: fd, path: fullPath, before: before))
+        return .opened(DirectoryFile(fd: fd, path: root.path + "/" + file.path, before: before))
     }
 }
 

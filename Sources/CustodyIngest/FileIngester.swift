@@ -9,8 +9,10 @@ import CustodyStore
 import Foundation
 
 /// Ingests one file: one pass over the source computes SHA-256 while writing a
-/// temporary blob; the blob is then re-read and its hash compared before the
-/// file counts as stored. The source is opened read-only and never changed.
+/// temporary blob; the blob is then made durable, its cached pages are dropped, and it
+/// is re-read from the store's device and its hash compared before the file counts as
+/// stored (files under `syncLargeFilesBytes`: with their commit group). The source is
+/// opened read-only and never changed.
 struct FileIngester: Sendable {
     let store: any EvidenceStore
     let chunkBytes: Int
@@ -18,6 +20,9 @@ struct FileIngester: Sendable {
     /// Files of this source already stored, by path (read once per job).
     let known: [String: KnownFile]
     var metrics: IngestMetrics? = nil
+    /// Called with a large file's staged copy just before it is re-read for verification
+    /// (tests observe the page cache there).
+    var beforeVerifying: DeviceVerification.Observer? = nil
 
     /// What became of one file.
     enum Result: Sendable {
@@ -83,6 +88,7 @@ struct FileIngester: Sendable {
         var hasher = SHA256()
         var hashing = Duration.zero
         var offset: UInt64 = 0
+        var previousChunk: (offset: Int64, count: Int64)?
         while true {
             if cancel.isCancelled { return .cancelled }
             let n: Int
@@ -100,8 +106,17 @@ struct FileIngester: Sendable {
                 return .storeFailure("writing to the store failed: \(error.reason)")
             }
             metrics?.copied(bytes: n)
-            // Large files: the disk starts writing this chunk while the next is hashed.
-            if size >= syncLargeFilesBytes { _ = custody_start_writeback(staged.fd, Int64(offset), Int64(n)) }
+            // Large files: the disk starts writing this chunk while the next is hashed; the
+            // chunk before, written by now, leaves the page cache (it is re-read from the
+            // device anyway), so a large copy does not push everything else out of memory.
+            if size >= syncLargeFilesBytes {
+                _ = custody_start_writeback(staged.fd, Int64(offset), Int64(n))
+                if let previous = previousChunk {
+                    _ = custody_write_out_and_wait(staged.fd, previous.offset, previous.count)
+                    _ = custody_drop_cached_range(staged.fd, previous.offset, previous.count)
+                }
+                previousChunk = (Int64(offset), Int64(n))
+            }
             offset += UInt64(n)
         }
         let sha = hasher.finalize().hexString
@@ -111,22 +126,26 @@ struct FileIngester: Sendable {
         guard Int64(offset) == size else {
             return failed("read \(offset) bytes but the file is \(size) bytes long")
         }
-        // Verification: read back what the store holds and compare.
-        let readBack: String
-        do { readBack = try StreamingSHA256.hash(fd: staged.fd, subject: staged.path, buffer: buffer) } catch {
-            return .storeFailure("re-reading the stored copy failed: \(error.reason)")
-        }
-        guard readBack == sha else {
-            metrics?.verificationFailed()
-            return .storeFailure("verification failed for \(file.path): copied \(sha), stored copy reads \(readBack)")
-        }
-        // Large files are made durable here, in parallel across workers (after the
-        // verification, which overlapped with the writeback); small ones together,
-        // with one syncfs per commit group.
+        // Verification reads what the store's device holds, not the page cache. Large
+        // files are made durable here (fdatasync, in parallel across workers, after the
+        // writeback the copy loop started), dropped and re-read; small ones are verified
+        // with their commit group, after one syncfs made the whole group durable
+        // (IngestEngine.commit, DeviceVerification.verifyGroup).
         if size >= syncLargeFilesBytes {
             do { try systemCall("fdatasync", staged.path) { fdatasync(staged.fd) } } catch {
                 if error.errno == ENOSPC { return .noSpace("the store is full: \(error)") }
                 return .storeFailure("flushing to the store failed: \(error.reason)")
+            }
+            let readBack: String
+            do {
+                readBack = try DeviceVerification.rehash(fd: staged.fd, path: staged.path, size: size, buffer: buffer,
+                                                         observer: beforeVerifying)
+            } catch {
+                return .storeFailure("re-reading the stored copy failed: \(error.reason)")
+            }
+            guard readBack == sha else {
+                metrics?.verificationFailed()
+                return .storeFailure("verification failed for \(file.path): copied \(sha), stored copy reads \(readBack)")
             }
         }
 
@@ -136,7 +155,7 @@ struct FileIngester: Sendable {
             sha256: sha, size: size, mediaType: meta.mediaType, container: meta.container, recordedAt: recordedAt,
             recordedAtSource: meta.recordedAt != nil ? (meta.recordedAtSource ?? "metadata") : modifiedAt != nil ? "file.mtime" : "ingest.time",
             utcOffsetSeconds: meta.utcOffsetSeconds, durationSeconds: meta.durationSeconds,
-            metadataProblems: meta.problems, fileModifiedAt: modifiedAt, sourceNotes: reader.notes)
+            metadataProblems: reader.problems + meta.problems, fileModifiedAt: modifiedAt, sourceNotes: reader.notes)
         keep = true
         return .done(FileOutcome(path: file.path, size: size, result: .stored(facts)), staged: staged.sealed())
     }

@@ -18,6 +18,11 @@ public final class IngestEngine: Sendable {
     /// Free space on the store: files wait here while it is nearly full (nil: never wait).
     let space: FreeSpaceGate?
     let metrics: IngestMetrics?
+    /// custodyd's state directory (store, ledger key): never a source, whatever
+    /// `ingest.allowedPaths` says. Nil in tests that do not need the refusal.
+    let stateDirectory: String?
+    /// How paths beneath a job's root are opened (openat2, or the per-component walk).
+    let resolver: PathResolver
     private let queue: AsyncStream<Int64>
     private let queueInput: AsyncStream<Int64>.Continuation
     /// Jobs being run (their cancellation flags) and jobs queued but not yet picked up.
@@ -36,12 +41,15 @@ public final class IngestEngine: Sendable {
     }
 
     public init(store: any EvidenceStore, config: DaemonConfig.Ingest, logger: Logger,
-                space: FreeSpaceGate? = nil, metrics: IngestMetrics? = nil) {
+                space: FreeSpaceGate? = nil, metrics: IngestMetrics? = nil, stateDirectory: String? = nil,
+                resolver: PathResolver = .preferred) {
         self.store = store
         self.config = config
         self.logger = logger
         self.space = space
         self.metrics = metrics
+        self.stateDirectory = stateDirectory
+        self.resolver = resolver
         (queue, queueInput) = AsyncStream.makeStream(of: Int64.self)
     }
 
@@ -59,7 +67,7 @@ public final class IngestEngine: Sendable {
     public func submit(_ request: IngestRequestDTO, caller: Caller) async throws(IngestError) -> JobContext {
         let resolved = try resolveAllowed(request.path)
         let root = request.image == true ? VolumeSource.prefix + resolved : resolved
-        let job = try await record(root: root, deviceSerial: request.device, caller: caller)
+        let job = try await record(root: root, deviceSerial: request.device, caller: caller, confined: true)
         guard !shuttingDown.load(ordering: .relaxed) else {
             throw IngestError(.storeFailure, "custodyd is shutting down; job \(job.jobID) will start at the next start")
         }
@@ -73,7 +81,11 @@ public final class IngestEngine: Sendable {
     public func submitDeviceJob(root: String, deviceSerial: String?, caller: Caller,
                                 include: @escaping @Sendable (String) -> Bool = { _ in true },
                                 medium: String? = nil, origin: [String: JSONValue] = [:]) async throws(IngestError) -> JobContext {
-        try await record(root: root, deviceSerial: deviceSerial, caller: caller, include: include, medium: .given(medium), origin: origin)
+        // The driver's path, made canonical once: the job then opens it without following links.
+        var canonical = root
+        if let real = realpath(root, nil) { canonical = String(cString: real); free(real) }
+        return try await record(root: canonical, deviceSerial: deviceSerial, caller: caller, confined: true, include: include,
+                                medium: .given(medium), origin: origin)
     }
 
     /// Starts a job reading the FAT/exFAT volumes of a docked device's block device. The
@@ -83,7 +95,7 @@ public final class IngestEngine: Sendable {
     public func submitVolumeJob(device: String, deviceSerial: String?, caller: Caller,
                                 include: @escaping @Sendable (String) -> Bool,
                                 origin: [String: JSONValue] = [:]) async throws(IngestError) -> JobContext {
-        try await record(root: VolumeSource.prefix + device, deviceSerial: deviceSerial, caller: caller, include: include,
+        try await record(root: VolumeSource.prefix + device, deviceSerial: deviceSerial, caller: caller, confined: false, include: include,
                          medium: .ofVolumes, origin: origin)
     }
 
@@ -101,20 +113,29 @@ public final class IngestEngine: Sendable {
     }
 
     /// Lists the files under `root`, records the job with its manifest, and queues it.
-    private func record(root: String, deviceSerial: String?, caller: Caller,
+    /// `confined`: the root is a canonical path opened without following any link, and
+    /// its identity is recorded so that the job reads that root or nothing (an operator's
+    /// path, a driver's directory); a docked block device is opened as its node.
+    private func record(root: String, deviceSerial: String?, caller: Caller, confined: Bool,
                         include: @escaping @Sendable (String) -> Bool = { _ in true },
                         medium: MediumSource = .none, origin: [String: JSONValue] = [:]) async throws(IngestError) -> JobContext {
         var plan: JobPlan
+        let protected = protectedIdentity()
+        let resolver = self.resolver
         do {
             plan = try await BlockingWork.run { () throws(IngestError) -> JobPlan in
                 if root.hasPrefix(VolumeSource.prefix) {
-                    let source = try VolumeSource(devicePath: String(root.dropFirst(VolumeSource.prefix.count)))
+                    let path = String(root.dropFirst(VolumeSource.prefix.count))
+                    let source = try VolumeSource(devicePath: path, expected: nil, confined: confined, resolver: resolver)
                     var plan = JobPlan(root: root, deviceSerial: deviceSerial, files: source.plan(include: include),
-                                       sourceKey: (deviceSerial.map { "device:\($0):" } ?? "") + source.sourceKey, notes: source.notes)
+                                       sourceKey: (deviceSerial.map { "device:\($0):" } ?? "") + source.sourceKey, notes: source.notes,
+                                       rootIdentity: confined ? source.fileIdentity : nil)
                     if case .ofVolumes = medium { plan.medium = source.identity?.key }
                     return plan
                 }
-                return JobPlan(root: root, deviceSerial: deviceSerial, files: try SourceScanner.scan(root: root).filter { include($0.path) })
+                let scan = try SourceScanner.scan(root: root, protected: protected, resolver: resolver)
+                return JobPlan(root: root, deviceSerial: deviceSerial, files: scan.files.filter { include($0.path) },
+                               rootIdentity: scan.identity)
             }
         } catch let error as IngestError {
             throw error
@@ -176,7 +197,15 @@ public final class IngestEngine: Sendable {
         enqueue(id)
     }
 
-    /// The real path of `path`, if it lies inside one of `ingest.allowedPaths`.
+    /// The state directory's identity, for the listing to never enter it.
+    private func protectedIdentity() -> FileIdentity? {
+        guard let stateDirectory else { return nil }
+        var status = stat()
+        return stat(stateDirectory, &status) == 0 ? FileIdentity(status) : nil
+    }
+
+    /// The real path of `path`, if it lies inside one of `ingest.allowedPaths` and not
+    /// inside custodyd's state directory.
     func resolveAllowed(_ path: String) throws(IngestError) -> String {
         guard path.hasPrefix("/") else { throw IngestError(.badRequest, "path must be absolute: \(path)") }
         let refusal = IngestError(.pathNotAllowed, "\(path) is outside the paths this station may ingest from (ingest.allowedPaths: \(config.allowedPaths.joined(separator: ", ")))")
@@ -189,6 +218,15 @@ public final class IngestEngine: Sendable {
         }
         let resolved = String(cString: real)
         free(real)
+        // The store, the index and the ledger's signing key are never evidence, whatever
+        // allowedPaths says (an allowed tree may hold the state directory).
+        if let stateDirectory {
+            var state = stateDirectory
+            if let r = realpath(stateDirectory, nil) { state = String(cString: r); free(r) }
+            if Self.isInside(resolved, state) {
+                throw IngestError(.pathNotAllowed, "\(path) is inside custodyd's state directory (\(state)), which is never ingested, whatever ingest.allowedPaths says")
+            }
+        }
         // …and on the real path, so that a symbolic link cannot lead outside.
         for allowed in config.allowedPaths {
             let base: String
@@ -316,6 +354,8 @@ public final class IngestEngine: Sendable {
         case storeFailure(String)
         /// Its medium is gone or is another one: the files not read stay pending.
         case sourceGone(String)
+        /// Its root is not the one checked (replaced, or now a link): the job fails, nothing is read.
+        case refused(String)
     }
 
     private func finish(_ job: JobContext, stop: Stop?) throws {
@@ -332,6 +372,8 @@ public final class IngestEngine: Sendable {
         case .sourceGone(let why):
             // The device manager's reason (the medium taken out) where it came first; the reader's otherwise.
             try setEnd(job.jobID, .interrupted, message: "\(interruption ?? why); \(pending) files not stored")
+        case .refused(let why):
+            try setEnd(job.jobID, .failed, message: "\(why); \(pending) files not read")
         case nil:
             let failed = try store.job(job.jobID, withFiles: false)?.failed ?? 0
             try setEnd(job.jobID, failed > 0 ? .completedWithErrors : .completed, message: nil)
@@ -349,21 +391,28 @@ public final class IngestEngine: Sendable {
     /// the next files are being copied: workers never wait for the index.
     private func copyAll(_ files: [PlannedFile], job: JobContext, cancel: CancellationFlag) async -> Stop? {
         let source: any IngestSource
-        if job.root.hasPrefix(VolumeSource.prefix) {
-            let volumes: VolumeSource
-            do {
-                volumes = try await BlockingWork.run { () throws(IngestError) in try VolumeSource(devicePath: String(job.root.dropFirst(VolumeSource.prefix.count))) }
-            } catch {
-                // The medium is gone or unreadable: nothing is lost, the files stay pending.
-                return .sourceGone("cannot read the medium: \(error)")
+        let resolver = self.resolver
+        do {
+            source = try await BlockingWork.run { () throws(IngestError) -> any IngestSource in
+                if job.root.hasPrefix(VolumeSource.prefix) {
+                    // An operator's image is reopened as checked (no link, same identity); a docked device by its node.
+                    let volumes = try VolumeSource(devicePath: String(job.root.dropFirst(VolumeSource.prefix.count)),
+                                                   expected: job.rootIdentity, confined: job.rootIdentity != nil, resolver: resolver)
+                    // Another card at the job's node is never read into this job.
+                    if let expected = job.medium, volumes.identity?.key != expected {
+                        throw IngestError(.pathNotFound, "\(volumes.devicePath) holds \(volumes.identity?.summary ?? "a medium without volumes"), not the medium job \(job.jobID) reads")
+                    }
+                    return volumes
+                }
+                return try SourceScanner.reopen(root: job.root, expected: job.rootIdentity, resolver: resolver)
             }
-            // Another card at the job's node is never read into this job.
-            if let expected = job.medium, volumes.identity?.key != expected {
-                return .sourceGone("\(volumes.devicePath) holds \(volumes.identity?.summary ?? "a medium without volumes"), not the medium job \(job.jobID) reads")
-            }
-            source = volumes
-        } else {
-            source = DirectorySource(base: SourceScanner.base(ofRoot: job.root))
+        } catch let error as IngestError where error.code == .sourceReplaced {
+            logger.warning("job \(job.jobID): \(error.message)", metadata: ["job_id": "\(job.jobID)"])
+            return .refused(error.message)
+        } catch {
+            // The medium or the directory is gone, unreadable or another one: nothing is lost, the files stay pending.
+            if job.root.hasPrefix(VolumeSource.prefix) { return .sourceGone("cannot read the medium: \(error)") }
+            return .storeFailure("cannot read the source: \(error)")
         }
         let store = self.store
         let known = (try? await BlockingWork.run { try store.knownFiles(sourceID: job.sourceID) }) ?? [:]
@@ -452,14 +501,19 @@ public final class IngestEngine: Sendable {
         return .file(result)
     }
 
-    /// Installs a group's blobs and commits its outcomes; returns a failure message
-    /// if the store could not take them (their files then stay pending).
+    /// Verifies a group's small files from the device, installs its blobs and commits
+    /// its outcomes; returns a failure message if the store could not take them, or gave
+    /// back other bytes than were written (their files then stay pending).
     private func commit(_ taken: CommitBatch.Taken, job: JobContext) async -> String? {
         let store = self.store
         do {
-            try await BlockingWork.run { try store.installAndCommit(taken.staged, taken.outcomes, job: job) }
+            try await BlockingWork.run {
+                try DeviceVerification.verifyGroup(taken.unverified, sizes: taken.unverifiedSizes)
+                try store.installAndCommit(taken.staged, taken.outcomes, job: job)
+            }
             return nil
         } catch {
+            if error is DeviceVerification.Mismatch { metrics?.verificationFailed() }
             for (blob, _) in taken.staged { blob.discard() }
             logger.error("job \(job.jobID): commit failed: \(error)", metadata: ["job_id": "\(job.jobID)"])
             return "the store could not commit \(taken.outcomes.count) files: \(error)"

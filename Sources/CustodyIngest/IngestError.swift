@@ -5,6 +5,9 @@ public struct IngestError: Error, Sendable, Equatable, CustomStringConvertible {
         case pathNotAllowed = "path-not-allowed"
         case pathNotFound = "path-not-found"
         case storeFailure = "store-failure"
+        /// A job's root (or a directory beneath it) was replaced by a symbolic link or
+        /// another file after it was checked: nothing is read through it.
+        case sourceReplaced = "source-replaced"
     }
     public var code: Code
     public var message: String

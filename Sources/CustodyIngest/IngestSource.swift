@@ -37,7 +37,14 @@ public protocol SourceFile {
     func changedWhileRead() -> String?
     /// Facts about the original kept with the item's custody event (volume, timestamps).
     var notes: [String: JSONValue] { get }
+    /// What the source says makes the bytes doubtful (a damaged medium): kept on the item
+    /// with its other problems, so that the item says so.
+    var problems: [String] { get }
     func close()
+}
+
+extension SourceFile {
+    public var problems: [String] { [] }
 }
 
 /// A failed read of a source file.

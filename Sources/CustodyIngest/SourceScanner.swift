@@ -5,69 +5,173 @@ import CustodyCore
 import CustodyStore
 import Foundation
 
-/// Lists the files of an operator-given source: a directory tree or a single file.
-/// Symbolic links are never followed and special files are never read; each is
-/// listed with the reason it was not ingested, so the job accounts for it.
+/// Lists the files of a source (a directory tree or a single file) and opens it again
+/// for reading. The root is opened once, without following a link in any component of
+/// its path; everything beneath it is listed and opened relative to that descriptor
+/// (``ConfinedDirectory``), so a directory renamed or replaced by a symbolic link after
+/// the check cannot lead anywhere else. Symbolic links are never followed and special
+/// files are never read; each is listed with the reason it was not ingested, so the job
+/// accounts for it.
 public enum SourceScanner {
-    /// Files under `root`, with paths relative to it (a single file: its own name).
-    public static func scan(root: String) throws(IngestError) -> [PlannedFile] {
-        var st = stat()
-        guard lstat(root, &st) == 0 else {
-            throw IngestError(.pathNotFound, "cannot read \(root): \(String(cString: strerror(errno)))")
+    /// What a scan found: the manifest and which file the root is.
+    public struct Scan: Sendable {
+        public var files: [PlannedFile]
+        public var identity: FileIdentity
+    }
+
+    /// Deepest directory nesting listed below a root.
+    static let maximumDepth = 256
+
+    /// Files under `root` (an absolute path holding no symbolic link), with paths
+    /// relative to it (a single file: its own name). A directory whose identity is
+    /// `protected` (custodyd's state directory) is never listed.
+    /// - Throws: ``IngestError`` when the root cannot be opened, is reached through a
+    ///   link, or is neither a directory nor a regular file.
+    public static func scan(root: String, protected: FileIdentity? = nil,
+                            resolver: PathResolver = .preferred) throws(IngestError) -> Scan {
+        let opened = try openRoot(root, expected: nil, protected: protected, resolver: resolver)
+        switch opened {
+        case .directory(let directory, let identity):
+            return Scan(files: walk(directory, protected: protected), identity: identity)
+        case .file(_, let name, let status):
+            return Scan(files: [PlannedFile(path: name, size: Int64(status.st_size), modifiedAt: modificationDate(status))],
+                        identity: FileIdentity(status))
         }
-        switch st.st_mode & S_IFMT {
-        case S_IFREG:
-            return [PlannedFile(path: (root as NSString).lastPathComponent, size: Int64(st.st_size), modifiedAt: modificationDate(st))]
+    }
+
+    /// Opens a job's root again to read its files: the same directory or file as when
+    /// the job was checked (`expected`), or a refusal naming what changed.
+    /// - Throws: ``IngestError`` `source-replaced` when the root is now a link or
+    ///   another file; `path-not-found` when it is gone.
+    static func reopen(root: String, expected: FileIdentity?, resolver: PathResolver = .preferred) throws(IngestError) -> DirectorySource {
+        switch try openRoot(root, expected: expected, protected: nil, resolver: resolver) {
+        case .directory(let directory, _):
+            return DirectorySource(root: directory, singleFile: nil)
+        case .file(let parent, _, let status):
+            return DirectorySource(root: parent, singleFile: FileIdentity(status))
+        }
+    }
+
+    /// A root opened: a directory held by descriptor, or a single file's directory
+    /// (search-only) with the file's name and status.
+    enum OpenedRoot {
+        case directory(ConfinedDirectory, FileIdentity)
+        case file(parent: ConfinedDirectory, name: String, status: stat)
+    }
+
+    static func openRoot(_ root: String, expected: FileIdentity?, protected: FileIdentity?,
+                         resolver: PathResolver) throws(IngestError) -> OpenedRoot {
+        let fd: Int32
+        do {
+            // O_NONBLOCK: a FIFO at the root opens at once (and is refused below) instead
+            // of waiting for a writer.
+            fd = try ConfinedDirectory.openAbsolute(root, flags: O_RDONLY | O_NONBLOCK, resolver: resolver)
+        } catch {
+            switch error.errno {
+            case ELOOP:
+                throw IngestError(.sourceReplaced, "\(root) is a symbolic link, or lies beneath one; it is not followed and nothing is read through it")
+            case ENOENT, ENOTDIR:
+                throw IngestError(.pathNotFound, "cannot read \(root): it no longer exists")
+            default:
+                throw IngestError(.pathNotFound, "cannot read \(root): \(error.reason)")
+            }
+        }
+        let identity: FileIdentity, status: stat
+        do { (identity, status) = try FileIdentity.of(fd: fd, subject: root) } catch {
+            close(fd)
+            throw IngestError(.pathNotFound, "cannot read \(root): \(error)")
+        }
+        if let expected, identity != expected {
+            close(fd)
+            throw IngestError(.sourceReplaced, "\(root) was replaced since the job was checked (it was \(expected), it is now \(identity)); nothing is read from it")
+        }
+        switch status.st_mode & S_IFMT {
         case S_IFDIR:
-            var files: [PlannedFile] = []
-            walk(root, relative: "", into: &files, depth: 0)
-            return files.sorted { $0.path < $1.path }
+            if let protected, identity == protected {
+                close(fd)
+                throw IngestError(.pathNotAllowed, "\(root) is custodyd's own state directory, which is never ingested")
+            }
+            return .directory(ConfinedDirectory.adopting(fd, path: root, resolver: resolver), identity)
+        case S_IFREG:
+            close(fd)
+            let name = (root as NSString).lastPathComponent
+            let parentPath = (root as NSString).deletingLastPathComponent
+            let parent: ConfinedDirectory
+            do { parent = try ConfinedDirectory.open(absolute: parentPath, listable: false, resolver: resolver) } catch {
+                throw IngestError(.pathNotFound, "cannot open the directory of \(root): \(reason(error))")
+            }
+            // The file is opened again beneath its directory when read, and must be this one.
+            return .file(parent: parent, name: name, status: status)
         default:
+            close(fd)
             throw IngestError(.badRequest, "\(root) is neither a directory nor a regular file")
         }
     }
 
-    /// The directory that a job's relative paths are under.
-    public static func base(ofRoot root: String) -> String {
-        var st = stat()
-        if lstat(root, &st) == 0, st.st_mode & S_IFMT == S_IFREG { return (root as NSString).deletingLastPathComponent }
-        return root
-    }
-
-    private static func walk(_ directory: String, relative: String, into files: inout [PlannedFile], depth: Int) {
-        guard depth < 256 else {
-            files.append(PlannedFile(path: relative, size: 0, modifiedAt: nil, failure: "directory nesting deeper than 256 levels; not read"))
-            return
+    /// Every file below `root`, depth first with an explicit stack, each directory opened
+    /// beneath the root without following links.
+    private static func walk(_ root: ConfinedDirectory, protected: FileIdentity?) -> [PlannedFile] {
+        var files: [PlannedFile] = []
+        var stack: [(relative: String, depth: Int)] = [("", 0)]
+        func failed(_ path: String, _ why: String) {
+            files.append(PlannedFile(path: path, size: 0, modifiedAt: nil, failure: why))
         }
-        guard let dir = opendir(directory) else {
-            let reason = String(cString: strerror(errno))
-            files.append(PlannedFile(path: relative.isEmpty ? "." : relative + "/", size: 0, modifiedAt: nil,
-                                     failure: "directory cannot be read: \(reason)"))
-            return
-        }
-        defer { closedir(dir) }
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name == "." || name == ".." { continue }
-            let full = directory + "/" + name
-            let rel = relative.isEmpty ? name : relative + "/" + name
-            var st = stat()
-            guard lstat(full, &st) == 0 else {
-                files.append(PlannedFile(path: rel, size: 0, modifiedAt: nil, failure: "vanished while listing: \(String(cString: strerror(errno)))"))
+        while let (relative, depth) = stack.popLast() {
+            guard depth < maximumDepth else {
+                failed(relative, "directory nesting deeper than \(maximumDepth) levels; not read")
                 continue
             }
-            switch st.st_mode & S_IFMT {
-            case S_IFREG:
-                files.append(PlannedFile(path: rel, size: Int64(st.st_size), modifiedAt: modificationDate(st)))
-            case S_IFDIR:
-                walk(full, relative: rel, into: &files, depth: depth + 1)
-            case S_IFLNK:
-                files.append(PlannedFile(path: rel, size: 0, modifiedAt: nil, failure: "symbolic link; not followed"))
-            default:
-                files.append(PlannedFile(path: rel, size: 0, modifiedAt: nil, failure: "not a regular file (device, socket or pipe); not read"))
+            let directory: ConfinedDirectory
+            if relative.isEmpty {
+                directory = root
+            } else {
+                do { directory = try root.directory(relative) } catch {
+                    failed(relative + "/", "directory cannot be read: \(reason(error))")
+                    continue
+                }
+                // Swapped for the state directory between its listing and this open: never read.
+                if let protected, (try? directory.identity()) == protected {
+                    failed(relative + "/", "custodyd's own state directory; never ingested")
+                    continue
+                }
             }
+            let listed: (entries: [ConfinedDirectory.Entry], failures: [ConfinedDirectory.EntryFailure])
+            do { listed = try directory.entries() } catch {
+                failed(relative.isEmpty ? "." : relative + "/", "directory cannot be read: \(reason(error))")
+                continue
+            }
+            for failure in listed.failures {
+                failed(relative.isEmpty ? failure.name : relative + "/" + failure.name,
+                       "vanished while listing: \(failure.error.reason)")
+            }
+            for entry in listed.entries {
+                let path = relative.isEmpty ? entry.name : relative + "/" + entry.name
+                switch entry.kind {
+                case S_IFREG:
+                    files.append(PlannedFile(path: path, size: Int64(entry.status.st_size), modifiedAt: modificationDate(entry.status)))
+                case S_IFDIR:
+                    if let protected, entry.identity == protected {
+                        failed(path + "/", "custodyd's own state directory; never ingested")
+                    } else {
+                        stack.append((path, depth + 1))
+                    }
+                case S_IFLNK:
+                    failed(path, "symbolic link; not followed")
+                default:
+                    failed(path, "not a regular file (device, socket or pipe); not read")
+                }
+            }
+        }
+        return files.sorted { $0.path < $1.path }
+    }
+
+    /// Why an open beneath a root failed, in an operator's words.
+    static func reason(_ error: SystemCallError) -> String {
+        switch error.errno {
+        case ELOOP: "is a symbolic link, or lies beneath one; not followed"
+        case EXDEV: "leads outside its source; not followed"
+        case ENOENT: "vanished"
+        default: error.reason
         }
     }
 

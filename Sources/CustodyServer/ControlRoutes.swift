@@ -179,7 +179,7 @@ public struct ControlRoutes: Sendable {
         } catch let error as IngestError {
             let status = switch error.code {
             case .badRequest: 400
-            case .pathNotAllowed: 403
+            case .pathNotAllowed, .sourceReplaced: 403
             case .pathNotFound: 404
             case .storeFailure: 503
             }

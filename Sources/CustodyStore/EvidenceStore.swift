@@ -70,10 +70,12 @@ public struct JobPlan: Sendable {
     /// A docked medium's identity (its volumes' types, serials and labels): the job is
     /// resumed when that medium is seen again, wherever it is then.
     public var medium: String?
+    /// Which file the root was when the job was checked (nil: not recorded, a docked device).
+    public var rootIdentity: FileIdentity?
     public init(root: String, deviceSerial: String?, files: [PlannedFile], sourceKey: String? = nil, notes: [String: JSONValue] = [:],
-                medium: String? = nil) {
+                medium: String? = nil, rootIdentity: FileIdentity? = nil) {
         self.root = root; self.deviceSerial = deviceSerial; self.files = files; self.sourceKey = sourceKey; self.notes = notes
-        self.medium = medium
+        self.medium = medium; self.rootIdentity = rootIdentity
     }
 }
 
@@ -98,9 +100,12 @@ public struct JobContext: Sendable, Equatable {
     public var requester: Caller
     /// The identity of the docked medium the job reads (``JobPlan/medium``), if any.
     public var medium: String?
-    public init(jobID: Int64, sourceID: Int64, root: String, deviceSerial: String?, requester: Caller, medium: String? = nil) {
+    /// Which file the root was when the job was checked; the job reads that root or nothing.
+    public var rootIdentity: FileIdentity?
+    public init(jobID: Int64, sourceID: Int64, root: String, deviceSerial: String?, requester: Caller, medium: String? = nil,
+                rootIdentity: FileIdentity? = nil) {
         self.jobID = jobID; self.sourceID = sourceID; self.root = root; self.deviceSerial = deviceSerial; self.requester = requester
-        self.medium = medium
+        self.medium = medium; self.rootIdentity = rootIdentity
     }
 }
 

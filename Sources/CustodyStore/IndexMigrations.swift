@@ -33,6 +33,8 @@ import GRDB
 //       waitingForMedium, waiting_since); dock_slots: each logical unit of a docked
 //       mass-storage device with its block device, state, medium and job; jobs.medium:
 //       the identity of the medium a dock's job reads, to resume it when it returns.
+//   v8  jobs.root_device, jobs.root_inode: the identity of a job's root when it was
+//       checked, compared whenever the job opens its root again (IndexMigrations+Ingest.swift).
 
 /// The index's migrations, in order.
 enum IndexMigrations {
@@ -45,6 +47,7 @@ enum IndexMigrations {
         migrator.registerMigration("v5", migrate: v5)
         migrator.registerMigration("v6-store", migrate: v6)
         migrator.registerMigration("v7-media", migrate: v7Media)
+        migrator.registerMigration("v8-ingest", migrate: v8Ingest)
         return migrator
     }
 

@@ -12,6 +12,14 @@ struct ClusterClaims {
         words = [UInt64](repeating: 0, count: Int((UInt64(clusterCount) + 63) / 64))
     }
 
+    /// Whether `cluster` is marked used.
+    func isClaimed(_ cluster: UInt32) -> Bool {
+        let index = Int(cluster &- 2)
+        let word = index >> 6
+        guard index >= 0, word < words.count else { return false }
+        return words[word] & (1 << UInt64(index & 63)) != 0
+    }
+
     /// Marks `run` as used; returns the first of its clusters that already was.
     mutating func claim(_ run: ClusterRun) -> UInt32? {
         for step in 0..<run.count {

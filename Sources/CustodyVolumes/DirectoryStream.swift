@@ -1,8 +1,17 @@
 /// Reads a directory 64 KiB at a time and hands out its 32-byte entries in order.
 /// Every cluster it reads is recorded in `visited`: a directory whose clusters were
 /// already read (a loop in the tree, or two directories sharing clusters) ends with
-/// `directory-cycle`.
+/// `directory-cycle`. A cluster a file already uses, or whose FAT entry the FAT copies
+/// disagree on, is noted in ``Marks``: what the directory lists is then doubtful.
 struct DirectoryStream {
+    /// What makes this directory's entries doubtful, found while reading it.
+    struct Marks {
+        /// A cluster of the directory that a file listed before also uses.
+        var sharedWithFile: UInt32?
+        /// A cluster of the directory whose FAT entry differs between the FAT copies.
+        var differingFAT: UInt32?
+    }
+
     enum Source {
         /// A fixed region of the volume (the FAT12/16 root directory).
         case region(offset: UInt64, length: UInt64)
@@ -16,6 +25,8 @@ struct DirectoryStream {
     /// "directory 'DCIM/100'" for messages.
     let subject: String
     let path: String?
+    /// Where the FAT copies disagree, if they do.
+    var differences: FATDifferences?
     private var source: Source
     /// Bytes of the directory still to read (its size, where the file system records one).
     private var remainingBytes: UInt64
@@ -41,17 +52,24 @@ struct DirectoryStream {
 
     /// The offset in ``chunk`` of the next 32-byte entry, or nil at the end of the directory's data.
     mutating func next(visited: inout Set<UInt32>) throws(VolumeError) -> Int? {
+        var claims: ClusterClaims? = nil
+        var marks = Marks()
+        return try next(visited: &visited, claims: &claims, marks: &marks)
+    }
+
+    /// The same, checking each cluster read against the files' `claims` and the FAT copies.
+    mutating func next(visited: inout Set<UInt32>, claims: inout ClusterClaims?, marks: inout Marks) throws(VolumeError) -> Int? {
         if index + 32 <= chunk.count {
             defer { index += 32 }
             return index
         }
-        guard try refill(visited: &visited) else { return nil }
+        guard try refill(visited: &visited, claims: &claims, marks: &marks) else { return nil }
         guard index + 32 <= chunk.count else { return nil }
         defer { index += 32 }
         return index
     }
 
-    private mutating func refill(visited: inout Set<UInt32>) throws(VolumeError) -> Bool {
+    private mutating func refill(visited: inout Set<UInt32>, claims: inout ClusterClaims?, marks: inout Marks) throws(VolumeError) -> Bool {
         chunkStart += UInt64(chunk.count)
         chunk = []
         index = 0
@@ -72,7 +90,9 @@ struct DirectoryStream {
                     throw VolumeError(.directoryCycle,
                         "\(subject): its cluster \(cluster) was already read as part of a directory (a loop in the directory tree, or shared clusters); the rest of it is skipped", path: path)
                 }
+                if marks.sharedWithFile == nil, claims?.isClaimed(cluster) == true { marks.sharedWithFile = cluster }
             }
+            if marks.differingFAT == nil, let differing = differences?.touches(run) { marks.differingFAT = differing }
             extentOffset = heap.byteOffset(of: run.first)
             extentLength = UInt64(run.count) * heap.clusterSize
         }

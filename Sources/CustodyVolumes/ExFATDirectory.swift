@@ -11,25 +11,49 @@ struct ExFATDirectoryWalker {
         /// The directory's DataLength; nil for the root (its FAT chain gives its size).
         var length: UInt64?
         var contiguous: Bool
+        /// Levels below the root (the root is 0).
+        var depth: Int
+        /// A doubt on an ancestor (its entries, so this directory's place, are doubtful).
+        var inherited: VolumeProblem? = nil
     }
 
-    func list() -> VolumeListing {
+    func list(limits: ListingLimits) -> VolumeListing {
         var listing = VolumeListing()
         var visited: Set<UInt32> = []
         var claims = ClusterClaims(clusterCount: volume.boot.clusterCount)
-        var stack = [Pending(path: "", cluster: volume.boot.rootCluster, length: nil, contiguous: false)]
+        var budget = ListingBudget(limits: limits)
+        var links = CrossLinks()
+        var stack = [Pending(path: "", cluster: volume.boot.rootCluster, length: nil, contiguous: false, depth: 0)]
         while let directory = stack.popLast() {
             var children: [Pending] = []
-            read(directory, into: &listing, children: &children, visited: &visited, claims: &claims)
+            let problemsBefore = listing.problems.count
+            read(directory, into: &listing, children: &children, visited: &visited, claims: &claims, budget: &budget, links: &links)
+            budget.chargeProblems(of: listing, since: problemsBefore)
+            if budget.exhausted {
+                listing.problems.append(budget.exhaustedProblem(device: volume.device.name, at: directory.path))
+                break
+            }
             stack.append(contentsOf: children.reversed())
         }
+        // The first owner of each shared cluster, found now that every file is listed.
+        links.markOwners(in: &listing, clusters: volume.clusters, device: volume.device.name)
         return listing
     }
 
     private func read(_ directory: Pending, into listing: inout VolumeListing, children: inout [Pending],
-                      visited: inout Set<UInt32>, claims: inout ClusterClaims?) {
+                      visited: inout Set<UInt32>, claims: inout ClusterClaims?, budget: inout ListingBudget,
+                      links: inout CrossLinks) {
         var log = DirectoryProblemLog(device: volume.device.name, path: directory.path)
-        defer { log.finish(into: &listing) }
+        var bounds = DirectoryBounds(limits: budget.limits, depth: directory.depth)
+        var marks = DirectoryStream.Marks()
+        let filesBefore = listing.files.count
+        defer {
+            bounds.finish(log: &log, listing: &listing)
+            let passed = DirectoryDoubts.apply(marks, inherited: directory.inherited, directory: directory.path,
+                                               device: volume.device.name, to: &listing, from: filesBefore, links: &links, log: &log)
+            for index in children.indices { children[index].inherited = passed }
+            log.finish(into: &listing)
+        }
         func problem(_ code: VolumeError.Code, _ text: String, path: String? = nil) {
             log.add(code, text, path: path, to: &listing)
         }
@@ -40,7 +64,7 @@ struct ExFATDirectoryWalker {
         do throws(VolumeError) {
             var stream = try volume.directoryStream(cluster: directory.cluster, length: directory.length,
                                                     contiguous: directory.contiguous, path: directory.path)
-            while let offset = try stream.next(visited: &visited) {
+            entries: while let offset = try stream.next(visited: &visited, claims: &claims, marks: &marks) {
                 let entry = stream.chunk
                 let type = entry[offset]
                 let entryNumber = (stream.chunkStart + UInt64(offset)) / 32
@@ -50,9 +74,11 @@ struct ExFATDirectoryWalker {
                         set += entry[offset..<(offset + 32)]
                         secondariesLeft -= 1
                         if secondariesLeft == 0 {
-                            addSet(set, entryNumber: setEntry, directory: directory, listing: &listing, children: &children,
-                                   claims: &claims, log: &log)
+                            let goOn = addSet(set, entryNumber: setEntry, directory: directory, listing: &listing, children: &children,
+                                              claims: &claims, directoryClusters: visited, log: &log, bounds: &bounds,
+                                              budget: &budget, links: &links)
                             set = []
+                            if !goOn { break entries }
                         }
                         continue
                     }
@@ -101,29 +127,32 @@ struct ExFATDirectoryWalker {
         }
     }
 
-    /// Decodes and checks one complete entry set; adds its file or directory.
+    /// Decodes and checks one complete entry set; adds its file or directory. Returns
+    /// false when the directory's reading must stop (a bound is reached).
     private func addSet(_ set: [UInt8], entryNumber: UInt64, directory: Pending, listing: inout VolumeListing,
-                        children: inout [Pending], claims: inout ClusterClaims?, log: inout DirectoryProblemLog) {
+                        children: inout [Pending], claims: inout ClusterClaims?, directoryClusters: Set<UInt32>,
+                        log: inout DirectoryProblemLog, bounds: inout DirectoryBounds, budget: inout ListingBudget,
+                        links: inout CrossLinks) -> Bool {
         func problem(_ code: VolumeError.Code, _ text: String, path: String? = nil) {
             log.add(code, text, path: path, to: &listing)
         }
         let entries = set.count / 32
         guard set[32] == 0xC0 else {
             problem(.exfatEntrySetInvalid, "the entry set at entry \(entryNumber) has no Stream Extension entry after its File entry; it is skipped")
-            return
+            return true
         }
         let nameLength = Int(set[32 + 3])
         let nameEntries = (nameLength + 14) / 15
         guard nameLength >= 1, entries >= 2 + nameEntries else {
             problem(.exfatEntrySetInvalid, "the entry set at entry \(entryNumber) has a name of \(nameLength) characters but \(entries - 2) File Name entries; it is skipped")
-            return
+            return true
         }
         var units: [UInt16] = []
         for index in 0..<nameEntries {
             let base = 32 * (2 + index)
             guard set[base] == 0xC1 else {
                 problem(.exfatEntrySetInvalid, "the entry set at entry \(entryNumber): entry \(2 + index) of the set is type 0x\(MBR.hex(set[base])), not a File Name entry; it is skipped")
-                return
+                return true
             }
             units += set.utf16Units(at: base + 2, count: 15)
         }
@@ -141,11 +170,11 @@ struct ExFATDirectoryWalker {
         }
         guard checksum == set.le16(2) || FuzzingMode.acceptsBadChecksums else {
             problem(.exfatSetChecksum, "the entry set of '\(name)' (entry \(entryNumber)) fails its checksum (stored 0x\(MBR.hex(set[3]))\(MBR.hex(set[2])), computed 0x\(MBR.hex(UInt8(checksum >> 8)))\(MBR.hex(UInt8(checksum & 0xFF)))); it is not trusted and is skipped", path: path)
-            return
+            return true
         }
         for index in (2 + nameEntries)..<entries where (0xC2...0xDF).contains(set[32 * index]) {
             problem(.exfatEntrySetInvalid, "the entry set of '\(name)' (entry \(entryNumber)) has an unknown critical secondary entry (type 0x\(MBR.hex(set[32 * index]))); it is skipped", path: path)
-            return
+            return true
         }
         if let upcase = volume.upcase {
             let stored = set.le16(32 + 4)
@@ -163,19 +192,26 @@ struct ExFATDirectoryWalker {
         let dataLength = set.le64(32 + 24)
         if !allocationPossible && (firstCluster != 0 || dataLength != 0) {
             problem(.directoryEntryInvalid, "'\(name)' (entry \(entryNumber)) has no allocation but gives cluster \(firstCluster) and \(dataLength) bytes; it is skipped", path: path)
-            return
+            return true
+        }
+        switch bounds.admit(path, name: name, isDirectory: attributes & 0x10 != 0, entryNumber: entryNumber,
+                            log: &log, listing: &listing, budget: &budget) {
+        case .list: break
+        case .skip: return true
+        case .stop: return false
         }
         if attributes & 0x10 != 0 {
             guard dataLength > 0, volume.clusters.heap.contains(firstCluster) else {
                 problem(.directoryEntryInvalid, "subdirectory '\(name)' (entry \(entryNumber)) gives cluster \(firstCluster) and \(dataLength) bytes; it is not read", path: path)
-                return
+                return true
             }
             if dataLength > ExFATVolume.maximumDirectoryBytes {
                 problem(.directoryTooLarge, "subdirectory '\(name)' is \(dataLength) bytes, over exFAT's 256 MiB limit; only its first 256 MiB are read", path: path)
             }
             listing.directories.append(path)
-            children.append(Pending(path: path, cluster: firstCluster, length: dataLength, contiguous: contiguous))
-            return
+            children.append(Pending(path: path, cluster: firstCluster, length: dataLength, contiguous: contiguous,
+                                    depth: directory.depth + 1))
+            return true
         }
         var file = VolumeFile(
             path: path, name: name, shortName: nil, size: dataLength, validDataLength: validLength,
@@ -184,13 +220,17 @@ struct ExFATDirectoryWalker {
             accessed: Self.timestamp(set, at: 16, tenMilliseconds: nil, offset: set[24], resolution: .twoSeconds),
             attributes: FileAttributes(rawValue: attributes & 0x27), firstCluster: firstCluster, isContiguous: contiguous)
         do throws(VolumeError) {
-            try volume.clusters.validate(file, claims: &claims, bitmap: volume.bitmap)
+            let check = try volume.clusters.validate(file, claims: &claims, directoryClusters: directoryClusters, bitmap: volume.bitmap)
+            file.doubts = check.doubts.map { $0.context(volume.device.name, path: path) }
+            for doubt in file.doubts { log.add(doubt, to: &listing) }
+            if let shared = check.crossLinked { links.add(shared, by: "file '\(path)'", path: path) }
         } catch {
             let located = error.context(volume.device.name, path: path)
             file.problem = located
             log.add(located, to: &listing)
         }
         listing.files.append(file)
+        return true
     }
 
     /// An exFAT time stamp: DOS date and time, 10 ms increments, and the UTC offset

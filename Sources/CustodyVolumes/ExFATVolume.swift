@@ -44,8 +44,8 @@ public struct ExFATVolume: EvidenceVolume {
                                problems: problems)
     }
 
-    public func list() -> VolumeListing {
-        ExFATDirectoryWalker(volume: self).list()
+    public func list(limits: ListingLimits) -> VolumeListing {
+        ExFATDirectoryWalker(volume: self).list(limits: limits)
     }
 
     public func reader(for file: VolumeFile) throws(VolumeError) -> any VolumeFileReader {

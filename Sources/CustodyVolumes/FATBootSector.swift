@@ -23,6 +23,8 @@ struct FATBootSector: Sendable, Equatable {
     var volumeID: UInt32?
     /// The label in the boot sector ("NO NAME" and blanks give nil).
     var label: String?
+    /// Whether every FAT copy mirrors the active one (all but FAT32 with mirroring off).
+    var mirrored: Bool = true
 
     var clusterSize: UInt64 { bytesPerSector * sectorsPerCluster }
     var fatOffset: UInt64 { (reservedSectors + activeFAT * fatSectors) * bytesPerSector }
@@ -94,11 +96,13 @@ struct FATBootSector: Sendable, Equatable {
             throw bad("has a FAT of \(fatSectors) sectors, too small for its \(clusters) clusters")
         }
         var activeFAT: UInt64 = 0
+        var mirrored = true
         var rootCluster: UInt32 = 0
         let signatureOffset = isFAT32 ? 66 : 38
         if isFAT32 {
             let flags = sector.le16(40)
             if flags & 0x80 != 0 {
+                mirrored = false
                 activeFAT = UInt64(flags & 0x0F)
                 guard activeFAT < fatCount else { throw bad("makes FAT \(activeFAT) active but has \(fatCount)") }
             }
@@ -120,6 +124,6 @@ struct FATBootSector: Sendable, Equatable {
         return FATBootSector(kind: kind, bytesPerSector: bytesPerSector, sectorsPerCluster: sectorsPerCluster,
                              reservedSectors: reserved, fatCount: fatCount, rootEntryCount: rootEntries,
                              totalSectors: total, fatSectors: fatSectors, activeFAT: activeFAT, rootCluster: rootCluster,
-                             clusterCount: UInt32(clusters), volumeID: volumeID, label: label)
+                             clusterCount: UInt32(clusters), volumeID: volumeID, label: label, mirrored: mirrored)
     }
 }

@@ -8,6 +8,10 @@ struct FATDirectoryWalker {
     private struct Pending {
         var path: String
         var cluster: UInt32?
+        /// Levels below the root (the root is 0).
+        var depth: Int
+        /// A doubt on an ancestor (its entries, so this directory's place, are doubtful).
+        var inherited: VolumeProblem? = nil
     }
 
     /// The label entry of the root directory, if there is one.
@@ -27,24 +31,44 @@ struct FATDirectoryWalker {
         return nil
     }
 
-    func list() -> VolumeListing {
+    func list(limits: ListingLimits) -> VolumeListing {
         var listing = VolumeListing()
         var visited: Set<UInt32> = []
         var claims = ClusterClaims(clusterCount: volume.boot.clusterCount)
-        var stack = [Pending(path: "", cluster: nil)]
+        var budget = ListingBudget(limits: limits)
+        var links = CrossLinks()
+        var stack = [Pending(path: "", cluster: nil, depth: 0)]
         while let directory = stack.popLast() {
             var children: [Pending] = []
-            read(directory, into: &listing, children: &children, visited: &visited, claims: &claims)
+            let problemsBefore = listing.problems.count
+            read(directory, into: &listing, children: &children, visited: &visited, claims: &claims, budget: &budget, links: &links)
+            budget.chargeProblems(of: listing, since: problemsBefore)
+            if budget.exhausted {
+                listing.problems.append(budget.exhaustedProblem(device: volume.device.name, at: directory.path))
+                break
+            }
             stack.append(contentsOf: children.reversed())
         }
+        // The first owner of each shared cluster, found now that every file is listed.
+        links.markOwners(in: &listing, clusters: volume.clusters, device: volume.device.name)
         return listing
     }
 
     private func read(_ directory: Pending, into listing: inout VolumeListing, children: inout [Pending],
-                      visited: inout Set<UInt32>, claims: inout ClusterClaims?) {
+                      visited: inout Set<UInt32>, claims: inout ClusterClaims?, budget: inout ListingBudget,
+                      links: inout CrossLinks) {
         var longName = LongNameAccumulator()
         var log = DirectoryProblemLog(device: volume.device.name, path: directory.path)
-        defer { log.finish(into: &listing) }
+        var bounds = DirectoryBounds(limits: budget.limits, depth: directory.depth)
+        var marks = DirectoryStream.Marks()
+        let filesBefore = listing.files.count
+        defer {
+            bounds.finish(log: &log, listing: &listing)
+            let passed = DirectoryDoubts.apply(marks, inherited: directory.inherited, directory: directory.path,
+                                               device: volume.device.name, to: &listing, from: filesBefore, links: &links, log: &log)
+            for index in children.indices { children[index].inherited = passed }
+            log.finish(into: &listing)
+        }
         func problem(_ code: VolumeError.Code, _ text: String, path: String? = nil) {
             log.add(code, text, path: path, to: &listing)
         }
@@ -54,7 +78,7 @@ struct FATDirectoryWalker {
             } else {
                 try volume.rootStream()
             }
-            while let offset = try stream.next(visited: &visited) {
+            entries: while let offset = try stream.next(visited: &visited, claims: &claims, marks: &marks) {
                 let entry = stream.chunk
                 let first = entry[offset]
                 let attributes = entry[offset + 11]
@@ -106,13 +130,19 @@ struct FATDirectoryWalker {
                 }
                 let high = volume.boot.kind == .fat32 ? UInt32(entry.le16(offset + 20)) << 16 : 0
                 let cluster = high | UInt32(entry.le16(offset + 26))
+                switch bounds.admit(path, name: name, isDirectory: attributes & 0x10 != 0, entryNumber: entryNumber,
+                                    log: &log, listing: &listing, budget: &budget) {
+                case .list: break
+                case .skip: continue entries
+                case .stop: break entries
+                }
                 if attributes & 0x10 != 0 {
                     guard volume.clusters.heap.contains(cluster) else {
                         problem(.directoryEntryInvalid, "subdirectory '\(name)' (entry \(entryNumber)) starts at cluster \(cluster), outside the cluster heap; it is not read", path: path)
                         continue
                     }
                     listing.directories.append(path)
-                    children.append(Pending(path: path, cluster: cluster))
+                    children.append(Pending(path: path, cluster: cluster, depth: directory.depth + 1))
                     continue
                 }
                 var file = VolumeFile(
@@ -125,7 +155,10 @@ struct FATDirectoryWalker {
                     attributes: FileAttributes(rawValue: UInt16(attributes & 0x27)),
                     firstCluster: cluster, isContiguous: false)
                 do throws(VolumeError) {
-                    try volume.clusters.validate(file, claims: &claims)
+                    let check = try volume.clusters.validate(file, claims: &claims, directoryClusters: visited)
+                    file.doubts = check.doubts.map { $0.context(volume.device.name, path: path) }
+                    for doubt in file.doubts { log.add(doubt, to: &listing) }
+                    if let shared = check.crossLinked { links.add(shared, by: "file '\(path)'", path: path) }
                 } catch {
                     let located = error.context(volume.device.name, path: path)
                     file.problem = located

@@ -25,9 +25,26 @@ public struct FATVolume: EvidenceVolume {
         }
         let fat = FATTable(device: device, kind: boot.kind, offset: boot.fatOffset, length: boot.fatLength, clusterCount: boot.clusterCount)
         let heap = ClusterHeap(device: device, offset: boot.dataOffset, clusterSize: boot.clusterSize, clusterCount: boot.clusterCount)
+        var clusters = FileClusters(fat: fat, heap: heap)
+        // The copies of a mirrored FAT must agree; where they do not, chains through those
+        // entries (and the files and directories on them) are doubtful.
+        if boot.mirrored && boot.fatCount > 1 {
+            let others = (0..<boot.fatCount).filter { $0 != boot.activeFAT }.map { copy in
+                FATTable(device: device, kind: boot.kind, offset: (boot.reservedSectors + copy * boot.fatSectors) * boot.bytesPerSector,
+                         length: boot.fatLength, clusterCount: boot.clusterCount)
+            }
+            let (differences, unreadable) = FATDifferences.compare(active: fat, others: others)
+            problems += unreadable
+            if !differences.isEmpty {
+                let shown = differences.clusters.prefix(8).map(String.init).joined(separator: ", ")
+                problems.append(VolumeError(.fatCopiesDiffer,
+                    "\(device.name): the \(boot.fatCount) copies of the FAT disagree on \(differences.count) entr\(differences.count == 1 ? "y" : "ies") (cluster\(differences.count == 1 ? "" : "s") \(shown)\(differences.count > 8 ? ", …" : "")); files whose chains pass through them are doubtful"))
+                clusters.differences = differences
+            }
+        }
         self.device = device
         self.boot = boot
-        self.clusters = FileClusters(fat: fat, heap: heap)
+        self.clusters = clusters
         let fileSystem: FileSystemType = switch boot.kind {
         case .fat12: .fat12
         case .fat16: .fat16
@@ -45,8 +62,8 @@ public struct FATVolume: EvidenceVolume {
         }
     }
 
-    public func list() -> VolumeListing {
-        FATDirectoryWalker(volume: self).list()
+    public func list(limits: ListingLimits) -> VolumeListing {
+        FATDirectoryWalker(volume: self).list(limits: limits)
     }
 
     public func reader(for file: VolumeFile) throws(VolumeError) -> any VolumeFileReader {
@@ -70,7 +87,9 @@ public struct FATVolume: EvidenceVolume {
         let subject = path.isEmpty ? "the root directory" : "directory '\(path)'"
         let maximum = max(1, Self.maximumDirectoryBytes / clusters.heap.clusterSize)
         let chain = try ClusterChain(fat: clusters.fat, first: cluster, expected: nil, maximum: maximum, subject: subject, path: path)
-        return DirectoryStream(device: device, source: .clusters(ClusterSource(chain: chain), heap: clusters.heap),
-                               byteLimit: Self.maximumDirectoryBytes, subject: subject, path: path)
+        var stream = DirectoryStream(device: device, source: .clusters(ClusterSource(chain: chain), heap: clusters.heap),
+                                     byteLimit: Self.maximumDirectoryBytes, subject: subject, path: path)
+        stream.differences = clusters.differences
+        return stream
     }
 }

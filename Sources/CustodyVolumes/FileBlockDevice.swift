@@ -5,7 +5,10 @@ import Musl
 #endif
 
 /// A device node (`/dev/sdb`) or an image file, opened read-only
-/// (`open(O_RDONLY | O_CLOEXEC)`) and read with `pread`, which retries `EINTR`.
+/// (`open(O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)`) and read with `pread`,
+/// which retries `EINTR`. Only a block device or a regular file is accepted: the type
+/// is checked with `fstat` on the open descriptor before any read, and the open never
+/// waits (a FIFO in its place is refused at once instead of blocking for a writer).
 ///
 /// The size comes from `fstat` for a regular file and from `lseek(fd, 0, SEEK_END)`
 /// for a block device (`BLKGETSIZE64` is not used: it fails under umockdev); the
@@ -18,26 +21,39 @@ public final class FileBlockDevice: BlockDevice {
     public let sectorSize: Int
     /// Whether the path is a block device (as opposed to an image file).
     public let isBlockDevice: Bool
+    /// `st_dev` and `st_ino` of what was opened.
+    public let identity: (device: UInt64, inode: UInt64)
     private let fd: Int32
 
     /// `BLKSSZGET` from `<linux/fs.h>`: `_IO(0x12, 104)`.
     private static let blkSSZGet: UInt = 0x1268
 
-    /// Opens `path` read-only.
+    /// Opens `path` read-only. Its last component must not be a symbolic link.
     /// - Throws: ``VolumeError`` `device-open` naming the path and the reason.
-    public init(path: String) throws(VolumeError) {
-        self.path = path
-        self.name = path
+    public convenience init(path: String) throws(VolumeError) {
         var descriptor: Int32 = -1
         repeat {
-            descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            // O_NOFOLLOW: a link put where the node was is not followed; O_NONBLOCK: a FIFO
+            // there opens at once (and is refused below) instead of waiting for a writer.
+            descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         } while descriptor < 0 && errno == EINTR
         if descriptor < 0 {
             let code = errno
             // An empty card-reader slot refuses to open: not an error of the device, a medium to wait for.
             if code == ENOMEDIUM { throw VolumeError(.deviceNoMedium, "no medium in \(path): \(Self.reason(code))") }
-            throw VolumeError(.deviceOpen, "cannot open \(path) read-only: \(Self.reason(code))")
+            let why = code == ELOOP ? "it is a symbolic link, which is not followed" : Self.reason(code)
+            throw VolumeError(.deviceOpen, "cannot open \(path) read-only: \(why)")
         }
+        try self.init(adopting: descriptor, path: path)
+    }
+
+    /// Takes over `descriptor`, opened read-only by the caller (e.g. beneath a checked
+    /// root, without following links), and checks what it is. It is closed on failure.
+    /// - Throws: ``VolumeError`` `device-open` when it is neither a block device nor a
+    ///   regular file, or its size cannot be found.
+    public init(adopting descriptor: Int32, path: String) throws(VolumeError) {
+        self.path = path
+        self.name = path
         var status = stat()
         if fstat(descriptor, &status) != 0 {
             let code = errno
@@ -45,6 +61,14 @@ public final class FileBlockDevice: BlockDevice {
             throw VolumeError(.deviceOpen, "cannot fstat \(path): \(Self.reason(code))")
         }
         let kind = status.st_mode & S_IFMT
+        guard kind == S_IFBLK || kind == S_IFREG else {
+            close(descriptor)
+            throw VolumeError(.deviceOpen, "\(path) is neither a block device nor a regular file (it is \(Self.kindName(kind))); it is not read")
+        }
+        // Reads block as usual once the type is known (O_NONBLOCK only guarded the open).
+        let flags = fcntl(descriptor, F_GETFL)
+        if flags >= 0 { _ = fcntl(descriptor, F_SETFL, flags & ~O_NONBLOCK) }
+        self.identity = (UInt64(status.st_dev), UInt64(status.st_ino))
         if kind == S_IFBLK {
             let end = lseek(descriptor, 0, SEEK_END)
             if end < 0 {
@@ -58,15 +82,23 @@ public final class FileBlockDevice: BlockDevice {
             self.sectorSize = answer == 0 && plausible ? Int(logical) : 512
             self.size = UInt64(end)
             self.isBlockDevice = true
-        } else if kind == S_IFREG {
+        } else {
             self.size = status.st_size >= 0 ? UInt64(status.st_size) : 0
             self.sectorSize = 512
             self.isBlockDevice = false
-        } else {
-            close(descriptor)
-            throw VolumeError(.deviceOpen, "\(path) is neither a block device nor a regular file")
         }
         self.fd = descriptor
+    }
+
+    private static func kindName(_ kind: mode_t) -> String {
+        switch kind {
+        case S_IFIFO: "a FIFO"
+        case S_IFSOCK: "a socket"
+        case S_IFCHR: "a character device"
+        case S_IFDIR: "a directory"
+        case S_IFLNK: "a symbolic link"
+        default: "of type 0o\(String(kind, radix: 8))"
+        }
     }
 
     deinit { close(fd) }

@@ -65,9 +65,12 @@ public struct VolumeError: Error, Sendable, Equatable, CustomStringConvertible {
         case chainTooShort = "chain-too-short"
         /// A FAT chain goes on after the file's size is covered.
         case chainTooLong = "chain-too-long"
-        /// A file uses a cluster that an earlier file in the listing already uses
-        /// (cross-linked files): its bytes are doubtful.
+        /// Two files, or a file and a directory, use the same cluster (cross-linked):
+        /// the bytes of each file involved are doubtful.
         case clusterCrossLinked = "cluster-cross-linked"
+        /// The volume's FAT copies disagree; a file whose chain (or whose directory's
+        /// chain) passes through a differing entry is doubtful.
+        case fatCopiesDiffer = "fat-copies-differ"
 
         // Directories and names.
         /// A directory entry is impossible (bad name bytes, bad cluster, bad size).
@@ -76,6 +79,14 @@ public struct VolumeError: Error, Sendable, Equatable, CustomStringConvertible {
         case directoryCycle = "directory-cycle"
         /// A directory is larger than the file system allows.
         case directoryTooLarge = "directory-too-large"
+        /// Directories nest deeper than ``ListingLimits/maximumDepth``: the deeper ones are not read.
+        case directoryTooDeep = "directory-too-deep"
+        /// A path is longer than ``ListingLimits/maximumPathBytes``: it (and anything under it) is not listed.
+        case pathTooLong = "path-too-long"
+        /// A directory holds more than ``ListingLimits/maximumEntriesPerDirectory`` entries: the rest are not listed.
+        case directoryTooManyEntries = "directory-too-many-entries"
+        /// The listing reached ``ListingLimits/maximumListingBytes`` of memory: the rest of the volume is not listed.
+        case listingTooLarge = "listing-too-large"
         /// A VFAT long name is orphaned or its checksum does not match its short entry;
         /// the short name is used.
         case longNameMismatch = "long-name-mismatch"

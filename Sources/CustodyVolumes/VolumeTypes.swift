@@ -95,19 +95,24 @@ public struct VolumeFile: Sendable, Equatable, Hashable {
     public var firstCluster: UInt32
     /// exFAT "NoFatChain": the clusters are contiguous and the FAT is not consulted.
     public var isContiguous: Bool
-    /// Set when the file's clusters failed validation during the listing. For chain
-    /// errors (cycle, too short or long, out of range, free or bad cluster), sizes and
-    /// truncation, reading the file fails with this error; for `cluster-cross-linked`
-    /// and `exfat-bitmap-mismatch` it reads, but its bytes are doubtful.
+    /// Set when the file's clusters failed validation during the listing (chain errors:
+    /// cycle, too short or long, out of range, free or bad cluster; sizes; truncation):
+    /// reading the file fails with this error.
     public var problem: VolumeProblem?
+    /// What makes the file's bytes doubtful though it reads: clusters another file or a
+    /// directory also uses (`cluster-cross-linked`, on every file involved), clusters the
+    /// exFAT bitmap marks free (`exfat-bitmap-mismatch`), a chain or directory through FAT
+    /// entries on which the FAT copies disagree (`fat-copies-differ`).
+    public var doubts: [VolumeProblem]
 
     public init(path: String, name: String, shortName: String?, size: UInt64, validDataLength: UInt64,
                 created: VolumeTimestamp?, modified: VolumeTimestamp?, accessed: VolumeTimestamp?,
-                attributes: FileAttributes, firstCluster: UInt32, isContiguous: Bool, problem: VolumeProblem? = nil) {
+                attributes: FileAttributes, firstCluster: UInt32, isContiguous: Bool, problem: VolumeProblem? = nil,
+                doubts: [VolumeProblem] = []) {
         self.path = path; self.name = name; self.shortName = shortName; self.size = size
         self.validDataLength = validDataLength; self.created = created; self.modified = modified
         self.accessed = accessed; self.attributes = attributes; self.firstCluster = firstCluster
-        self.isContiguous = isContiguous; self.problem = problem
+        self.isContiguous = isContiguous; self.problem = problem; self.doubts = doubts
     }
 }
 
@@ -144,13 +149,19 @@ public protocol EvidenceVolume: Sendable {
     /// Type, label, serial, geometry and where the volume is on the device.
     var info: VolumeInfo { get }
     /// Walks every directory (iteratively, with a cycle guard) and lists the regular
-    /// files. Never throws: what cannot be read becomes a problem in the listing.
-    func list() -> VolumeListing
+    /// files, within `limits` (depth, path length, entries per directory, memory).
+    /// Never throws: what cannot be read, or lies past a bound, becomes a problem in the listing.
+    func list(limits: ListingLimits) -> VolumeListing
     /// A streaming reader of `file`'s bytes.
     /// - Throws: ``VolumeError`` when the file's first cluster or size is impossible.
     func reader(for file: VolumeFile) throws(VolumeError) -> any VolumeFileReader
     /// The runs of clusters holding `file`, in file order (validated like a read).
     func clusterRuns(of file: VolumeFile) throws(VolumeError) -> [ClusterRun]
+}
+
+extension EvidenceVolume {
+    /// The listing within ``ListingLimits/standard``.
+    public func list() -> VolumeListing { list(limits: .standard) }
 }
 
 /// Streams a file's bytes, run of clusters by run of clusters: each call does at most

@@ -69,8 +69,11 @@ struct FuzzRegressionTests {
         #expect(listing.files.count == 199)
         let codes = Dictionary(grouping: listing.files, by: { $0.problem?.code })
         #expect(codes[.fileSizeInvalid]?.map(\.path) == ["HUGE.BIN"])
-        #expect(codes[nil] == nil)
-        #expect((codes[.clusterCrossLinked]?.count ?? 0) >= 190)
+        // Every other file runs into clusters a file before it uses: it still reads
+        // (its loop is cut when read), and it and that file are doubtful.
+        let readable = codes[nil] ?? []
+        #expect(readable.count >= 190)
+        #expect(readable.allSatisfy { $0.doubts.contains { $0.code == .clusterCrossLinked } })
         #expect(listing.problems.contains { [.directoryCycle, .chainCycle].contains($0.code) && $0.path == "LOOPDIR" }, "\(listing.problems.filter { $0.path == "LOOPDIR" })")
         #expect(listing.deletedEntries > 40_000)
     }

@@ -226,7 +226,7 @@ def test_sysusers_and_tmpfiles_make_the_users_and_the_layout(installed, tmp_path
         st = (root / rel).stat()
         assert (stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid) == (mode, uid, gid), rel
     st = (root / "srv/custody/import").stat()
-    assert stat.S_IMODE(st.st_mode) == 0o2770 and st.st_gid == int(groups["custody-operators"][2])
+    assert stat.S_IMODE(st.st_mode) == 0o3770 and st.st_gid == int(groups["custody-operators"][2])
 
 
 # ---------------------------------------------------------------------------
