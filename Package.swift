@@ -122,10 +122,10 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         // A small blocking HTTP/1.1 client over a Unix socket, for custodyctl.
         .target(name: "CustodyClient", dependencies: ["CustodyProtocol"], swiftSettings: swiftSettings),
-        // The daemon: config, services, signals, sd_notify.
+        // The daemon: its configuration file (composed of each part's own), services, signals, sd_notify.
         .target(name: "CustodyDaemon", dependencies: [
             "CustodyCore", "CustodyStore", "CustodyIngest", "CustodyServer", "CustodyDevices", "CustodyUSB", "CustodyUdev", "CustodyCatalog", "CustodyLedger",
-            "CustodyMassStorage", "CustodyMetrics", "CustodyLogging", "CustodyProtocol", "CustodyRecording",
+            "CustodyMassStorage", "CustodyMetrics", "CustodyLogging", "CustodyProtocol", "CustodyRecording", "CustodyTOML",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -162,6 +162,7 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "CustodyDaemonTests", dependencies: [
             "CustodyDaemon", "CustodyIngest", "CustodyCore", "CustodyTestSupport", .product(name: "Logging", package: "swift-log"),
+            "CustodyServer", "CustodyRecording", "CustodyStore",
         ], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyUdevTests", dependencies: ["CustodyUdev"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyCatalogTests", dependencies: ["CustodyCatalog"], swiftSettings: swiftSettings),
