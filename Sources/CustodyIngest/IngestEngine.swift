@@ -13,7 +13,7 @@ import Synchronization
 /// the daemon runs as a service.
 public final class IngestEngine: Sendable {
     let store: any EvidenceStore
-    let config: DaemonConfig.Ingest
+    let config: IngestConfiguration
     let logger: Logger
     /// Free space on the store: files wait here while it is nearly full (nil: never wait).
     let space: FreeSpaceGate?
@@ -40,7 +40,7 @@ public final class IngestEngine: Sendable {
         var queued: Set<Int64> = []
     }
 
-    public init(store: any EvidenceStore, config: DaemonConfig.Ingest, logger: Logger,
+    public init(store: any EvidenceStore, config: IngestConfiguration, logger: Logger,
                 space: FreeSpaceGate? = nil, metrics: IngestMetrics? = nil, stateDirectory: String? = nil,
                 resolver: PathResolver = .preferred) {
         self.store = store
