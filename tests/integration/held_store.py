@@ -52,6 +52,6 @@ def held_store(tmp_path):
     mount = tmp_path / "store"
     mount.mkdir()
     assert os.geteuid() == 0, "a held store is a tmpfs mounted by the test: run as root"
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=128m,mode=0755", "tmpfs", str(mount)], check=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512m,mode=0755", "tmpfs", str(mount)], check=True)
     yield HeldStore(mount)
     subprocess.run(["umount", "-l", str(mount)])
