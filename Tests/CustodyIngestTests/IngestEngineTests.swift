@@ -104,6 +104,24 @@ struct IngestFixture {
         Issue.record("job \(job) did not finish")
         return try #require(try store.job(job, withFiles: true))
     }
+
+    /// Runs the engine until every one of `jobs` has ended (not only the first: a job
+    /// still running when the engine shuts down would be left interrupted).
+    func runUntilDone(_ engine: IngestEngine, _ jobs: [Int64], on store: any EvidenceStore) async throws -> [JobDTO] {
+        let runner = Task { await engine.run() }
+        defer { engine.shutdown(); runner.cancel() }
+        for _ in 0..<3000 {
+            let states = try jobs.map { try #require(try store.job($0, withFiles: false)).state }
+            if states.allSatisfy({ ![.queued, .running].contains($0) }) {
+                engine.shutdown()
+                await runner.value
+                return try jobs.map { try #require(try store.job($0, withFiles: true)) }
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        Issue.record("jobs \(jobs) did not all finish")
+        return try jobs.map { try #require(try store.job($0, withFiles: true)) }
+    }
 }
 
 @Suite("Ingest engine")

@@ -168,10 +168,11 @@ struct SourceConfinementTests {
         let next = try await engine.submit(IngestRequestDTO(path: s.f.dir.path + "/other"), caller: s.f.caller)
         try FileManager.default.removeItem(atPath: s.f.card + "/b.bin")
         #expect(mkfifo(s.f.card + "/b.bin", 0o600) == 0)
-        let done = try await s.f.runUntilDone(engine, job.jobID, on: s.f.store)
+        // One engine runs both: the FIFO must not hold the queue behind it.
+        let ended = try await s.f.runUntilDone(engine, [job.jobID, next.jobID], on: s.f.store)
+        let done = ended[0], nextDone = ended[1]
         #expect(done.state == .completedWithErrors && done.stored == 1 && done.failed == 1, "\(done)")
         #expect(done.errors.first?.message.contains("not a regular file") == true, "\(done.errors)")
-        let nextDone = try await s.f.runUntilDone(s.engine(resolver), next.jobID, on: s.f.store)
         #expect(nextDone.state == .completed && nextDone.stored == 1, "\(nextDone)")
     }
 
