@@ -51,7 +51,11 @@ deb: generated
 ## adversarial suite (attacks against the real daemon and socket).
 test: deps
 	$(SWIFT) build --build-tests
-	$(MAKE) unit-test usb-test integration-test adversarial-test fuzz-smoke
+	$(MAKE) notice-check unit-test usb-test integration-test adversarial-test fuzz-smoke
+
+## NOTICE lists every resolved package and every shared library the binaries link (scripts/make-notice.py).
+notice-check:
+	$(PYTHON) scripts/make-notice.py --check $(DEBUG_BIN)/custodyd $(DEBUG_BIN)/custodyctl
 
 ## make fuzz: libFuzzer over every target in fuzz/README.md (partitions, FAT and exFAT; MP4, EXIF,
 ## WAV/BWF; the JSON reader; the CSV and iCalendar registry readers; the HTTP request path),

@@ -30,6 +30,8 @@ gzip -9n "$root/usr/share/man/man8/custodyd.8" "$root/usr/share/man/man1/custody
 
 doc="$root/usr/share/doc/custody"
 install -m 0644 "$repo/packaging/debian/copyright" "$doc/copyright"
+# The notices the Apache-2.0 licensed packages built into the binaries ask to be passed on.
+install -m 0644 "$repo/NOTICE" "$doc/NOTICE"
 date=$(date -u -R -d "@$(git -C "$repo" log -1 --format=%ct 2>/dev/null || date +%s)")
 sed -e "s/@VERSION@/$version/" -e "s/@DATE@/$date/" "$repo/packaging/debian/changelog.in" | gzip -9n > "$doc/changelog.gz"
 chmod 0644 "$doc/changelog.gz"
