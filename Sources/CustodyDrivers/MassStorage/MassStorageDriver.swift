@@ -3,6 +3,7 @@ import CustodyCore
 import CustodyDevices
 import CustodyIngest
 import CustodyProtocol
+import CustodyStore
 import CustodyVolumes
 
 /// The driver of USB mass-storage cameras and recorders: their block device is opened
