@@ -24,7 +24,13 @@ extension MassStorageDriver: SourceDriver {
     /// device by its node (the engine then checks that it holds the job's medium).
     public func reopen(_ descriptor: SourceDescriptor, context: SourceContext) throws(IngestError) -> any EvidenceSource {
         let access: VolumeSource.Access = descriptor.rootIdentity.map { .named(expected: $0, resolver: context.resolver) } ?? .dockedNode
-        return try VolumeSource(devicePath: descriptor.location, access: access)
+        let source = try VolumeSource(devicePath: descriptor.location, access: access)
+        // A job held to a medium never reads a medium that cannot say which one it is
+        // (the engine compares the identities of those that can).
+        if descriptor.medium != nil, source.identity == nil {
+            throw IngestError(.pathNotFound, "\(descriptor.location) holds a medium without volumes, not the medium its job reads")
+        }
+        return source
     }
 }
 
