@@ -29,6 +29,23 @@ struct JobsFromBeforeDriversTests {
         return state
     }
 
+    /// Runs the engine until jobs 1 and 2 are no longer queued or running.
+    func runUntilBothDone(_ engine: IngestEngine, store: LocalStore) async throws -> (JobDTO, JobDTO) {
+        let runner = Task { await engine.run() }
+        defer { engine.shutdown(); runner.cancel() }
+        for _ in 0..<3000 {
+            let jobs = try [1, 2].map { id in try #require(try store.job(Int64(id), withFiles: false)) }
+            if jobs.allSatisfy({ ![.queued, .running].contains($0.state) }) {
+                engine.shutdown()
+                await runner.value
+                return (jobs[0], jobs[1])
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        Issue.record("jobs 1 and 2 did not finish")
+        return (try #require(try store.job(1, withFiles: false)), try #require(try store.job(2, withFiles: false)))
+    }
+
     @Test("an interrupted directory job and an interrupted disk-image job from a v8 index resume after the upgrade, each through its driver")
     func resumeAfterUpgrade() async throws {
         let f = try IngestFixture()
@@ -58,11 +75,13 @@ struct JobsFromBeforeDriversTests {
         let store = try LocalStore(stateDirectory: state)
         #expect(try store.jobContext(1)?.address == SourceAddress(driver: "directory", location: f.card))
         #expect(try store.jobContext(2)?.address == SourceAddress(driver: "massStorage", location: image))
-        let engine = IngestEngine(store: store, config: f.config(), logger: Logger(label: "test"), drivers: f.drivers)
+        // Resumed by request only (not by the start itself), both in one run.
+        var config = f.config()
+        config.resumeOnStart = false
+        let engine = IngestEngine(store: store, config: config, logger: Logger(label: "test"), drivers: f.drivers)
         try engine.resume(1, caller: f.caller)
         try engine.resume(2, caller: f.caller)
-        let directory = try await f.runUntilDone(engine, 1, on: store)
-        let volume = try await f.runUntilDone(engine, 2, on: store)
+        let (directory, volume) = try await runUntilBothDone(engine, store: store)
         #expect(directory.state == .completed && directory.stored == 2 && directory.root == f.card)
         #expect(volume.state == .completed && volume.stored == 3 && volume.root == "volume:" + image)
         #expect(try store.items(ItemQuery()).items.count == 5)
