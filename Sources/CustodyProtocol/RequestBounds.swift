@@ -21,9 +21,10 @@ public enum RequestBounds {
     /// A recording's length in seconds: at most 31 days.
     public static let durationSeconds: ClosedRange<Double> = 0...2_678_400
     /// Every time a request or a registry file gives: the four-digit years of RFC 3339,
-    /// from 0001-01-01T00:00:00Z (as Foundation's calendar counts it, Julian before
-    /// 1582) up to, not including, 10000-01-01T00:00:00Z.
-    public static let times: Range<Date> = Date(timeIntervalSince1970: -62_135_769_600)..<Date(timeIntervalSince1970: 253_402_300_800)
+    /// from 0001-01-01T00:00:00Z up to, not including, 10000-01-01T00:00:00Z, days
+    /// counted proleptic Gregorian as RFC 3339 counts them (and as Custody reads and
+    /// writes every time: `RFC3339`, the registry readers), with no Julian days before 1582.
+    public static let times: Range<Date> = Date(timeIntervalSince1970: -62_135_596_800)..<Date(timeIntervalSince1970: 253_402_300_800)
     /// ``times`` in words, for messages.
     public static let timesText = "0001-01-01T00:00:00Z...9999-12-31T23:59:59.999Z"
 
