@@ -10,7 +10,8 @@ import Synchronization
 
 /// Accepts ingest requests and runs their jobs. Requests are checked and their
 /// manifests recorded at once; the copying happens only inside ``run()``, which
-/// the daemon runs as a service.
+/// the daemon runs as a service. Every source is read through the driver that opened
+/// it (``SourceDrivers``, ``EvidenceSource``), which the job records by name.
 public final class IngestEngine: Sendable {
     let store: any EvidenceStore
     let config: DaemonConfig.Ingest
