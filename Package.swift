@@ -48,8 +48,10 @@ let package = Package(
 
         // Linux-only system calls that need _GNU_SOURCE (syncfs, mkostemp, O_NOATIME, SO_PEERCRED).
         .target(name: "CLinuxSystem", cSettings: [.treatAllWarnings(as: .error)]),
-        // Shared vocabulary: errors, time, config, system-call wrapper, identities.
+        // The small shared core: system-call door, clock, RFC 3339, sysfs root, roles, confined paths, untrusted text.
         .target(name: "CustodyCore", dependencies: ["CLinuxSystem"], swiftSettings: swiftSettings),
+        // Our own TOML 1.0 reader, with the line and column of every value and error.
+        .target(name: "CustodyTOML", swiftSettings: swiftSettings),
         // libusb-1.0, wrapped once by CustodyUSB.
         .systemLibrary(name: "CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
         // USB devices: enumeration, hotplug as an AsyncStream, descriptors, transfers.
@@ -63,7 +65,7 @@ let package = Package(
         // Courtroom capture: ALSA PCM, Broadcast Wave segments, level and silence monitoring.
         .target(name: "CustodyAudio", dependencies: ["CALSA"], swiftSettings: swiftSettings),
         // The device catalog (data files) and the udev rules made from it.
-        .target(name: "CustodyCatalog", dependencies: ["CustodyCore"], swiftSettings: swiftSettings),
+        .target(name: "CustodyCatalog", dependencies: ["CustodyCore", "CustodyTOML"], swiftSettings: swiftSettings),
         // Docking: device manager, driver protocol, sysfs locator.
         .target(name: "CustodyDevices", dependencies: [
             "CustodyCore", "CustodyUSB", "CustodyUdev", "CustodyCatalog", "CustodyStore", "CustodyIngest", "CustodyProtocol",
@@ -125,10 +127,10 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         // A small blocking HTTP/1.1 client over a Unix socket, for custodyctl.
         .target(name: "CustodyClient", dependencies: ["CustodyProtocol"], swiftSettings: swiftSettings),
-        // The daemon: config, services, signals, sd_notify.
+        // The daemon: its configuration file (composed of each part's own), services, signals, sd_notify.
         .target(name: "CustodyDaemon", dependencies: [
             "CustodyCore", "CustodyStore", "CustodyIngest", "CustodyServer", "CustodyDevices", "CustodyUSB", "CustodyUdev", "CustodyCatalog", "CustodyLedger",
-            "CustodyMassStorage", "CustodyMetrics", "CustodyLogging", "CustodyProtocol", "CustodyRecording", "CustodyDirectory",
+            "CustodyMassStorage", "CustodyMetrics", "CustodyLogging", "CustodyProtocol", "CustodyRecording", "CustodyTOML", "CustodyDirectory",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -143,6 +145,7 @@ let package = Package(
         .target(name: "CustodyTestSupport", dependencies: ["CustodyCore", "CustodyUSB", "CustodyUdev", "CustodyAudio"], swiftSettings: swiftSettings),
 
         .testTarget(name: "CustodyCoreTests", dependencies: ["CustodyCore", "CustodyTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "CustodyTOMLTests", dependencies: ["CustodyTOML", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyMetadataTests", dependencies: ["CustodyMetadata"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyStoreTests", dependencies: [
             "CustodyStore", "CustodyLedger", "CustodyTestSupport", .product(name: "Crypto", package: "swift-crypto"),
@@ -165,6 +168,7 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "CustodyDaemonTests", dependencies: [
             "CustodyDaemon", "CustodyIngest", "CustodyCore", "CustodyTestSupport", .product(name: "Logging", package: "swift-log"),
+            "CustodyServer", "CustodyRecording", "CustodyStore",
         ], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyUdevTests", dependencies: ["CustodyUdev"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyCatalogTests", dependencies: ["CustodyCatalog"], swiftSettings: swiftSettings),

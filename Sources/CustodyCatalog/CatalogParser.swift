@@ -1,4 +1,5 @@
 import CustodyCore
+import CustodyTOML
 
 /// Reads the `[[device]]` entries of one catalog file (the format is documented,
 /// key by key, in `catalog/README.md`). Every error names the file and the line.

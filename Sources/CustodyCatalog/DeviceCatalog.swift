@@ -1,4 +1,5 @@
 import CustodyCore
+import CustodyTOML
 
 /// The device catalog: which USB devices Custody reads, what they are and which
 /// driver reads them. Built from the `*.toml` files of the catalog directories

@@ -57,13 +57,3 @@ public struct USBInterfaceDescription: Sendable, Hashable, Codable {
         self.interfaceProtocol = interfaceProtocol; self.name = name
     }
 }
-
-/// What kind of evidence device a catalog entry describes.
-public enum DeviceKind: String, Sendable, Codable, CaseIterable {
-    case bodyCamera, stillCamera, audioRecorder
-}
-
-/// Which driver reads a device's recordings.
-public enum DriverKind: String, Sendable, Codable, CaseIterable {
-    case massStorage, ptp, mtp, alsaCapture
-}

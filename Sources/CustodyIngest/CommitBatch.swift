@@ -4,7 +4,7 @@ import Foundation
 
 /// Files waiting for their group commit (small ones still to be verified with the group).
 struct CommitBatch {
-    let limits: DaemonConfig.Ingest
+    let limits: IngestConfiguration
     private(set) var outcomes: [FileOutcome] = []
     private(set) var staged: [(TemporaryBlob, sha256: String)] = []
     /// Staged copies under `syncLargeFilesBytes`, verified from the device with the group, and their sizes.
@@ -13,7 +13,7 @@ struct CommitBatch {
     private var bytes: Int64 = 0
     private var firstAdded: ContinuousClock.Instant?
 
-    init(limits: DaemonConfig.Ingest) { self.limits = limits }
+    init(limits: IngestConfiguration) { self.limits = limits }
 
     var isEmpty: Bool { outcomes.isEmpty }
 

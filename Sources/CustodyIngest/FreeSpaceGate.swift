@@ -29,7 +29,7 @@ public final class FreeSpaceGate: Sendable {
     }
 
     public let path: String
-    public let limits: DaemonConfig.Space
+    public let limits: SpaceConfiguration
     private let measure: @Sendable () throws -> Sample
     private let state: Mutex<State>
     private let transitions: AsyncStream<Transition>.Continuation
@@ -45,7 +45,7 @@ public final class FreeSpaceGate: Sendable {
     }
 
     /// Measures `path` with `statvfs`; `measure` replaces that in tests.
-    public init(path: String, limits: DaemonConfig.Space, measure: (@Sendable () throws -> Sample)? = nil) {
+    public init(path: String, limits: SpaceConfiguration, measure: (@Sendable () throws -> Sample)? = nil) {
         self.path = path
         self.limits = limits
         self.measure = measure ?? { try FreeSpaceGate.statvfs(path) }

@@ -14,7 +14,7 @@ import Synchronization
 /// it (``SourceDrivers``, ``EvidenceSource``), which the job records by name.
 public final class IngestEngine: Sendable {
     let store: any EvidenceStore
-    let config: DaemonConfig.Ingest
+    let config: IngestConfiguration
     let logger: Logger
     /// Free space on the store: files wait here while it is nearly full (nil: never wait).
     let space: FreeSpaceGate?
@@ -43,7 +43,7 @@ public final class IngestEngine: Sendable {
         var queued: Set<Int64> = []
     }
 
-    public init(store: any EvidenceStore, config: DaemonConfig.Ingest, logger: Logger,
+    public init(store: any EvidenceStore, config: IngestConfiguration, logger: Logger,
                 space: FreeSpaceGate? = nil, metrics: IngestMetrics? = nil, stateDirectory: String? = nil,
                 resolver: PathResolver = .preferred, drivers: SourceDrivers = SourceDrivers()) {
         self.store = store

@@ -20,8 +20,8 @@ import Synchronization
 public final class RecordingManager: Sendable {
     public struct Options: Sendable {
         public var stateDirectory: String
-        public var courtrooms: [DaemonConfig.Courtroom]
-        public var recording: DaemonConfig.Recording
+        public var courtrooms: [CourtroomConfiguration]
+        public var recording: RecordingConfiguration
         /// The PCM a session records from (tests give scripted ones; the daemon, ALSA's).
         public var source: @Sendable (CaptureConfiguration) -> sending any PCMSource
         /// How often a segment's ingest job is looked at while it runs.
@@ -29,7 +29,7 @@ public final class RecordingManager: Sendable {
         /// How long a shutdown waits for closed segments to be filed.
         public var shutdownFilingSeconds: Double
 
-        public init(stateDirectory: String, courtrooms: [DaemonConfig.Courtroom], recording: DaemonConfig.Recording = .init(),
+        public init(stateDirectory: String, courtrooms: [CourtroomConfiguration], recording: RecordingConfiguration = .init(),
                     source: @escaping @Sendable (CaptureConfiguration) -> sending any PCMSource = { ALSACapturePCM(name: $0.pcmName) },
                     jobPollInterval: Duration = .milliseconds(50), shutdownFilingSeconds: Double = 30) {
             self.stateDirectory = stateDirectory; self.courtrooms = courtrooms; self.recording = recording; self.source = source

@@ -6,7 +6,7 @@ import Synchronization
 /// A configured courtroom: its settings, its sessions and the queue of its
 /// segments waiting to be filed.
 final class Room: Sendable {
-    let config: DaemonConfig.Courtroom
+    let config: CourtroomConfiguration
     let format: PCMStreamFormat
     /// `<stateDirectory>/recordings/<id>`: where its segments are written.
     let directory: String
@@ -15,7 +15,7 @@ final class Room: Sendable {
     let filing: AsyncStream<String>
     let filingInput: AsyncStream<String>.Continuation
 
-    init(config: DaemonConfig.Courtroom, recordingsDirectory: String) {
+    init(config: CourtroomConfiguration, recordingsDirectory: String) {
         self.config = config
         format = PCMStreamFormat(sampleFormat: PCMSampleFormat(alsaName: config.format) ?? .s16LE, channels: config.channels,
                                  rate: config.rate)

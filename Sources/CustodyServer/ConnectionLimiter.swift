@@ -26,7 +26,7 @@ public struct ConnectionLimits: Sendable, Equatable {
         self.idleTimeoutSeconds = idleTimeoutSeconds
     }
 
-    public init(_ control: DaemonConfig.Control) {
+    public init(_ control: ControlConfiguration) {
         self.init(maxConnections: control.maxConnections, maxConnectionsPerUser: control.maxConnectionsPerUser,
                   headerTimeoutSeconds: control.headerTimeoutSeconds, bodyTimeoutSeconds: control.bodyTimeoutSeconds,
                   idleTimeoutSeconds: control.idleTimeoutSeconds)

@@ -23,7 +23,7 @@ public final class ControlServer: Sendable {
         /// A listening socket passed by systemd (`LISTEN_FDS`), adopted instead of binding.
         public var inheritedDescriptor: Int32?
         public init(socketPath: String, socketMode: UInt32, socketGroup: String, maxRequestBytes: Int,
-                    limits: ConnectionLimits = ConnectionLimits(DaemonConfig.Control()), inheritedDescriptor: Int32? = nil) {
+                    limits: ConnectionLimits = ConnectionLimits(ControlConfiguration()), inheritedDescriptor: Int32? = nil) {
             self.socketPath = socketPath; self.socketMode = socketMode; self.socketGroup = socketGroup
             self.maxRequestBytes = maxRequestBytes; self.limits = limits; self.inheritedDescriptor = inheritedDescriptor
         }

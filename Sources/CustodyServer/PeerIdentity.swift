@@ -20,7 +20,7 @@ public struct RoleMap: Sendable, Equatable {
     public var auditorGroup: String
     public var adminGroup: String
 
-    public init(_ control: DaemonConfig.Control) {
+    public init(_ control: ControlConfiguration) {
         operatorGroup = control.operatorGroup
         supervisorGroup = control.supervisorGroup
         auditorGroup = control.auditorGroup

@@ -8,8 +8,8 @@ import NIOHTTP1
 public struct TaggingPolicy: Sendable, Equatable {
     /// `[retention.categories]`: days per category (0: kept for ever).
     public var categories: [String: Int]
-    public var gaps: DaemonConfig.Gaps
-    public init(retention: DaemonConfig.Retention = .init(), gaps: DaemonConfig.Gaps = .init()) {
+    public var gaps: GapsConfiguration
+    public init(retention: RetentionConfiguration = .init(), gaps: GapsConfiguration = .init()) {
         self.categories = retention.categories
         self.gaps = gaps
     }

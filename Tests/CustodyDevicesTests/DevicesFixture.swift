@@ -151,7 +151,7 @@ struct DevicesFixture {
     init(present: [USBDeviceDescription], disks: [BlockDisk] = [], holdAfter: Int? = nil) throws {
         dir = try TemporaryDirectory("custody-devices")
         store = try LocalStore(stateDirectory: dir.path + "/state")
-        var config = DaemonConfig.Ingest()
+        var config = IngestConfiguration()
         config.concurrency = 1
         config.commitBatchFiles = 2
         config.chunkBytes = 4096

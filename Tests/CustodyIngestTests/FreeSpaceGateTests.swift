@@ -10,8 +10,8 @@ struct FreeSpaceGateTests {
         init(_ free: Int64) { self.free.store(free, ordering: .relaxed) }
     }
 
-    static let limits: DaemonConfig.Space = {
-        var l = DaemonConfig.Space()
+    static let limits: SpaceConfiguration = {
+        var l = SpaceConfiguration()
         l.warnBelowBytes = 1000
         l.pauseBelowBytes = 100
         l.resumeAboveBytes = 300

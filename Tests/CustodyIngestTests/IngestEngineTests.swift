@@ -72,8 +72,8 @@ struct IngestFixture {
         try FileManager.default.createDirectory(atPath: card, withIntermediateDirectories: true)
     }
 
-    func config(concurrency: Int = 2, batch: Int = 3) -> DaemonConfig.Ingest {
-        var c = DaemonConfig.Ingest()
+    func config(concurrency: Int = 2, batch: Int = 3) -> IngestConfiguration {
+        var c = IngestConfiguration()
         c.allowedPaths = [dir.path]
         c.concurrency = concurrency
         c.commitBatchFiles = batch

@@ -18,7 +18,7 @@ struct IngestPauseTests {
         let free = Atomic<Int64>(9000)
         /// Measurements taken: one per file the gate is asked to admit.
         let measured = Atomic<Int>(0)
-        var limits = DaemonConfig.Space()
+        var limits = SpaceConfiguration()
         limits.warnBelowBytes = 20_000
         limits.pauseBelowBytes = 5000
         limits.resumeAboveBytes = 8000

@@ -10,7 +10,7 @@ import Testing
 @Suite("A session's hearing and case come from the registry")
 struct RecordingHearingTests {
     /// A courtroom the schedule leaves alone (the test starts every session).
-    static func manualRoom(_ id: String, segmentFrames: Int64 = 1000) -> DaemonConfig.Courtroom {
+    static func manualRoom(_ id: String, segmentFrames: Int64 = 1000) -> CourtroomConfiguration {
         var room = RecordingHarness.courtroom(id, segmentFrames: segmentFrames)
         room.automatic = false
         return room

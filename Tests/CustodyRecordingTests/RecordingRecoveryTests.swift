@@ -139,7 +139,7 @@ struct RecordingScheduleTests {
         // A starts 5 s after the manager's own first look at the schedule, and that loop
         // does not look again during the test: the test's ticks alone act.
         let schedule = FakeSchedule([Self.hearing("A", 5, 600)])
-        var recording = DaemonConfig.Recording()
+        var recording = RecordingConfiguration()
         recording.scheduleLeadSeconds = 0
         recording.scheduleMarginSeconds = 60
         recording.scheduleIntervalSeconds = 3600

@@ -24,8 +24,8 @@ final class RecordingHarness: Sendable {
     static let stereo = PCMStreamFormat(sampleFormat: .s16LE, channels: 2, rate: 8000)
 
     /// A courtroom recording stereo S16_LE at 8 kHz, in segments of `segmentFrames`.
-    static func courtroom(_ id: String, segmentFrames: Int64 = 1000, pcm: String? = nil) -> DaemonConfig.Courtroom {
-        var room = DaemonConfig.Courtroom(id: id, pcm: pcm ?? "scripted-\(id)")
+    static func courtroom(_ id: String, segmentFrames: Int64 = 1000, pcm: String? = nil) -> CourtroomConfiguration {
+        var room = CourtroomConfiguration(id: id, pcm: pcm ?? "scripted-\(id)")
         room.rate = 8000
         room.channels = 2
         room.channelNames = ["judge", "witness"]
@@ -35,11 +35,11 @@ final class RecordingHarness: Sendable {
         return room
     }
 
-    init(courtrooms: [DaemonConfig.Courtroom], recording: DaemonConfig.Recording = .init(), schedule: (any HearingSchedule)? = nil,
+    init(courtrooms: [CourtroomConfiguration], recording: RecordingConfiguration = .init(), schedule: (any HearingSchedule)? = nil,
          clock: any WallClock = SystemWallClock(), directory existing: TemporaryDirectory? = nil, start: Bool = true) throws {
         directory = try existing ?? TemporaryDirectory("custody-recording")
         store = try LocalStore(stateDirectory: directory.path)
-        var ingest = DaemonConfig.Ingest()
+        var ingest = IngestConfiguration()
         ingest.concurrency = 2
         var logger = Logger(label: "test")
         logger.logLevel = ProcessInfo.processInfo.environment["CUSTODY_TEST_LOG"] != nil ? .trace : .critical

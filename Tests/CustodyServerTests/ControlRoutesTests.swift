@@ -19,7 +19,7 @@ struct RoutesFixture {
     init() throws {
         dir = try TemporaryDirectory("custody-routes")
         store = try LocalStore(stateDirectory: dir.path + "/state")
-        var config = DaemonConfig.Ingest()
+        var config = IngestConfiguration()
         config.allowedPaths = [dir.path + "/inbox"]
         let engine = IngestEngine(store: store, config: config, logger: Logger(label: "test"), drivers: SourceDrivers([DirectoryDriver()]))
         routes = ControlRoutes(store: store, ingest: engine, stateDirectory: dir.path + "/state")
@@ -139,7 +139,7 @@ struct ControlRoutesTests {
 
     @Test("root is admin whatever its groups; an unknown uid has no role")
     func roleMapping() {
-        let map = RoleMap(DaemonConfig.Control())
+        let map = RoleMap(ControlConfiguration())
         #expect(map.caller(uid: 0, gid: 0).roles == [.admin])
         let stranger = map.caller(uid: 4_000_000, gid: 4_000_000)
         #expect(stranger.roles.isEmpty && stranger.name == "uid4000000")

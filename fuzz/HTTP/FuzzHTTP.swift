@@ -33,7 +33,7 @@ final class RoutesUnderTest: @unchecked Sendable {
     static let shared = RoutesUnderTest()
     static let inputsPerStore = 2000
     /// The daemon's default body limit (control.maxRequestBytes).
-    let maxRequestBytes = DaemonConfig.Control().maxRequestBytes
+    let maxRequestBytes = ControlConfiguration().maxRequestBytes
     private var routes: ControlRoutes?
     private var directory: String?
     private var served = 0
@@ -51,7 +51,7 @@ final class RoutesUnderTest: @unchecked Sendable {
             try FileManager.default.createDirectory(atPath: dir + "/inbox", withIntermediateDirectories: true)
             let store = try LocalStore(stateDirectory: dir + "/state")
             let key = try StationKey.loadOrCreate(path: dir + "/state/ledger/station.key", name: "custody.fuzz/station")
-            var config = DaemonConfig.Ingest()
+            var config = IngestConfiguration()
             config.allowedPaths = [dir + "/inbox"]
             let engine = IngestEngine(store: store, config: config, logger: Logger(label: "fuzz"),
                                       drivers: SourceDrivers([DirectoryDriver(), MassStorageDriver()]))

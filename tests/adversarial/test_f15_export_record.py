@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from conftest import CUSTODYCTL, UnixHTTPConnection
+from stalling_relay import StallingRelay
 
 REPO = Path(__file__).resolve().parents[2]
 VERIFIER = REPO / "tools" / "verify-export" / "verify_export.py"
@@ -156,24 +157,29 @@ def test_an_export_interrupted_with_ctrl_c_records_export_abandon_and_leaves_not
     d = daemon
     item, _ = ingest_one(d, 256 << 20)
     out = tmp_path / "bundle"
-    proc = subprocess.Popen([str(CUSTODYCTL), "export", "--items", str(item["id"]), "--out", str(out)],
-                            env=dict(os.environ, CUSTODY_SOCKET=str(d.socket)), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-    def half_written():
-        staged = [p for p in tmp_path.glob(".bundle.partial-*/evidence/*/*")]
-        return staged and staged[0].stat().st_size > 0 and staged[0]
-
-    staged = wait_for(half_written, "the export starting to write")
-    # Frozen mid-file, interrupted, resumed: the interruption lands while the file is incomplete.
-    proc.send_signal(signal.SIGSTOP)
-    assert staged.stat().st_size < item["size"], "the whole file was written before the interruption could land"
-    proc.send_signal(signal.SIGINT)
-    proc.send_signal(signal.SIGCONT)
-    stdout, stderr = proc.communicate(timeout=120)
+    # The download goes through a relay that passes 4 MiB of the stored file and holds the
+    # rest: Ctrl-C lands while the file is certainly incomplete, however fast the machine.
+    relay = StallingRelay(str(d.socket), str(tmp_path / "relay.sock"), 4 << 20)
+    try:
+        proc = subprocess.Popen([str(CUSTODYCTL), "export", "--items", str(item["id"]), "--out", str(out)],
+                                env=dict(os.environ, CUSTODY_SOCKET=relay.path), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True)
+        assert relay.stalled.wait(120), "the export never asked for its stored file"
+        staged = wait_for(lambda: [p for p in tmp_path.glob(".bundle.partial-*/evidence/*/*") if p.stat().st_size > 0],
+                          "the export starting to write")[0]
+        proc.send_signal(signal.SIGINT)
+        # The abandonment is recorded at once (on a connection of its own); then the rest of
+        # the file may come, and the export stops at its next chunk.
+        export_id = [e for e in export_events(d) if e["action"] == "export.create"][0]["seq"]
+        wait_for(lambda: abandoned(d, export_id), "export.abandon after Ctrl-C")
+        assert staged.stat().st_size < item["size"]
+        relay.release()
+        stdout, stderr = proc.communicate(timeout=120)
+    finally:
+        relay.close()
     assert proc.returncode == 128 + signal.SIGINT, (proc.returncode, stderr)
     assert "interrupted by SIGINT" in stderr and "recorded abandoned" in stderr, stderr
     assert not out.exists() and not list(tmp_path.glob(".bundle.partial-*")), "nothing half-written is left"
-    export_id = [e for e in export_events(d) if e["action"] == "export.create"][0]["seq"]
     gone = abandoned(d, export_id)
     assert len(gone) == 1 and "SIGINT" in gone[0]["detail"]["reason"], gone
 

@@ -6,27 +6,32 @@ of its own; the first card's job waits for the first card, and resumes with it."
 
 import hashlib
 
+from held_store import SPACE, held_store  # noqa: F401  (fixture)
 from test_docking import UmockdevTestbed, devices_config, wait_for
-from test_docking_media import card_image, job_of, pull_mid_job, wait_job_state
+from test_docking_media import HOLD_AFTER, card_image, job_of, pull_mid_job, wait_job_state
 
 
 def sha(data):
     return hashlib.sha256(data).hexdigest()
 
 
-def test_a_card_swapped_into_a_pulled_camera_is_never_read_into_the_first_cards_job(daemon_factory, tmp_path):
+def test_a_card_swapped_into_a_pulled_camera_is_never_read_into_the_first_cards_job(daemon_factory, tmp_path, held_store):
     first, forged = tmp_path / "first.img", tmp_path / "forged.img"
     files = card_image(first, "BWC0001234", "1c0ffee1", files=300, size=50_000, size_mib=32)
     # The same names and sizes, other bytes: what a swapped card would hold to pass for the first.
     lookalike = card_image(forged, "BWC0001234", "0badcafe", files=300, size=50_000, size_mib=32)
     assert set(files) == set(lookalike) and all(len(files[p]) == len(lookalike[p]) for p in files)
     testbed = UmockdevTestbed(tmp_path / "control")
-    d = daemon_factory(config=devices_config(), start=False, ingest="concurrency = 1\ncommitBatchFiles = 4\n")
+    d = daemon_factory(config=devices_config() + SPACE, start=False, ingest="concurrency = 1\ncommitBatchFiles = 4\n")
+    d.state = held_store.state
     d.start(wrapper=testbed.wrapper(), extra_env={"CUSTODY_UMOCKDEV_CONTROL": str(testbed.control)})
     try:
+        # The store holds ingest part-way through the first card (15 MB): pulled then, certainly mid-job.
+        held_store.hold_after(HOLD_AFTER)
         testbed.request("add bodycam-mass-storage")
         testbed.request(f"insert sdb {first}")
-        job = pull_mid_job(d, testbed, None, "sdb", 8, [sha(b) for b in files.values()], pull="remove bodycam-mass-storage")
+        job = pull_mid_job(d, testbed, held_store, None, "sdb", 8, [sha(b) for b in files.values()],
+                           pull="remove bodycam-mass-storage")
         pulled = wait_job_state(d, job, ["interrupted", "completed", "completedWithErrors", "failed"])
         assert pulled["state"] == "interrupted" and pulled["pending"] > 0, pulled
         wait_for(d, lambda ds: ds and all(x["state"] == "removed" for x in ds))

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CUSTODYD, Daemon, world_readable_tmp
+from held_store import SPACE, held_store  # noqa: F401  (fixture)
 
 
 def sha256_of(path: Path) -> str:
@@ -229,12 +230,24 @@ def wait_for_stored(d: Daemon, job_id: int, at_least: int):
 SLOW_COMMITS = "concurrency = 1\ncommitBatchFiles = 4\nchunkBytes = 65536\n"
 
 
+def held_daemon(daemon_factory, held_store, ingest):
+    """A daemon whose store (a small tmpfs) holds ingest once about 24 MiB more are copied
+    (about 40 files of start_big_job's 600): however fast or slow the machine, a big job is
+    certainly mid-way when it is stopped (it cannot finish before the store is released)."""
+    d = daemon_factory(config=SPACE, ingest=ingest, start=False)
+    d.state = held_store.state
+    d.start()
+    held_store.hold_after(24 << 20)
+    return d
+
+
 @pytest.mark.parametrize("resume", [True, False])
-def test_sigkill_during_ingest_leaves_a_consistent_store(daemon_factory, resume):
-    d = daemon_factory(ingest=SLOW_COMMITS + f"resumeOnStart = {'true' if resume else 'false'}\n")
+def test_sigkill_during_ingest_leaves_a_consistent_store(daemon_factory, held_store, resume):
+    d = held_daemon(daemon_factory, held_store, SLOW_COMMITS + f"resumeOnStart = {'true' if resume else 'false'}\n")
     job, expected = start_big_job(d)
     wait_for_stored(d, job["id"], 20)
     d.kill()
+    held_store.release()
 
     d.start()
     if resume:
@@ -261,11 +274,12 @@ def test_sigkill_during_ingest_leaves_a_consistent_store(daemon_factory, resume)
         assert f"{len(pending)} files not stored" in final["message"]
 
 
-def test_sigterm_checkpoints_the_job_and_the_next_start_resumes_it(daemon_factory):
-    d = daemon_factory(ingest=SLOW_COMMITS)
+def test_sigterm_checkpoints_the_job_and_the_next_start_resumes_it(daemon_factory, held_store):
+    d = held_daemon(daemon_factory, held_store, SLOW_COMMITS)
     job, expected = start_big_job(d)
     wait_for_stored(d, job["id"], 10)
     assert d.stop(signal.SIGTERM) == 0
+    held_store.release()
     # Stopped cleanly: interrupted, with what was verified committed and nothing half-written.
     conn = sqlite3.connect(d.state / "index.sqlite")
     state, message = conn.execute("SELECT state, message FROM jobs WHERE id = ?", (job["id"],)).fetchone()

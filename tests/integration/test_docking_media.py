@@ -20,10 +20,15 @@ import pytest
 
 from conftest import CUSTODYCTL
 from test_daemon import all_items
+from held_store import SPACE, held_store  # noqa: F401  (fixture)
 from test_docking import UmockdevTestbed, devices_config, wait_for
 
 ENV = dict(os.environ, MTOOLS_SKIP_CHECK="1")
 SLOW_COMMITS = "concurrency = 1\ncommitBatchFiles = 4\nchunkBytes = 65536\n"
+# Bytes a held store lets ingest copy before it holds the next file: more than the index's
+# write-ahead log can grow (about 4 MiB before a checkpoint) plus 8 files of 50 KB, less
+# than the files left on the cards pulled mid-job (12 MB or more).
+HOLD_AFTER = 8 << 20
 
 
 def run(*cmd):
@@ -104,9 +109,13 @@ class Watch:
         self.proc.wait(timeout=30)
 
 
-def start(daemon_factory, tmp_path, ingest=""):
+def start(daemon_factory, tmp_path, ingest="", store=None):
+    """custodyd under the hotplug testbed; with `store` (a HeldStore), its state there and
+    the free-space gate set to hold ingest when the store is nearly full."""
     testbed = UmockdevTestbed(tmp_path / "control")
-    d = daemon_factory(config=devices_config(), start=False, ingest=ingest)
+    d = daemon_factory(config=devices_config() + (SPACE if store else ""), start=False, ingest=ingest)
+    if store is not None:
+        d.state = store.state
     d.start(wrapper=testbed.wrapper(), extra_env={"CUSTODY_UMOCKDEV_CONTROL": str(testbed.control)})
     return testbed, d
 
@@ -135,15 +144,6 @@ def wait_job_state(d, job_id, states, timeout=120):
     raise AssertionError(f"job {job_id} never reached {states}: {job}")
 
 
-def custodyd_pid(d):
-    """custodyd runs as a child of the testbed driver (umockdev-wrapper execs the driver)."""
-    for task in os.listdir(f"/proc/{d.proc.pid}/task"):
-        for child in Path(f"/proc/{d.proc.pid}/task/{task}/children").read_text().split():
-            if Path(f"/proc/{child}/comm").read_text().strip() == "custodyd":
-                return int(child)
-    raise AssertionError("custodyd is not running under the testbed driver")
-
-
 def copied(d, hashes):
     """How many of these files custodyd has copied so far, at most: a file's bytes go into a
     temporary blob under state/tmp before they are read, and that blob becomes
@@ -154,44 +154,53 @@ def copied(d, hashes):
     return in_store + len(os.listdir(d.state / "tmp"))
 
 
-def pull_mid_job(d, testbed, medium, node, at_least, hashes, timeout=120, pull=None):
-    """Takes the card out of `node` while its job is certainly mid-way: custodyd is stopped
-    (SIGSTOP) for each look; once the index (WAL: readable meanwhile) shows the job running
-    and at least `at_least` but fewer than all of the files it has to copy (`hashes`, all
-    different) are copied or being copied, some file of the card is certainly unread: the
-    card is taken out while custodyd is still stopped, and it goes on (SIGCONT) to find the
-    card gone. However fast the job, it only advances between looks. (Files copied but not
-    yet committed are committed after: they were verified.) The job is the newest whose
-    medium's identity holds `medium` (the newest job at all, with medium None); `pull` is
-    the testbed request that pulls it (default: `eject NODE`); returns the job's id."""
-    pid = custodyd_pid(d)
-    index = sqlite3.connect(f"file:{d.state / 'index.sqlite'}?mode=ro", uri=True, timeout=5)
+def wait_until(predicate, what, timeout=60):
     deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"not reached within {timeout}s: {what}")
+
+
+def newest_job(d, medium):
+    """The newest job whose medium's identity holds `medium` (the newest job at all, with
+    medium None), read from the index (WAL: readable while custodyd writes), or None."""
+    index = sqlite3.connect(f"file:{d.state / 'index.sqlite'}?mode=ro", uri=True, timeout=5)
     try:
-        while time.monotonic() < deadline:
-            os.kill(pid, signal.SIGSTOP)
-            try:
-                try:
-                    row = index.execute("SELECT id, state, stored FROM jobs ORDER BY id DESC LIMIT 1").fetchone() if medium is None \
-                        else index.execute("SELECT id, state, stored FROM jobs WHERE instr(medium, ?) ORDER BY id DESC LIMIT 1",
-                                           (medium,)).fetchone()
-                except sqlite3.OperationalError:
-                    # Stopped in the middle of its own WAL bookkeeping ("locking protocol"): look again later.
-                    continue
-                if row is not None:
-                    job_id, state, _ = row
-                    assert state in ("queued", "running", "interrupted"), f"job {job_id} ended ({state}) before its card could be pulled"
-                    started = copied(d, hashes) if state == "running" else 0
-                    assert started < len(hashes), f"job {job_id} began every file before its card could be pulled"
-                    if started >= at_least:
-                        testbed.request(pull or f"eject {node}")
-                        return job_id
-            finally:
-                os.kill(pid, signal.SIGCONT)
-            time.sleep(0.001)
+        return index.execute("SELECT id, state FROM jobs ORDER BY id DESC LIMIT 1").fetchone() if medium is None \
+            else index.execute("SELECT id, state FROM jobs WHERE instr(medium, ?) ORDER BY id DESC LIMIT 1", (medium,)).fetchone()
     finally:
         index.close()
-    raise AssertionError(f"the job of {medium} never copied {at_least} files")
+
+
+def pull_mid_job(d, testbed, store, medium, node, at_least, hashes, timeout=120, pull=None):
+    """Takes the card out of `node` while its job is certainly mid-way. The caller has set
+    the store to hold ingest back part-way (`HeldStore.hold_after`, before the card goes
+    in); once the job runs and the free-space gate holds it with at least `at_least` but
+    fewer than all of the files it has to copy (`hashes`, all different) copied, some file
+    of the card is certainly unread: the card is taken out (the testbed request `pull`,
+    default `eject NODE`), then the store is freed and the job goes on to find its card
+    gone, once the gate opens again. (Files copied but not yet committed are committed
+    after: they were verified.)
+    The job is the newest whose medium's identity holds `medium` (the newest at all, with
+    medium None); returns its id."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        row = newest_job(d, medium)
+        if row is not None:
+            job_id, state = row
+            assert state in ("queued", "running", "interrupted"), f"job {job_id} ended ({state}) before its card could be pulled"
+            if state == "running" and d.request("GET", "/v1/status").json()["space"]["state"] == "paused":
+                started = copied(d, hashes)
+                assert at_least <= started < len(hashes), f"job {job_id} held with {started} of {len(hashes)} files copied"
+                testbed.request(pull or f"eject {node}")
+                store.release()
+                # The gate measures again (every second) and lets ingest go on.
+                wait_until(lambda: d.request("GET", "/v1/status").json()["space"]["state"] != "paused", "the store's gate open again")
+                return job_id
+        time.sleep(0.05)
+    raise AssertionError(f"the job of {medium} was never held part-way by the full store")
 
 
 def wait_stored(d, job_id, at_least, timeout=120):
@@ -284,11 +293,11 @@ def test_a_reader_left_empty_waits_costs_nothing_and_reads_a_card_inserted_30_s_
         assert d.stop() == 0
 
 
-def test_two_cards_are_two_jobs_and_a_card_pulled_mid_job_resumes_where_it_is_put_back(daemon_factory, tmp_path):
+def test_two_cards_are_two_jobs_and_a_card_pulled_mid_job_resumes_where_it_is_put_back(daemon_factory, tmp_path, held_store):
     card_a, card_b = tmp_path / "a.img", tmp_path / "b.img"
     files_a = card_image(card_a, "CARD-A", "aaaa0001", files=400, size=50_000, size_mib=32)
     files_b = card_image(card_b, "CARD-B", "bbbb0002", files=8, size=20_000, name="SHOT")
-    testbed, d = start(daemon_factory, tmp_path, ingest=SLOW_COMMITS)
+    testbed, d = start(daemon_factory, tmp_path, ingest=SLOW_COMMITS, store=held_store)
     try:
         testbed.request("dock card-reader-two-slot")
         testbed.request("present card-reader-two-slot sdc")
@@ -299,8 +308,10 @@ def test_two_cards_are_two_jobs_and_a_card_pulled_mid_job_resumes_where_it_is_pu
         reader = wait_dock(d, "0c50", lambda x: x["slots"][1]["jobId"])
         job_b = reader["slots"][1]["jobId"]
         assert wait_job_state(d, job_b, ["completed"])["stored"] == len(files_b)
+        # The store holds ingest once about 8 MiB more are copied: card A (20 MB) is certainly mid-job then.
+        held_store.hold_after(HOLD_AFTER)
         testbed.request(f"insert sdc {card_a}")
-        job_a = pull_mid_job(d, testbed, '"CARD-A"', "sdc", 8, [sha(b) for b in files_a.values()])
+        job_a = pull_mid_job(d, testbed, held_store, '"CARD-A"', "sdc", 8, [sha(b) for b in files_a.values()])
         pulled = wait_job_state(d, job_a, ["interrupted", "completed", "completedWithErrors", "failed"])
         assert pulled["state"] == "interrupted", pulled
         assert "taken out of /dev/sdc" in pulled["message"] and pulled["failed"] == 0, pulled
@@ -318,9 +329,10 @@ def test_two_cards_are_two_jobs_and_a_card_pulled_mid_job_resumes_where_it_is_pu
             assert (slot["lun"], slot["blockDevice"], slot["scsiAddress"]) == (lun, node, f"7:0:0:{lun}"), create
             assert create["detail"]["source"]["dock"] == reader["id"] and create["detail"]["device"] == "CRD0000050"
 
+        held_store.hold_after(HOLD_AFTER)
         testbed.request(f"insert sdc {card_a}")
         # Pulled again, and put back where card B was: found by its volume serial and label, read at /dev/sdd.
-        again = pull_mid_job(d, testbed, '"CARD-A"', "sdc", 8, [sha(files_a[p]) for p in pending])
+        again = pull_mid_job(d, testbed, held_store, '"CARD-A"', "sdc", 8, [sha(files_a[p]) for p in pending])
         assert again == job_a
         assert wait_job_state(d, job_a, ["interrupted", "completed"])["state"] == "interrupted"
         testbed.request("eject sdd")

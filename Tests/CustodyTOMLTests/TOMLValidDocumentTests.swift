@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import CustodyCore
+@testable import CustodyTOML
 
 /// Valid TOML 1.0 documents: exact values and the line of every value.
 @Suite("TOML valid documents")

@@ -1,5 +1,6 @@
+import CustodyRecording
 import Testing
-@testable import CustodyCore
+@testable import CustodyDaemon
 
 @Suite("Courtroom recording configuration")
 struct RecordingConfigTests {
@@ -63,7 +64,7 @@ struct RecordingConfigTests {
         #expect(room.checkpointSeconds == 0.5 && room.silenceThresholdDBFS == -50.5 && room.silenceSeconds == 3)
         #expect(room.noDataSeconds == 0.25 && room.periodFrames == 256 && room.bufferFrames == 2048 && !room.automatic)
         #expect(config.recording == {
-            var r = DaemonConfig.Recording()
+            var r = RecordingConfiguration()
             r.scheduleLeadSeconds = 5; r.scheduleMarginSeconds = 30; r.scheduleIntervalSeconds = 2; r.keepFiledSegments = true
             return r
         }())

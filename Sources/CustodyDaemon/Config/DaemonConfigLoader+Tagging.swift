@@ -1,3 +1,6 @@
+import CustodyStore
+import CustodyTOML
+
 extension DaemonConfig {
     /// `[retention]` (with `[retention.categories]`) and `[gaps]`.
     static func decodeTagging(_ top: TOMLTableReader, into config: inout DaemonConfig) throws(TOMLDecodeError) {
@@ -13,7 +16,7 @@ extension DaemonConfig {
                     try requireRange(days, 0...36_600, key: categories.keyPath(key), line: categories.line(of: key))
                     periods[key] = Int(days)
                 }
-                let unclassified = Retention.unclassified
+                let unclassified = RetentionConfiguration.unclassified
                 let longest = periods.filter { $0.key != unclassified }.values.max() ?? 0
                 let keepsForever = periods.values.contains(0)
                 if let days = periods[unclassified], days != 0, keepsForever || days < longest {

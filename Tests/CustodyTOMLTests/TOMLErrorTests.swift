@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import CustodyCore
+@testable import CustodyTOML
 
 /// One invalid document and the exact error it must produce.
 struct TOMLErrorCase: Sendable, CustomTestStringConvertible {

@@ -1,18 +1,19 @@
+import CustodyServer
 import Testing
-@testable import CustodyCore
+@testable import CustodyDaemon
 
 @Suite("Control connections in the configuration")
 struct ConnectionConfigTests {
     @Test("the socket's group is a connect-only group of its own, not a role group")
     func socketGroupGrantsNoRole() {
-        let control = DaemonConfig.Control()
+        let control = ControlConfiguration()
         #expect(control.socketGroup == "custody-clients")
         #expect(![control.operatorGroup, control.supervisorGroup, control.auditorGroup, control.adminGroup].contains(control.socketGroup))
     }
 
     @Test("caps and timeouts have defaults and are read")
     func readsLimits() throws {
-        let defaults = DaemonConfig.Control()
+        let defaults = ControlConfiguration()
         #expect(defaults.maxConnections == 256 && defaults.maxConnectionsPerUser == 32)
         #expect(defaults.headerTimeoutSeconds == 10 && defaults.bodyTimeoutSeconds == 60 && defaults.idleTimeoutSeconds == 60)
         let c = try DaemonConfig.parse("""

@@ -1,6 +1,9 @@
+import CustodyServer
+import CustodyTOML
+
 extension DaemonConfig {
     /// `[control]`'s connection caps and timeouts.
-    static func decodeConnectionLimits(_ r: TOMLTableReader, _ table: TOMLTable, into control: inout Control) throws(TOMLDecodeError) {
+    static func decodeConnectionLimits(_ r: TOMLTableReader, _ table: TOMLTable, into control: inout ControlConfiguration) throws(TOMLDecodeError) {
         if let v = try r.integer("maxConnections") {
             try requireRange(v, 1...65_536, key: "control.maxConnections", line: table["maxConnections"]?.line)
             control.maxConnections = Int(v)

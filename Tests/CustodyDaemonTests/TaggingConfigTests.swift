@@ -1,5 +1,6 @@
+import CustodyStore
 import Testing
-@testable import CustodyCore
+@testable import CustodyDaemon
 
 @Suite("Retention and gap configuration")
 struct TaggingConfigTests {
@@ -7,7 +8,7 @@ struct TaggingConfigTests {
     func defaults() {
         let c = DaemonConfig()
         #expect(c.retention.categories == ["unclassified": 0, "non-evidential": 31, "traffic": 395, "evidential": 2557, "hearing": 3653])
-        #expect(c.gaps == DaemonConfig.Gaps())
+        #expect(c.gaps == GapsConfiguration())
         #expect(c.gaps.undockedHours == 24 && c.gaps.clockToleranceSeconds == 120 && c.gaps.holeSeconds == 60)
     }
 

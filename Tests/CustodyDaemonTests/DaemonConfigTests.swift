@@ -1,5 +1,6 @@
+import CustodyCore
 import Testing
-@testable import CustodyCore
+@testable import CustodyDaemon
 
 @Suite("Daemon configuration")
 struct DaemonConfigTests {

@@ -1,5 +1,6 @@
+import CustodyTestSupport
 import Testing
-@testable import CustodyCore
+@testable import CustodyTOML
 
 // Small helpers shared by the TOML tests.
 
@@ -31,21 +32,6 @@ extension TOMLTable {
     }
 }
 
-/// A small deterministic random number generator (SplitMix64) so fuzz inputs are reproducible.
-struct TOMLSeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Inputs for robustness and differential tests: valid seed documents, and
 /// random or mutated text built from TOML's significant characters.
 enum TOMLFuzzCorpus {
@@ -64,13 +50,13 @@ enum TOMLFuzzCorpus {
     /// Characters random inputs are drawn from.
     static let alphabet: [Character] = Array("abcxyz019_-+.:eE \t\n\r\n=[]{},\"'#\\\"\"\"'''TZtruefalseinfnan0x0o0b\u{0}\u{7}\u{7F}é😀")
 
-    static func randomText(_ rng: inout TOMLSeededGenerator) -> String {
+    static func randomText(_ rng: inout SplitMix64) -> String {
         let length = Int.random(in: 0...80, using: &rng)
         return String((0..<length).map { _ in alphabet.randomElement(using: &rng)! })
     }
 
     /// A seed document with a few characters inserted, deleted, replaced or duplicated.
-    static func mutated(_ rng: inout TOMLSeededGenerator) -> String {
+    static func mutated(_ rng: inout SplitMix64) -> String {
         var chars = Array(seeds.randomElement(using: &rng)!)
         for _ in 0..<Int.random(in: 1...4, using: &rng) {
             let i = chars.isEmpty ? 0 : Int.random(in: 0..<chars.count, using: &rng)
@@ -164,7 +150,7 @@ enum TOMLCanonical {
 extension TOMLFuzzCorpus {
     /// A document of random headers, dotted keys and nested values over a few
     /// key names, so table redefinition rules get exercised.
-    static func structured(_ rng: inout TOMLSeededGenerator) -> String {
+    static func structured(_ rng: inout SplitMix64) -> String {
         func path() -> String {
             let segments = ["a", "b", "c", "\"a\"", "'b'", "a . b"]
             return (0..<Int.random(in: 1...3, using: &rng)).map { _ in segments.randomElement(using: &rng)! }.joined(separator: ".")
@@ -194,7 +180,7 @@ extension TOMLFuzzCorpus {
     /// `k = <value>` where the value is a quoted string of tricky pieces (quote
     /// runs, escapes, line endings, control characters) or an unquoted run of
     /// number and date-time fragments.
-    static func scalar(_ rng: inout TOMLSeededGenerator) -> String {
+    static func scalar(_ rng: inout SplitMix64) -> String {
         let stringPieces = ["\"\"\"", "\"", "\\", "\n", "\r\n", " ", "a", "\\u00e9", "\\U0001F600", "'", "'''", "\t", "\\n",
                             "\\\n", "\\ \n", "#", "=", "1", "\r", "é", "\\\"", "\u{7}", "x = ", "\n[t]\n", "\\  \t\r\n  \n"]
         let numberPieces = ["0", "1", "9", "_", ".", "e", "E", "+", "-", "x", "o", "b", "inf", "nan", ":", "T", "Z", " ",
@@ -211,7 +197,7 @@ extension TOMLFuzzCorpus {
     }
 
     /// A mix of every kind of generated input, chosen by `round`.
-    static func any(_ round: Int, _ rng: inout TOMLSeededGenerator) -> String {
+    static func any(_ round: Int, _ rng: inout SplitMix64) -> String {
         switch round % 6 {
         case 0: return randomText(&rng)
         case 1, 2: return mutated(&rng)

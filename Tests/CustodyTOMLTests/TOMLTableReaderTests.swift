@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import CustodyCore
+@testable import CustodyTOML
 
 /// The decoding helper: values, wrong types and unknown keys, with lines and full key paths.
 @Suite("TOML table reader")

@@ -1,3 +1,5 @@
+import CustodyRecording
+import CustodyTOML
 import Foundation
 
 extension DaemonConfig {
@@ -37,14 +39,14 @@ extension DaemonConfig {
         !id.isEmpty && id.count <= 64 && id.first != "." && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
     }
 
-    private static func decodeCourtroom(_ r: TOMLTableReader) throws(TOMLDecodeError) -> Courtroom {
+    private static func decodeCourtroom(_ r: TOMLTableReader) throws(TOMLDecodeError) -> CourtroomConfiguration {
         guard let id = try r.string("id") else {
             throw TOMLDecodeError(line: r.table.line, key: r.keyPath("id"), message: "every [[courtroom]] needs an id")
         }
         guard isCourtroomID(id) else {
             throw r.error("id", "a courtroom id is 1–64 letters, digits, '-', '_' and '.', not starting with '.' (it names a directory): \"\(id)\"")
         }
-        var room = Courtroom(id: id)
+        var room = CourtroomConfiguration(id: id)
         room.pcm = try r.string("pcm")
         room.interface = try r.string("interface")
         switch (room.pcm, room.interface) {
@@ -73,8 +75,8 @@ extension DaemonConfig {
             room.rate = Int(v)
         }
         if let v = try r.string("format") {
-            guard courtroomFormats.contains(v) else {
-                throw r.error("format", "expected one of \(courtroomFormats.joined(separator: ", ")), found \"\(v)\"")
+            guard CourtroomConfiguration.formats.contains(v) else {
+                throw r.error("format", "expected one of \(CourtroomConfiguration.formats.joined(separator: ", ")), found \"\(v)\"")
             }
             room.format = v
         }

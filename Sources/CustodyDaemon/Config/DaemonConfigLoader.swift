@@ -1,3 +1,5 @@
+import CustodyCore
+import CustodyTOML
 import Foundation
 
 extension DaemonConfig {

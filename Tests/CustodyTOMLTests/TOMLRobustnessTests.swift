@@ -1,13 +1,14 @@
+import CustodyTestSupport
 import Foundation
 import Testing
-@testable import CustodyCore
+@testable import CustodyTOML
 
 /// Random and mutated inputs: the parser must always return or throw a
 /// well-positioned error, never crash or hang.
 @Suite("TOML robustness")
 struct TOMLRobustnessTests {
     @Test func seededRandomAndMutatedInputs() {
-        var rng = TOMLSeededGenerator(seed: 0xC057_0D1E)
+        var rng = SplitMix64(seed: 0xC057_0D1E)
         var parsed = 0, failed = 0
         for round in 0..<4000 {
             let text = TOMLFuzzCorpus.any(round, &rng)
@@ -39,7 +40,7 @@ struct TOMLRobustnessTests {
     }
 
     @Test func randomBytes() {
-        var rng = TOMLSeededGenerator(seed: 42)
+        var rng = SplitMix64(seed: 42)
         for _ in 0..<1000 {
             let bytes = (0..<Int.random(in: 0...64, using: &rng)).map { _ in
                 Bool.random(using: &rng) ? UInt8.random(in: 0...255, using: &rng)
