@@ -24,7 +24,8 @@ public final class IngestEngine: Sendable {
     let stateDirectory: String?
     /// How paths beneath a job's root are opened (openat2, or the per-component walk).
     let resolver: PathResolver
-    /// The drivers that open jobs' sources, by name (the daemon registers them).
+    /// The drivers that open jobs' sources, by name (the daemon registers them; no
+    /// default, so that an engine without the drivers its jobs need is not built by mistake).
     let drivers: SourceDrivers
     private let queue: AsyncStream<Int64>
     private let queueInput: AsyncStream<Int64>.Continuation
@@ -45,7 +46,7 @@ public final class IngestEngine: Sendable {
 
     public init(store: any EvidenceStore, config: IngestConfiguration, logger: Logger,
                 space: FreeSpaceGate? = nil, metrics: IngestMetrics? = nil, stateDirectory: String? = nil,
-                resolver: PathResolver = .preferred, drivers: SourceDrivers = SourceDrivers()) {
+                resolver: PathResolver = .preferred, drivers: SourceDrivers) {
         self.store = store
         self.config = config
         self.logger = logger
