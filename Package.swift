@@ -39,6 +39,7 @@ let package = Package(
                           swiftSettings: swiftSettings),
         .executableTarget(name: "custody-fuzz-http", dependencies: [
             "CustodyServer", "CustodyStore", "CustodyIngest", "CustodyLedger", "CustodyCore", "CustodyProtocol",
+            "CustodyDirectory", "CustodyMassStorage",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -70,10 +71,14 @@ let package = Package(
             "CustodyCore", "CustodyUSB", "CustodyUdev", "CustodyCatalog", "CustodyStore", "CustodyIngest", "CustodyProtocol",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
-        // The mass-storage driver: a docked device's FAT/exFAT media, read in user space.
+        // The mass-storage driver: a docked device's FAT/exFAT media, and operators' disk images, read in user space.
         .target(name: "CustodyMassStorage", dependencies: [
-            "CustodyCatalog", "CustodyCore", "CustodyDevices", "CustodyIngest", "CustodyProtocol", "CustodyVolumes",
-        ], swiftSettings: swiftSettings),
+            "CustodyCatalog", "CustodyCore", "CustodyDevices", "CustodyIngest", "CustodyProtocol", "CustodyStore", "CustodyVolumes",
+        ], path: "Sources/CustodyDrivers/MassStorage", exclude: ["README.md"], swiftSettings: swiftSettings),
+        // The directory driver: directory trees and single files (mounted cards, drop boxes, segments), confined beneath their root.
+        .target(name: "CustodyDirectory", dependencies: [
+            "CLinuxSystem", "CustodyCore", "CustodyIngest", "CustodyProtocol", "CustodyStore",
+        ], path: "Sources/CustodyDrivers/Directory", exclude: ["README.md"], swiftSettings: swiftSettings),
         // Our own small Prometheus registry: counters, gauges, labels, text exposition 0.0.4.
         .target(name: "CustodyMetrics", swiftSettings: swiftSettings),
         // Log records to the journal (native protocol, fields from metadata) or readable lines.
@@ -90,9 +95,9 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         // FAT12/16/32 and exFAT, MBR and GPT, read in user space from a read-only block device or image.
         .target(name: "CustodyVolumes", exclude: ["README.md"], swiftSettings: swiftSettings),
-        // Jobs: walk a source, hash while copying, verify, commit.
+        // Jobs: read the sources drivers give, hash while copying, verify, commit.
         .target(name: "CustodyIngest", dependencies: [
-            "CLinuxSystem", "CustodyCore", "CustodyStore", "CustodyMetadata", "CustodyVolumes", "CustodyMetrics",
+            "CLinuxSystem", "CustodyCore", "CustodyStore", "CustodyMetadata", "CustodyMetrics",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
@@ -125,7 +130,7 @@ let package = Package(
         // The daemon: its configuration file (composed of each part's own), services, signals, sd_notify.
         .target(name: "CustodyDaemon", dependencies: [
             "CustodyCore", "CustodyStore", "CustodyIngest", "CustodyServer", "CustodyDevices", "CustodyUSB", "CustodyUdev", "CustodyCatalog", "CustodyLedger",
-            "CustodyMassStorage", "CustodyMetrics", "CustodyLogging", "CustodyProtocol", "CustodyRecording", "CustodyTOML",
+            "CustodyMassStorage", "CustodyMetrics", "CustodyLogging", "CustodyProtocol", "CustodyRecording", "CustodyTOML", "CustodyDirectory",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -145,9 +150,10 @@ let package = Package(
         .testTarget(name: "CustodyStoreTests", dependencies: [
             "CustodyStore", "CustodyLedger", "CustodyTestSupport", .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: swiftSettings),
-        .testTarget(name: "CustodyIngestTests", dependencies: ["CustodyIngest", "CustodyStore", "CustodyMetrics", "CustodyTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "CustodyIngestTests", dependencies: ["CustodyIngest", "CustodyStore", "CustodyMetrics", "CustodyTestSupport",
+                                                              "CustodyDirectory", "CustodyMassStorage"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyServerTests", dependencies: ["CustodyServer", "CustodyClient", "CustodyProtocol", "CustodyRecording", "CustodyTestSupport",
-                                                              .product(name: "NIOEmbedded", package: "swift-nio")], swiftSettings: swiftSettings),
+                                                              "CustodyDirectory", .product(name: "NIOEmbedded", package: "swift-nio")], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyCLITests", dependencies: ["CustodyCLI", "CustodyProtocol", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyVolumesTests", dependencies: ["CustodyVolumes"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyExportTests", dependencies: ["CustodyExport", "CustodyProtocol"], swiftSettings: swiftSettings),
@@ -155,7 +161,7 @@ let package = Package(
         .testTarget(name: "CustodyLedgerTests", dependencies: ["CustodyLedger", "CustodyProtocol", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyAudioTests", dependencies: ["CustodyAudio", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyRecordingTests", dependencies: [
-            "CustodyRecording", "CustodyAudio", "CustodyStore", "CustodyIngest", "CustodyMetrics", "CustodyTestSupport",
+            "CustodyRecording", "CustodyAudio", "CustodyStore", "CustodyIngest", "CustodyMetrics", "CustodyTestSupport", "CustodyDirectory",
         ], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyMetricsTests", dependencies: ["CustodyMetrics"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyLoggingTests", dependencies: ["CustodyLogging", .product(name: "Logging", package: "swift-log")],
@@ -168,7 +174,7 @@ let package = Package(
         .testTarget(name: "CustodyCatalogTests", dependencies: ["CustodyCatalog"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyDevicesTests", dependencies: [
             "CustodyDevices", "CustodyCatalog", "CustodyStore", "CustodyIngest", "CustodyTestSupport", "CustodyUdev",
-            "CustodyMassStorage", "CustodyVolumes", .product(name: "Logging", package: "swift-log"),
+            "CustodyMassStorage", "CustodyVolumes", "CustodyDirectory", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]

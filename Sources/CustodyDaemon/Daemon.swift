@@ -4,6 +4,7 @@ import Glibc
 import CustodyCatalog
 import CustodyCore
 import CustodyDevices
+import CustodyDirectory
 import CustodyIngest
 import CustodyLedger
 import CustodyLogging
@@ -63,7 +64,8 @@ public struct Daemon: Sendable {
         })
         let space = FreeSpaceGate(path: config.stateDirectory, limits: config.space)
         let engine = IngestEngine(store: store, config: config.ingest, logger: logger, space: space,
-                                  metrics: IngestMetrics(registry: metrics), stateDirectory: config.stateDirectory)
+                                  metrics: IngestMetrics(registry: metrics), stateDirectory: config.stateDirectory,
+                                  drivers: SourceDrivers([DirectoryDriver(), MassStorageDriver()]))
         StoreMetrics.register(in: metrics, version: CustodyVersion.string, snapshot: store.metricsSnapshot, engine: engine, space: space)
         let recordings = makeRecordingManager(store: store, engine: engine, metrics: AudioMetrics(registry: metrics), logger: logger)
         let routes = ControlRoutes(store: store, ingest: engine, stateDirectory: config.stateDirectory, signer: signer,

@@ -15,17 +15,6 @@ public enum ProbeResult: Sendable, Equatable {
     case deferred(String)
 }
 
-/// A removable medium as a driver identifies it.
-public struct Medium: Sendable, Equatable, Hashable {
-    /// What stays the same wherever the medium is inserted (for mass storage: its
-    /// volumes' types, serials and labels); stored with its job.
-    public var identity: String
-    /// How operators see it, e.g. `FAT32 "BODYCAM01" 1234-ABCD`.
-    public var summary: String
-
-    public init(identity: String, summary: String) { self.identity = identity; self.summary = summary }
-}
-
 /// A docked device as the drivers see it; for mass storage, one slot of it.
 public struct DockedDevice: Sendable, Equatable {
     public var dockID: Int64
@@ -46,7 +35,9 @@ public struct DockedDevice: Sendable, Equatable {
 }
 
 /// A family of devices (mass storage, PTP, MTP, ALSA capture): `probe`, then
-/// ingest. Each driver lives in its own module; `CustodyTestSupport` has fakes.
+/// ingest. Each driver lives in its own module under `Sources/CustodyDrivers/` and gives
+/// the engine its sources (`SourceDriver`, `EvidenceSource`); the daemon registers it
+/// here and with the engine. `CustodyTestSupport` has fakes.
 public protocol EvidenceDriver: Sendable {
     /// The catalog's name for this driver.
     var kind: DriverKind { get }

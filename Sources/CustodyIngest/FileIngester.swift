@@ -39,7 +39,7 @@ struct FileIngester: Sendable {
         case sourceGone(String)
     }
 
-    func ingest(_ file: PlannedFile, from source: any IngestSource, job: JobContext, cancel: CancellationFlag) -> Result {
+    func ingest(_ file: PlannedFile, from source: any EvidenceSource, job: JobContext, cancel: CancellationFlag) -> Result {
         func failed(_ message: String) -> Result {
             // A file that fails because its whole medium went away is not the file's fault.
             if cancel.isCancelled { return .cancelled }

@@ -10,7 +10,8 @@ import Synchronization
 
 /// Accepts ingest requests and runs their jobs. Requests are checked and their
 /// manifests recorded at once; the copying happens only inside ``run()``, which
-/// the daemon runs as a service.
+/// the daemon runs as a service. Every source is read through the driver that opened
+/// it (``SourceDrivers``, ``EvidenceSource``), which the job records by name.
 public final class IngestEngine: Sendable {
     let store: any EvidenceStore
     let config: IngestConfiguration
@@ -23,6 +24,9 @@ public final class IngestEngine: Sendable {
     let stateDirectory: String?
     /// How paths beneath a job's root are opened (openat2, or the per-component walk).
     let resolver: PathResolver
+    /// The drivers that open jobs' sources, by name (the daemon registers them; no
+    /// default, so that an engine without the drivers its jobs need is not built by mistake).
+    let drivers: SourceDrivers
     private let queue: AsyncStream<Int64>
     private let queueInput: AsyncStream<Int64>.Continuation
     /// Jobs being run (their cancellation flags) and jobs queued but not yet picked up.
@@ -42,7 +46,7 @@ public final class IngestEngine: Sendable {
 
     public init(store: any EvidenceStore, config: IngestConfiguration, logger: Logger,
                 space: FreeSpaceGate? = nil, metrics: IngestMetrics? = nil, stateDirectory: String? = nil,
-                resolver: PathResolver = .preferred) {
+                resolver: PathResolver = .preferred, drivers: SourceDrivers) {
         self.store = store
         self.config = config
         self.logger = logger
@@ -50,6 +54,7 @@ public final class IngestEngine: Sendable {
         self.metrics = metrics
         self.stateDirectory = stateDirectory
         self.resolver = resolver
+        self.drivers = drivers
         (queue, queueInput) = AsyncStream.makeStream(of: Int64.self)
     }
 
@@ -66,83 +71,66 @@ public final class IngestEngine: Sendable {
     /// job starts as soon as ``run()`` picks it up.
     public func submit(_ request: IngestRequestDTO, caller: Caller) async throws(IngestError) -> JobContext {
         let resolved = try resolveAllowed(request.path)
-        let root = request.image == true ? VolumeSource.prefix + resolved : resolved
-        let job = try await record(root: root, deviceSerial: request.device, caller: caller, confined: true)
+        // A disk image or a block device is read by the mass-storage driver; a directory or a file by the directory driver.
+        let driver = try drivers.driver(request.image == true ? .massStorage : .directory)
+        let job = try await record(deviceSerial: request.device, caller: caller) { context throws(IngestError) in
+            try driver.open(path: resolved, context: context)
+        }
         guard !shuttingDown.load(ordering: .relaxed) else {
             throw IngestError(.storeFailure, "custodyd is shutting down; job \(job.jobID) will start at the next start")
         }
         return job
     }
 
-    /// Starts a job for a docked device's files (a driver's request, not an operator's:
-    /// `ingest.allowedPaths` does not apply). `root` is where the driver exposes them;
-    /// `medium`, the identity of the medium they are on (the job is resumed when it is
-    /// seen again); `origin`, where it was found (kept in the `job.create` event).
-    public func submitDeviceJob(root: String, deviceSerial: String?, caller: Caller,
-                                include: @escaping @Sendable (String) -> Bool = { _ in true },
-                                medium: String? = nil, origin: [String: JSONValue] = [:]) async throws(IngestError) -> JobContext {
-        // The driver's path, made canonical once: the job then opens it without following links.
-        var canonical = root
-        if let real = realpath(root, nil) { canonical = String(cString: real); free(real) }
-        return try await record(root: canonical, deviceSerial: deviceSerial, caller: caller, confined: true, include: include,
-                                medium: .given(medium), origin: origin)
+    /// Starts a job reading `path` with the driver named (a service's or a device
+    /// driver's request, not an operator's: `ingest.allowedPaths` does not apply): a
+    /// courtroom segment, a directory a device exposes. `medium`, the identity of the
+    /// medium the files are on (the job is resumed when it is seen again); `origin`,
+    /// where it was found (kept in the `job.create` event).
+    public func submit(path: String, driver name: SourceDriverName, deviceSerial: String?, caller: Caller,
+                       include: @escaping @Sendable (String) -> Bool = { _ in true },
+                       medium: String? = nil, origin: [String: JSONValue] = [:]) async throws(IngestError) -> JobContext {
+        // The path made canonical once: the driver then opens it without following links.
+        var canonical = path
+        if let real = realpath(path, nil) { canonical = String(cString: real); free(real) }
+        let (driver, resolved) = (try drivers.driver(name), canonical)
+        return try await record(deviceSerial: deviceSerial, caller: caller, include: include, medium: medium, origin: origin) {
+            context throws(IngestError) in try driver.open(path: resolved, context: context)
+        }
     }
 
-    /// Starts a job reading the FAT/exFAT volumes of a docked device's block device. The
-    /// job carries the medium's identity (``MediumIdentity``): taken out and put back, at
-    /// any node, it is the same job. `origin` says where the medium was found (the
-    /// device's slot), kept in the `job.create` event.
-    public func submitVolumeJob(device: String, deviceSerial: String?, caller: Caller,
-                                include: @escaping @Sendable (String) -> Bool,
-                                origin: [String: JSONValue] = [:]) async throws(IngestError) -> JobContext {
-        try await record(root: VolumeSource.prefix + device, deviceSerial: deviceSerial, caller: caller, confined: false, include: include,
-                         medium: .ofVolumes, origin: origin)
+    /// Starts a job reading a source a driver opened (a docked device's medium): its
+    /// descriptor says how the job opens it again, and which medium it is held to
+    /// (taken out and put back, at any node, it is the same job). `origin` says where it
+    /// was found (the device's slot), kept in the `job.create` event.
+    public func submit(_ source: any EvidenceSource, deviceSerial: String?, caller: Caller,
+                       include: @escaping @Sendable (String) -> Bool = { _ in true },
+                       origin: [String: JSONValue] = [:]) async throws(IngestError) -> JobContext {
+        try await record(deviceSerial: deviceSerial, caller: caller, include: include, origin: origin) { _ in source }
     }
 
-    /// The job root that reads the FAT/exFAT volumes of `device` (for ``resume(_:caller:root:)``).
-    public func volumeRoot(_ device: String) -> String { VolumeSource.prefix + device }
-
-    /// Where a job's medium identity comes from.
-    private enum MediumSource: Sendable {
-        /// None: an operator's request.
-        case none
-        /// The driver's.
-        case given(String?)
-        /// The volumes read for the plan.
-        case ofVolumes
-    }
-
-    /// Lists the files under `root`, records the job with its manifest, and queues it.
-    /// `confined`: the root is a canonical path opened without following any link, and
-    /// its identity is recorded so that the job reads that root or nothing (an operator's
-    /// path, a driver's directory); a docked block device is opened as its node.
-    private func record(root: String, deviceSerial: String?, caller: Caller, confined: Bool,
-                        include: @escaping @Sendable (String) -> Bool = { _ in true },
-                        medium: MediumSource = .none, origin: [String: JSONValue] = [:]) async throws(IngestError) -> JobContext {
+    /// Opens the source (off the cooperative threads), lists its files, records the job
+    /// with its manifest and the source's descriptor, and queues it. `medium`, when
+    /// given, is the medium the job is held to instead of the one the source names.
+    private func record(deviceSerial: String?, caller: Caller, include: @escaping @Sendable (String) -> Bool = { _ in true },
+                        medium: String? = nil, origin: [String: JSONValue] = [:],
+                        open: @escaping @Sendable (SourceContext) throws(IngestError) -> any EvidenceSource) async throws(IngestError) -> JobContext {
         var plan: JobPlan
-        let protected = protectedIdentity()
-        let resolver = self.resolver
+        let context = SourceContext(resolver: resolver, protected: protectedIdentity())
         do {
             plan = try await BlockingWork.run { () throws(IngestError) -> JobPlan in
-                if root.hasPrefix(VolumeSource.prefix) {
-                    let path = String(root.dropFirst(VolumeSource.prefix.count))
-                    let source = try VolumeSource(devicePath: path, expected: nil, confined: confined, resolver: resolver)
-                    var plan = JobPlan(root: root, deviceSerial: deviceSerial, files: source.plan(include: include),
-                                       sourceKey: (deviceSerial.map { "device:\($0):" } ?? "") + source.sourceKey, notes: source.notes,
-                                       rootIdentity: confined ? source.fileIdentity : nil)
-                    if case .ofVolumes = medium { plan.medium = source.identity?.key }
-                    return plan
-                }
-                let scan = try SourceScanner.scan(root: root, protected: protected, resolver: resolver)
-                return JobPlan(root: root, deviceSerial: deviceSerial, files: scan.files.filter { include($0.path) },
-                               rootIdentity: scan.identity)
+                let source = try open(context)
+                let descriptor = source.descriptor
+                return JobPlan(root: descriptor.root, deviceSerial: deviceSerial, files: source.files(include: include),
+                               sourceKey: source.sourceKey.map { (deviceSerial.map { "device:\($0):" } ?? "") + $0 }, notes: source.notes,
+                               medium: medium ?? descriptor.medium, rootIdentity: descriptor.rootIdentity,
+                               address: SourceAddress(driver: descriptor.driver.rawValue, location: descriptor.location))
             }
         } catch let error as IngestError {
             throw error
         } catch {
             throw IngestError(.storeFailure, "\(error)")
         }
-        if case .given(let key) = medium { plan.medium = key }
         plan.notes.merge(origin) { _, theirs in theirs }
         let job: JobContext
         do {
@@ -179,17 +167,24 @@ public final class IngestEngine: Sendable {
     }
 
     /// Queues an interrupted job again (after a full disk was cleared, or when its medium
-    /// is back); its pending files are read, the ones already stored are not. `root`:
-    /// where its source is now, when it moved (a card back in another slot).
-    public func resume(_ id: Int64, caller: Caller, root: String? = nil) throws(IngestError) {
+    /// is back); its pending files are read, the ones already stored are not. `location`:
+    /// what its driver opens now, when the source moved (a card back in another slot).
+    public func resume(_ id: Int64, caller: Caller, at location: String? = nil) throws(IngestError) {
         let job: JobDTO?
         do { job = try store.job(id, withFiles: false) } catch { throw IngestError(.storeFailure, "\(error)") }
         guard let job else { throw IngestError(.pathNotFound, "no job \(id)") }
         guard job.state == .interrupted else {
             throw IngestError(.badRequest, "job \(id) is \(job.state.rawValue); only an interrupted job can be resumed")
         }
+        // Moved: the job's record names its source where it is now, as its driver names it.
+        let root = try location.map { location throws(IngestError) in
+            let context: JobContext?
+            do { context = try store.jobContext(id) } catch { throw IngestError(.storeFailure, "\(error)") }
+            guard let context else { throw IngestError(.pathNotFound, "no job \(id)") }
+            return try drivers.driver(SourceDescriptor(job: context).driver).root(naming: location)
+        }
         do {
-            if let root { try store.relocateJob(id, root: root, actor: caller) }
+            if let root { try store.relocateJob(id, root: root, location: location, actor: caller) }
             try store.setJobState(id, .queued, message: "resume requested by \(caller.name)", actor: caller)
         } catch {
             throw IngestError(.storeFailure, "\(error)")
@@ -390,28 +385,30 @@ public final class IngestEngine: Sendable {
     /// in groups (one `syncfs` and one transaction per group). A group commits while
     /// the next files are being copied: workers never wait for the index.
     private func copyAll(_ files: [PlannedFile], job: JobContext, cancel: CancellationFlag) async -> Stop? {
-        let source: any IngestSource
-        let resolver = self.resolver
+        let descriptor: SourceDescriptor, driver: any SourceDriver
         do {
-            source = try await BlockingWork.run { () throws(IngestError) -> any IngestSource in
-                if job.root.hasPrefix(VolumeSource.prefix) {
-                    // An operator's image is reopened as checked (no link, same identity); a docked device by its node.
-                    let volumes = try VolumeSource(devicePath: String(job.root.dropFirst(VolumeSource.prefix.count)),
-                                                   expected: job.rootIdentity, confined: job.rootIdentity != nil, resolver: resolver)
-                    // Another card at the job's node is never read into this job.
-                    if let expected = job.medium, volumes.identity?.key != expected {
-                        throw IngestError(.pathNotFound, "\(volumes.devicePath) holds \(volumes.identity?.summary ?? "a medium without volumes"), not the medium job \(job.jobID) reads")
-                    }
-                    return volumes
+            descriptor = try SourceDescriptor(job: job)
+            driver = try drivers.driver(descriptor.driver)
+        } catch {
+            return .storeFailure("cannot read the source: \(error)")
+        }
+        let source: any EvidenceSource
+        let context = SourceContext(resolver: resolver)
+        do {
+            source = try await BlockingWork.run { () throws(IngestError) -> any EvidenceSource in
+                let source = try driver.reopen(descriptor, context: context)
+                // Another card at the job's node is never read into this job.
+                if let expected = job.medium, let found = source.medium, found.identity != expected {
+                    throw IngestError(.pathNotFound, "\(descriptor.location) holds \(found.summary), not the medium job \(job.jobID) reads")
                 }
-                return try SourceScanner.reopen(root: job.root, expected: job.rootIdentity, resolver: resolver)
+                return source
             }
         } catch let error as IngestError where error.code == .sourceReplaced {
             logger.warning("job \(job.jobID): \(error.message)", metadata: ["job_id": "\(job.jobID)"])
             return .refused(error.message)
         } catch {
             // The medium or the directory is gone, unreadable or another one: nothing is lost, the files stay pending.
-            if job.root.hasPrefix(VolumeSource.prefix) { return .sourceGone("cannot read the medium: \(error)") }
+            if driver.readsRemovableMedia { return .sourceGone("cannot read the medium: \(error)") }
             return .storeFailure("cannot read the source: \(error)")
         }
         let store = self.store
@@ -479,7 +476,7 @@ public final class IngestEngine: Sendable {
 
     /// Copies one file once the free-space gate admits it. A file the gate holds
     /// back, or one the disk filled up under, comes back as `.retry` after a pause.
-    private func attempt(_ file: PlannedFile, ingester: FileIngester, source: any IngestSource, job: JobContext,
+    private func attempt(_ file: PlannedFile, ingester: FileIngester, source: any EvidenceSource, job: JobContext,
                          cancel: CancellationFlag) async -> CopyEvent {
         if let space {
             // A store whose free space cannot be measured is not held back: ENOSPC still pauses it.

@@ -60,8 +60,8 @@ extension RecordingManager {
             }
             guard !isShuttingDown || filingTimeLeft else { return }
             do {
-                let job = try await engine.submitDeviceJob(root: path, deviceSerial: pending.segment.deviceSerial,
-                                                           caller: pending.segment.requester)
+                let job = try await engine.submit(path: path, driver: .directory, deviceSerial: pending.segment.deviceSerial,
+                                                  caller: pending.segment.requester)
                 jobID = job.jobID
                 try await Offload.run { Result { try store.recordSegmentFiling(path: path, jobID: job.jobID) } }.get()
             } catch {

@@ -24,8 +24,9 @@ public protocol EvidenceStore: Sendable {
     /// Context of an existing job (for resuming).
     func jobContext(_ id: Int64) throws -> JobContext?
     /// Points a job at where its source is now (a docked medium back at another device
-    /// node), with a `job.relocate` event naming both.
-    func relocateJob(_ id: Int64, root: String, actor: Caller) throws
+    /// node), with a `job.relocate` event naming both roots; `location`, what its driver
+    /// opens there (nil: unchanged).
+    func relocateJob(_ id: Int64, root: String, location: String?, actor: Caller) throws
     /// Commits a batch of outcomes in one transaction: items, job files, counters, events.
     func commit(_ outcomes: [FileOutcome], job: JobContext) throws
     /// Installs a group's blobs and commits its outcomes as one step that retention's
@@ -72,10 +73,12 @@ public struct JobPlan: Sendable {
     public var medium: String?
     /// Which file the root was when the job was checked (nil: not recorded, a docked device).
     public var rootIdentity: FileIdentity?
+    /// Which driver reads the source, and what it opens.
+    public var address: SourceAddress?
     public init(root: String, deviceSerial: String?, files: [PlannedFile], sourceKey: String? = nil, notes: [String: JSONValue] = [:],
-                medium: String? = nil, rootIdentity: FileIdentity? = nil) {
+                medium: String? = nil, rootIdentity: FileIdentity? = nil, address: SourceAddress? = nil) {
         self.root = root; self.deviceSerial = deviceSerial; self.files = files; self.sourceKey = sourceKey; self.notes = notes
-        self.medium = medium; self.rootIdentity = rootIdentity
+        self.medium = medium; self.rootIdentity = rootIdentity; self.address = address
     }
 }
 
@@ -102,10 +105,12 @@ public struct JobContext: Sendable, Equatable {
     public var medium: String?
     /// Which file the root was when the job was checked; the job reads that root or nothing.
     public var rootIdentity: FileIdentity?
+    /// Which driver reads the source, and what it opens (``JobPlan/address``).
+    public var address: SourceAddress?
     public init(jobID: Int64, sourceID: Int64, root: String, deviceSerial: String?, requester: Caller, medium: String? = nil,
-                rootIdentity: FileIdentity? = nil) {
+                rootIdentity: FileIdentity? = nil, address: SourceAddress? = nil) {
         self.jobID = jobID; self.sourceID = sourceID; self.root = root; self.deviceSerial = deviceSerial; self.requester = requester
-        self.medium = medium; self.rootIdentity = rootIdentity
+        self.medium = medium; self.rootIdentity = rootIdentity; self.address = address
     }
 }
 
@@ -228,6 +233,11 @@ extension Caller {
 }
 
 extension EvidenceStore {
+    /// Points a job at another root, what its driver opens unchanged.
+    public func relocateJob(_ id: Int64, root: String, actor: Caller) throws {
+        try relocateJob(id, root: root, location: nil, actor: actor)
+    }
+
     /// Installs, then commits (a store that never removes blobs needs nothing more).
     public func installAndCommit(_ staged: [(TemporaryBlob, sha256: String)], _ outcomes: [FileOutcome], job: JobContext) throws {
         _ = try installBlobs(staged)

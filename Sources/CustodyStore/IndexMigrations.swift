@@ -35,6 +35,8 @@ import GRDB
 //       the identity of the medium a dock's job reads, to resume it when it returns.
 //   v8  jobs.root_device, jobs.root_inode: the identity of a job's root when it was
 //       checked, compared whenever the job opens its root again (IndexMigrations+Ingest.swift).
+//   v9  jobs.driver, jobs.location: which driver reads a job's source and what it opens,
+//       taken for older jobs from their root (IndexMigrations+Drivers.swift).
 
 /// The index's migrations, in order.
 enum IndexMigrations {
@@ -48,6 +50,7 @@ enum IndexMigrations {
         migrator.registerMigration("v6-store", migrate: v6)
         migrator.registerMigration("v7-media", migrate: v7Media)
         migrator.registerMigration("v8-ingest", migrate: v8Ingest)
+        migrator.registerMigration("v9-drivers", migrate: v9Drivers)
         return migrator
     }
 

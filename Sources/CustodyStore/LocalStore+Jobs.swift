@@ -17,11 +17,12 @@ extension LocalStore {
             let sourceID = try Int64.fetchOne(db, sql: "SELECT id FROM sources WHERE key = ?", arguments: [key])!
             try db.execute(sql: """
                 INSERT INTO jobs (source_id, root, device_serial, state, requested_uid, requested_name, requested_roles, created_at, total_files,
-                                  medium, root_device, root_inode)
-                VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)
+                                  medium, root_device, root_inode, driver, location)
+                VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [sourceID, plan.root, plan.deviceSerial, Int64(caller.uid), caller.name,
                                  caller.roles.sorted().map(\.rawValue).joined(separator: ","), now, plan.files.count, plan.medium,
-                                 plan.rootIdentity.map { Int64(bitPattern: $0.device) }, plan.rootIdentity.map { Int64(bitPattern: $0.inode) }])
+                                 plan.rootIdentity.map { Int64(bitPattern: $0.device) }, plan.rootIdentity.map { Int64(bitPattern: $0.inode) },
+                                 plan.address?.driver, plan.address?.location])
             let jobID = db.lastInsertedRowID
             var detail: [String: JSONValue] = ["root": .string(plan.root), "files": .number(Double(plan.files.count)),
                                                "device": plan.deviceSerial.map { .string($0) } ?? .null]
@@ -44,33 +45,38 @@ extension LocalStore {
             }
             try db.execute(sql: "UPDATE jobs SET failed = ? WHERE id = ?", arguments: [failedAtScan, jobID])
             return JobContext(jobID: jobID, sourceID: sourceID, root: plan.root, deviceSerial: plan.deviceSerial, requester: caller,
-                              medium: plan.medium, rootIdentity: plan.rootIdentity)
+                              medium: plan.medium, rootIdentity: plan.rootIdentity, address: plan.address)
         }
     }
 
     public func jobContext(_ id: Int64) throws -> JobContext? {
         try db.read { db in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT source_id, root, device_serial, requested_uid, requested_name, medium, root_device, root_inode FROM jobs WHERE id = ?
+                SELECT source_id, root, device_serial, requested_uid, requested_name, medium, root_device, root_inode, driver, location
+                FROM jobs WHERE id = ?
                 """, arguments: [id]) else { return nil }
             let uid = UInt32(row["requested_uid"] as Int64)
             var identity: FileIdentity?
             if let device = row["root_device"] as Int64?, let inode = row["root_inode"] as Int64? {
                 identity = FileIdentity(device: UInt64(bitPattern: device), inode: UInt64(bitPattern: inode))
             }
+            var address: SourceAddress?
+            if let driver = row["driver"] as String?, let location = row["location"] as String? {
+                address = SourceAddress(driver: driver, location: location)
+            }
             return JobContext(jobID: id, sourceID: row["source_id"], root: row["root"], deviceSerial: row["device_serial"],
                               requester: Caller(uid: uid, gid: 0, name: row["requested_name"], roles: []), medium: row["medium"],
-                              rootIdentity: identity)
+                              rootIdentity: identity, address: address)
         }
     }
 
-    public func relocateJob(_ id: Int64, root: String, actor: Caller) throws {
+    public func relocateJob(_ id: Int64, root: String, location: String?, actor: Caller) throws {
         try db.write { db in
             guard let before = try String.fetchOne(db, sql: "SELECT root FROM jobs WHERE id = ?", arguments: [id]) else {
                 throw StoreError(.notFound, "no job \(id)")
             }
             guard before != root else { return }
-            try db.execute(sql: "UPDATE jobs SET root = ? WHERE id = ?", arguments: [root, id])
+            try db.execute(sql: "UPDATE jobs SET root = ?, location = coalesce(?, location) WHERE id = ?", arguments: [root, location, id])
             try insertEvent(db, EventInput(actor: actor, action: "job.relocate", subject: "job:\(id)",
                                            detail: ["from": .string(before), "to": .string(root)]))
         }

@@ -1,5 +1,6 @@
 import CustodyCatalog
 import CustodyCore
+import CustodyDirectory
 import CustodyIngest
 import CustodyProtocol
 import CustodyTestSupport
@@ -37,14 +38,14 @@ final class DirectoryMediaDriver: EvidenceDriver {
 
     func startIngest(_ device: DockedDevice, engine: IngestEngine) async throws -> Int64 {
         guard let node = device.blockDevice, let held = media.withLock({ $0[node] }) else { throw CancellationError() }
-        return try await engine.submitDeviceJob(root: held.root, deviceSerial: device.description.serial, caller: .daemon,
-                                                medium: held.medium.identity,
+        return try await engine.submit(path: held.root, driver: .directory, deviceSerial: device.description.serial, caller: .daemon,
+                                       medium: held.medium.identity,
                                                 origin: ["slot": .object(["lun": .number(Double(device.slot?.lun ?? -1)), "blockDevice": .string(node)])]).jobID
     }
 
     func resumeIngest(_ job: Int64, _ device: DockedDevice, engine: IngestEngine) throws {
         guard let node = device.blockDevice, let held = media.withLock({ $0[node] }) else { throw CancellationError() }
-        try engine.resume(job, caller: .daemon, root: held.root)
+        try engine.resume(job, caller: .daemon, at: held.root)
     }
 }
 
@@ -104,7 +105,9 @@ final class HeldStore: EvidenceStore {
     func createJob(_ plan: JobPlan, caller: Caller) throws -> JobContext { try inner.createJob(plan, caller: caller) }
     func pendingFiles(job: Int64) throws -> [PlannedFile] { try inner.pendingFiles(job: job) }
     func jobContext(_ id: Int64) throws -> JobContext? { try inner.jobContext(id) }
-    func relocateJob(_ id: Int64, root: String, actor: Caller) throws { try inner.relocateJob(id, root: root, actor: actor) }
+    func relocateJob(_ id: Int64, root: String, location: String?, actor: Caller) throws {
+        try inner.relocateJob(id, root: root, location: location, actor: actor)
+    }
     func commit(_ outcomes: [FileOutcome], job: JobContext) throws { try inner.commit(outcomes, job: job) }
     func setJobState(_ id: Int64, _ state: JobState, message: String?, actor: Caller) throws {
         try inner.setJobState(id, state, message: message, actor: actor)
@@ -155,7 +158,7 @@ struct DevicesFixture {
         let local = store
         let held = holdAfter.map { HeldStore(local, open: $0) }
         self.held = held
-        engine = IngestEngine(store: held ?? local, config: config, logger: Logger(label: "test"))
+        engine = IngestEngine(store: held ?? local, config: config, logger: Logger(label: "test"), drivers: SourceDrivers([DirectoryDriver()]))
         bus = FakeUSBBus(devices: present)
         block = FakeBlockWatcher(disks: disks)
         try dir.write("catalog/test.toml", Data("""

@@ -6,6 +6,8 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
+import CustodyDirectory
+import CustodyMassStorage
 @testable import CustodyIngest
 @testable import CustodyStore
 
@@ -36,7 +38,9 @@ final class FullDiskStore: EvidenceStore {
     func createJob(_ plan: JobPlan, caller: Caller) throws -> JobContext { try inner.createJob(plan, caller: caller) }
     func pendingFiles(job: Int64) throws -> [PlannedFile] { try inner.pendingFiles(job: job) }
     func jobContext(_ id: Int64) throws -> JobContext? { try inner.jobContext(id) }
-    func relocateJob(_ id: Int64, root: String, actor: Caller) throws { try inner.relocateJob(id, root: root, actor: actor) }
+    func relocateJob(_ id: Int64, root: String, location: String?, actor: Caller) throws {
+        try inner.relocateJob(id, root: root, location: location, actor: actor)
+    }
     func commit(_ outcomes: [FileOutcome], job: JobContext) throws { try inner.commit(outcomes, job: job) }
     func setJobState(_ id: Int64, _ state: JobState, message: String?, actor: Caller) throws {
         try inner.setJobState(id, state, message: message, actor: actor)
@@ -58,6 +62,8 @@ struct IngestFixture {
     let store: LocalStore
     let card: String
     let caller = Caller(uid: 1001, gid: 1001, name: "ana", roles: [.operator_])
+    /// The drivers the daemon registers with its engine.
+    let drivers = SourceDrivers([DirectoryDriver(), MassStorageDriver()])
 
     init() throws {
         dir = try TemporaryDirectory("custody-ingest")
@@ -131,7 +137,7 @@ struct IngestEngineTests {
         let f = try IngestFixture()
         defer { f.dir.remove() }
         let hashes = try f.writeFiles(9, size: 40_000)
-        let engine = IngestEngine(store: f.store, config: f.config(concurrency: concurrency), logger: Logger(label: "test"))
+        let engine = IngestEngine(store: f.store, config: f.config(concurrency: concurrency), logger: Logger(label: "test"), drivers: f.drivers)
         let job = try await engine.submit(IngestRequestDTO(path: f.card), caller: f.caller)
         let done = try await f.runUntilDone(engine, job.jobID, on: f.store)
         #expect(done.state == .completed && done.stored == 9 && done.failed == 0)
@@ -146,7 +152,7 @@ struct IngestEngineTests {
         let f = try IngestFixture()
         defer { f.dir.remove() }
         _ = try f.writeFiles(300, size: 700)
-        let engine = IngestEngine(store: f.store, config: f.config(concurrency: 4, batch: 64), logger: Logger(label: "test"))
+        let engine = IngestEngine(store: f.store, config: f.config(concurrency: 4, batch: 64), logger: Logger(label: "test"), drivers: f.drivers)
         let job = try await engine.submit(IngestRequestDTO(path: f.card), caller: f.caller)
         let done = try await f.runUntilDone(engine, job.jobID, on: f.store)
         #expect(done.stored == 300)
@@ -160,7 +166,7 @@ struct IngestEngineTests {
         let f = try IngestFixture()
         defer { f.dir.remove() }
         _ = try f.writeFiles(4, size: 1000)
-        let engine = IngestEngine(store: f.store, config: f.config(), logger: Logger(label: "test"))
+        let engine = IngestEngine(store: f.store, config: f.config(), logger: Logger(label: "test"), drivers: f.drivers)
         let job = try await engine.submit(IngestRequestDTO(path: f.card), caller: f.caller)
         try FileManager.default.removeItem(atPath: f.card + "/clip2.bin")
         let done = try await f.runUntilDone(engine, job.jobID, on: f.store)
@@ -179,7 +185,7 @@ struct IngestEngineTests {
         // split the three installs the disk has room for, and then fewer files fit.
         var config = f.config(concurrency: 1, batch: 3)
         config.commitIntervalMilliseconds = 600_000
-        let engine = IngestEngine(store: store, config: config, logger: Logger(label: "test"))
+        let engine = IngestEngine(store: store, config: config, logger: Logger(label: "test"), drivers: f.drivers)
         let job = try await engine.submit(IngestRequestDTO(path: f.card), caller: f.caller)
         let done = try await f.runUntilDone(engine, job.jobID, on: store)
         #expect(done.state == .interrupted)
@@ -188,7 +194,7 @@ struct IngestEngineTests {
         #expect(done.message?.contains("7 files not stored") == true)
         #expect(try FileManager.default.contentsOfDirectory(atPath: f.dir.path + "/state/tmp").isEmpty)
         // Space freed: the same job resumes where it stopped.
-        let engine2 = IngestEngine(store: f.store, config: f.config(), logger: Logger(label: "test"))
+        let engine2 = IngestEngine(store: f.store, config: f.config(), logger: Logger(label: "test"), drivers: f.drivers)
         #expect(throws: IngestError.self) { try engine2.resume(job.jobID + 1, caller: f.caller) }
         try engine2.resume(job.jobID, caller: f.caller)
         let resumed = try await f.runUntilDone(engine2, job.jobID, on: f.store)
@@ -203,7 +209,7 @@ struct IngestEngineTests {
         defer { f.dir.remove() }
         var config = f.config()
         config.allowedPaths = [f.card]
-        let engine = IngestEngine(store: f.store, config: config, logger: Logger(label: "test"))
+        let engine = IngestEngine(store: f.store, config: config, logger: Logger(label: "test"), drivers: f.drivers)
         await #expect(throws: IngestError.self) { _ = try await engine.submit(IngestRequestDTO(path: "card"), caller: f.caller) }
         let outside = try #require(throws: IngestError.self) { try engine.resolveAllowed(f.dir.path + "/state") }
         #expect(outside.code == .pathNotAllowed)
@@ -227,7 +233,7 @@ struct IngestEngineTests {
         let f = try IngestFixture()
         defer { f.dir.remove() }
         _ = try f.writeFiles(6, size: 5000)
-        let engine = IngestEngine(store: f.store, config: f.config(), logger: Logger(label: "test"))
+        let engine = IngestEngine(store: f.store, config: f.config(), logger: Logger(label: "test"), drivers: f.drivers)
         let job = try await engine.submit(IngestRequestDTO(path: f.card), caller: f.caller)
         let done = try await f.runUntilDone(engine, job.jobID, on: f.store)
         #expect((done.stored, done.duplicates, done.failed) == (6, 0, 0))
@@ -240,7 +246,7 @@ struct IngestEngineTests {
         let f = try IngestFixture()
         defer { f.dir.remove() }
         let hashes = try f.writeFiles(2, size: 3000)
-        let engine = IngestEngine(store: f.store, config: f.config(), logger: Logger(label: "test"))
+        let engine = IngestEngine(store: f.store, config: f.config(), logger: Logger(label: "test"), drivers: f.drivers)
         let job = try await engine.submit(IngestRequestDTO(path: f.card + "/clip1.bin"), caller: f.caller)
         let done = try await f.runUntilDone(engine, job.jobID, on: f.store)
         #expect(done.stored == 1)

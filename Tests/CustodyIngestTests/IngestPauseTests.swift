@@ -28,7 +28,7 @@ struct IngestPauseTests {
         }
         let registry = MetricsRegistry()
         let engine = IngestEngine(store: f.store, config: f.config(concurrency: 1, batch: 1), logger: Logger(label: "test"),
-                                  space: gate, metrics: IngestMetrics(registry: registry))
+                                  space: gate, metrics: IngestMetrics(registry: registry), drivers: f.drivers)
         // No file fits above the pause limit: 7000 free less 3000 leaves 4000 < 5000.
         free.store(7000, ordering: .relaxed)
         let job = try await engine.submit(IngestRequestDTO(path: f.card), caller: f.caller)

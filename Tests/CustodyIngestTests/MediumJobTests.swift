@@ -6,6 +6,7 @@ import Logging
 import Synchronization
 import Testing
 @testable import CustodyIngest
+@testable import CustodyMassStorage
 @testable import CustodyStore
 
 /// A FAT12 card made by mkfs.fat and mcopy (dosfstools, mtools): three clips under DCIM.
@@ -32,8 +33,10 @@ func fatCard(_ path: String, label: String, volumeID: String) throws {
 }
 
 /// A source whose every read fails, and which says whether its medium is gone.
-struct VanishingSource: IngestSource {
+struct VanishingSource: EvidenceSource {
     let gone: String?
+    var descriptor: SourceDescriptor { SourceDescriptor(driver: .massStorage, location: "/dev/sdc", root: "volume:/dev/sdc") }
+    func files(include: (String) -> Bool) -> [PlannedFile] { [PlannedFile(path: "a", size: 100, modifiedAt: nil)] }
     struct File: SourceFile {
         var size: Int64 { 100 }
         var modifiedAt: Date? { nil }
@@ -56,10 +59,10 @@ struct MediumJobTests {
         defer { f.dir.remove() }
         let card = f.dir.path + "/a.img"
         try fatCard(card, label: "CARDA", volumeID: "12345678")
-        let engine = IngestEngine(store: f.store, config: f.config(), logger: Logger(label: "test"))
+        let engine = IngestEngine(store: f.store, config: f.config(), logger: Logger(label: "test"), drivers: f.drivers)
         let ends = engine.jobEnds()
-        let job = try await engine.submitVolumeJob(device: card, deviceSerial: "CRD0000050", caller: .daemon, include: { _ in true },
-                                                   origin: ["slot": .object(["lun": .number(1)])])
+        let job = try await MassStorageDriver.submit(node: card, deviceSerial: "CRD0000050", include: { _ in true },
+                                                     origin: ["slot": .object(["lun": .number(1)])], engine: engine)
         #expect(job.medium == "FAT12 1234-5678 \"CARDA\" @0")
         #expect(try f.store.jobContext(job.jobID)?.medium == job.medium)
         let create = try #require(try f.store.events(EventQuery()).first { $0.action == "job.create" })
@@ -82,14 +85,14 @@ struct MediumJobTests {
         let (a, b, aAgain) = (f.dir.path + "/sdc.img", f.dir.path + "/sdd.img", f.dir.path + "/sde.img")
         try fatCard(a, label: "CARDA", volumeID: "12345678")
         try fatCard(b, label: "CARDB", volumeID: "9abcdef0")
-        let engine = IngestEngine(store: f.store, config: f.config(), logger: Logger(label: "test"))
-        let job = try await engine.submitVolumeJob(device: a, deviceSerial: "CRD0000050", caller: .daemon, include: { _ in true })
+        let engine = IngestEngine(store: f.store, config: f.config(), logger: Logger(label: "test"), drivers: f.drivers)
+        let job = try await MassStorageDriver.submit(node: a, deviceSerial: "CRD0000050", include: { _ in true }, origin: [:], engine: engine)
         engine.interrupt(job.jobID, reason: "taken out")
         _ = try await f.runUntilDone(engine, job.jobID, on: f.store)
 
         // Card B where card A is expected: stopped before a byte is read.
-        let wrong = IngestEngine(store: f.store, config: f.config(), logger: Logger(label: "test"))
-        try wrong.resume(job.jobID, caller: .daemon, root: wrong.volumeRoot(b))
+        let wrong = IngestEngine(store: f.store, config: f.config(), logger: Logger(label: "test"), drivers: f.drivers)
+        try wrong.resume(job.jobID, caller: .daemon, at: b)
         let refused = try await f.runUntilDone(wrong, job.jobID, on: f.store)
         #expect(refused.state == .interrupted && refused.stored == 0 && refused.pending == 3)
         #expect(refused.message?.contains("holds FAT12 \"CARDB\" 9ABC-DEF0, not the medium job \(job.jobID) reads") == true)
@@ -97,8 +100,8 @@ struct MediumJobTests {
         // Card A again, at a third node: read there.
         try FileManager.default.copyItem(atPath: a, toPath: aAgain)
         try FileManager.default.removeItem(atPath: a)
-        let right = IngestEngine(store: f.store, config: f.config(), logger: Logger(label: "test"))
-        try right.resume(job.jobID, caller: .daemon, root: right.volumeRoot(aAgain))
+        let right = IngestEngine(store: f.store, config: f.config(), logger: Logger(label: "test"), drivers: f.drivers)
+        try right.resume(job.jobID, caller: .daemon, at: aAgain)
         let done = try await f.runUntilDone(right, job.jobID, on: f.store)
         #expect(done.state == .completed && done.stored == 3 && done.root == "volume:" + aAgain)
         let moves = try f.store.events(EventQuery()).filter { $0.action == "job.relocate" }.map(\.detail)
@@ -112,10 +115,10 @@ struct MediumJobTests {
         defer { f.dir.remove() }
         let card = f.dir.path + "/sdc.img"
         try fatCard(card, label: "CARDA", volumeID: "12345678")
-        let first = IngestEngine(store: f.store, config: f.config(), logger: Logger(label: "test"))
-        let job = try await first.submitVolumeJob(device: card, deviceSerial: "CRD0000050", caller: .daemon, include: { _ in true })
+        let first = IngestEngine(store: f.store, config: f.config(), logger: Logger(label: "test"), drivers: f.drivers)
+        let job = try await MassStorageDriver.submit(node: card, deviceSerial: "CRD0000050", include: { _ in true }, origin: [:], engine: first)
         // custodyd stopped before the job ran: at the next start it is left for the device manager.
-        let next = IngestEngine(store: f.store, config: f.config(), logger: Logger(label: "test"))
+        let next = IngestEngine(store: f.store, config: f.config(), logger: Logger(label: "test"), drivers: f.drivers)
         let done = try await f.runUntilDone(next, job.jobID, on: f.store)
         #expect(done.state == .interrupted && done.stored == 0 && done.pending == 3)
         #expect(done.message == "custodyd stopped; 3 files not stored yet, resumed when its medium is docked again")
@@ -127,10 +130,10 @@ struct MediumJobTests {
         defer { f.dir.remove() }
         let card = f.dir.path + "/sdc.img"
         try fatCard(card, label: "CARDA", volumeID: "12345678")
-        let crashed = IngestEngine(store: f.store, config: f.config(), logger: Logger(label: "test"))
-        let job = try await crashed.submitVolumeJob(device: card, deviceSerial: "CRD0000050", caller: .daemon, include: { _ in true })
+        let crashed = IngestEngine(store: f.store, config: f.config(), logger: Logger(label: "test"), drivers: f.drivers)
+        let job = try await MassStorageDriver.submit(node: card, deviceSerial: "CRD0000050", include: { _ in true }, origin: [:], engine: crashed)
         try f.store.setJobState(job.jobID, .running, message: nil, actor: .daemon)
-        let next = IngestEngine(store: f.store, config: f.config(), logger: Logger(label: "test"))
+        let next = IngestEngine(store: f.store, config: f.config(), logger: Logger(label: "test"), drivers: f.drivers)
         #expect(try f.store.interruptedJob(deviceSerial: "CRD0000050", medium: try #require(job.medium)) == nil)
         next.holdUnfinishedMediumJobs()
         #expect(try f.store.interruptedJob(deviceSerial: "CRD0000050", medium: try #require(job.medium)) == job.jobID)

@@ -36,7 +36,7 @@ struct SourceConfinementTests {
             var config = f.config()
             if let allowed { config.allowedPaths = allowed }
             return IngestEngine(store: f.store, config: config, logger: Logger(label: "test"),
-                                stateDirectory: f.store.stateDirectory, resolver: resolver)
+                                stateDirectory: f.store.stateDirectory, resolver: resolver, drivers: f.drivers)
         }
 
         func storedHashes() throws -> Set<String> { Set(try f.store.items(ItemQuery()).items.map(\.sha256)) }

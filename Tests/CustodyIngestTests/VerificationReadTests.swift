@@ -9,6 +9,7 @@ import Crypto
 import Foundation
 import Synchronization
 import Testing
+@testable import CustodyDirectory
 @testable import CustodyIngest
 @testable import CustodyStore
 

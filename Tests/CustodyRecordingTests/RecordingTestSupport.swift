@@ -1,5 +1,6 @@
 import CustodyAudio
 import CustodyCore
+import CustodyDirectory
 import CustodyIngest
 import CustodyProtocol
 @testable import CustodyRecording
@@ -42,7 +43,7 @@ final class RecordingHarness: Sendable {
         ingest.concurrency = 2
         var logger = Logger(label: "test")
         logger.logLevel = ProcessInfo.processInfo.environment["CUSTODY_TEST_LOG"] != nil ? .trace : .critical
-        engine = IngestEngine(store: store, config: ingest, logger: logger)
+        engine = IngestEngine(store: store, config: ingest, logger: logger, drivers: SourceDrivers([DirectoryDriver()]))
         let book = self.book
         manager = RecordingManager(
             options: .init(stateDirectory: directory.path, courtrooms: courtrooms, recording: recording, source: { configuration in

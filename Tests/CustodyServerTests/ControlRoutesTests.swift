@@ -1,4 +1,5 @@
 import CustodyCore
+import CustodyDirectory
 import CustodyIngest
 import CustodyProtocol
 import CustodyStore
@@ -20,7 +21,7 @@ struct RoutesFixture {
         store = try LocalStore(stateDirectory: dir.path + "/state")
         var config = IngestConfiguration()
         config.allowedPaths = [dir.path + "/inbox"]
-        let engine = IngestEngine(store: store, config: config, logger: Logger(label: "test"))
+        let engine = IngestEngine(store: store, config: config, logger: Logger(label: "test"), drivers: SourceDrivers([DirectoryDriver()]))
         routes = ControlRoutes(store: store, ingest: engine, stateDirectory: dir.path + "/state")
     }
 

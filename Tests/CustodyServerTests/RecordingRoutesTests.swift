@@ -1,4 +1,5 @@
 import CustodyCore
+import CustodyDirectory
 import CustodyIngest
 import CustodyProtocol
 import CustodyRecording
@@ -14,7 +15,8 @@ import Testing
 struct RecordingRoutesTests {
     /// Routes with a recording manager of one courtroom (never started: no session runs here).
     func routes(_ dir: TemporaryDirectory, store: LocalStore) -> ControlRoutes {
-        let engine = IngestEngine(store: store, config: IngestConfiguration(), logger: Logger(label: "test"))
+        let engine = IngestEngine(store: store, config: IngestConfiguration(), logger: Logger(label: "test"),
+                                  drivers: SourceDrivers([DirectoryDriver()]))
         let manager = RecordingManager(
             options: .init(stateDirectory: dir.path + "/state", courtrooms: [CourtroomConfiguration(id: "3", pcm: "hw:CARD=Courtroom3")]),
             store: store, engine: engine, logger: Logger(label: "test"))

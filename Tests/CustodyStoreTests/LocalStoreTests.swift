@@ -254,7 +254,7 @@ struct LocalStoreTests {
         defer { f.dir.remove() }
         try f.ingest(root: "/media/card", paths: ["a.mp4"]) { Array($0.utf8) }
         let applied = try f.store.db.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(applied == ["v1", "v2", "v3", "v4-registry", "v5", "v6-store", "v7-media", "v8-ingest"])
+        #expect(applied == ["v1", "v2", "v3", "v4-registry", "v5", "v6-store", "v7-media", "v8-ingest", "v9-drivers"])
         let reopened = try LocalStore(stateDirectory: f.dir.path + "/state")
         #expect(try reopened.items(ItemQuery()).items == f.store.items(ItemQuery()).items)
         #expect(try reopened.events(EventQuery()) == f.store.events(EventQuery()))

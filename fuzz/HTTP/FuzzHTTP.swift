@@ -14,8 +14,10 @@
 // `-sanitize=fuzzer,address -D CUSTODY_FUZZING`; any other build makes a replayer
 // that runs the same checks over the files named on its command line.
 import CustodyCore
+import CustodyDirectory
 import CustodyIngest
 import CustodyLedger
+import CustodyMassStorage
 import CustodyProtocol
 import CustodyServer
 import CustodyStore
@@ -51,7 +53,8 @@ final class RoutesUnderTest: @unchecked Sendable {
             let key = try StationKey.loadOrCreate(path: dir + "/state/ledger/station.key", name: "custody.fuzz/station")
             var config = IngestConfiguration()
             config.allowedPaths = [dir + "/inbox"]
-            let engine = IngestEngine(store: store, config: config, logger: Logger(label: "fuzz"))
+            let engine = IngestEngine(store: store, config: config, logger: Logger(label: "fuzz"),
+                                      drivers: SourceDrivers([DirectoryDriver(), MassStorageDriver()]))
             routes = ControlRoutes(store: store, ingest: engine, stateDirectory: dir + "/state",
                                    signer: CheckpointSigner(key: key, store: store))
         } catch {

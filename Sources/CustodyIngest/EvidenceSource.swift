@@ -2,11 +2,29 @@ import CustodyProtocol
 import CustodyStore
 import Foundation
 
-/// Where a job's files come from: a directory tree (or one file), or a file system read
-/// in user space from a block device or an image. A job's kind is in its root:
-/// ``IngestSource/volumePrefix`` marks a volume source.
-public protocol IngestSource: Sendable {
-    /// Opens one planned file for reading from its start.
+/// What a driver gives the ingest engine: the files of one source (a directory tree or
+/// one file, the FAT/exFAT volumes of a card or an image), each listed under a key that
+/// stays the same for as long as the source does (its path in the source, by which a
+/// job resumes), each opened as a byte stream; and what the driver knows of the medium.
+/// The engine reads every source through this protocol and never looks at a path to
+/// tell one kind of source from another.
+public protocol EvidenceSource: Sendable {
+    /// Which driver reads it and what that driver needs to open it again (kept with the job).
+    var descriptor: SourceDescriptor { get }
+    /// The medium it reads, where its driver can tell one medium from another (a card's
+    /// volumes): a job held to a medium never reads another one found in its place.
+    var medium: Medium? { get }
+    /// What identifies the source across jobs where its root does not (a card's volume
+    /// serials), so that the same card read again is the same source; nil: its root.
+    var sourceKey: String? { get }
+    /// What it says of itself in the job's `job.create` custody event (volumes, labels,
+    /// deleted directory entries, problems).
+    var notes: [String: JSONValue] { get }
+    /// The job's manifest: every file `include` selects (by its key), in key order; an
+    /// entry that cannot be read at all (a link, a part of a damaged medium) carries its
+    /// failure and is never copied.
+    func files(include: (String) -> Bool) -> [PlannedFile]
+    /// Opens one listed file for reading from its start.
     func open(_ file: PlannedFile) -> SourceOpening
     /// Why the source as a whole can no longer be read (its medium taken out, its device
     /// unplugged), or nil. Asked after a file fails to open or read: such a file is not
@@ -14,7 +32,10 @@ public protocol IngestSource: Sendable {
     func unavailable() -> String?
 }
 
-extension IngestSource {
+extension EvidenceSource {
+    public var medium: Medium? { nil }
+    public var sourceKey: String? { nil }
+    public var notes: [String: JSONValue] { [:] }
     /// A directory tree does not go away as a whole: its files fail one by one.
     public func unavailable() -> String? { nil }
 }

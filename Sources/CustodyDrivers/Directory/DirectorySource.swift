@@ -3,18 +3,42 @@ import Glibc
 #endif
 import CLinuxSystem
 import CustodyCore
+import CustodyIngest
 import CustodyProtocol
 import CustodyStore
 import Foundation
 
-/// Files under a directory (or one file), opened read-only beneath the job's root
-/// descriptor: never through a symbolic link, never outside the root, never blocking
-/// on a FIFO, and only when what opened is a regular file.
-struct DirectorySource: IngestSource {
+/// Files under a directory (or one file), listed and opened read-only beneath the job's
+/// root descriptor: never through a symbolic link, never outside the root, never
+/// blocking on a FIFO, and only when what opened is a regular file. A file's key is its
+/// path relative to the root (a single file: its name).
+struct DirectorySource: EvidenceSource {
     /// The job's root directory, or a single file's directory.
     let root: ConfinedDirectory
     /// A single-file job: which file it was when the job was checked (nil for a tree).
     let singleFile: FileIdentity?
+    /// The job's root (the directory, or the single file) as its path and the file it is.
+    let location: String
+    let rootIdentity: FileIdentity?
+    /// A single file as it was listed when opened for a new job (nil: a tree, listed by walking it).
+    let singleEntry: PlannedFile?
+    /// custodyd's state directory: never listed.
+    let protected: FileIdentity?
+
+    init(root: ConfinedDirectory, singleFile: FileIdentity?, location: String? = nil, rootIdentity: FileIdentity? = nil,
+         singleEntry: PlannedFile? = nil, protected: FileIdentity? = nil) {
+        self.root = root; self.singleFile = singleFile; self.location = location ?? root.path
+        self.rootIdentity = rootIdentity; self.singleEntry = singleEntry; self.protected = protected
+    }
+
+    var descriptor: SourceDescriptor {
+        SourceDescriptor(driver: .directory, location: location, root: location, rootIdentity: rootIdentity)
+    }
+
+    func files(include: (String) -> Bool) -> [PlannedFile] {
+        if let singleEntry { return include(singleEntry.path) ? [singleEntry] : [] }
+        return SourceScanner.walk(root, protected: protected).filter { include($0.path) }
+    }
 
     func open(_ file: PlannedFile) -> SourceOpening {
         // O_NONBLOCK: a FIFO swapped in for a listed file opens at once (and is refused

@@ -2,40 +2,35 @@
 import Glibc
 #endif
 import CustodyCore
+import CustodyIngest
 import CustodyStore
 import Foundation
 
-/// Lists the files of a source (a directory tree or a single file) and opens it again
-/// for reading. The root is opened once, without following a link in any component of
-/// its path; everything beneath it is listed and opened relative to that descriptor
+/// Opens the root of a source (a directory tree or a single file) and lists its files.
+/// The root is opened once, without following a link in any component of its path;
+/// everything beneath it is listed and opened relative to that descriptor
 /// (``ConfinedDirectory``), so a directory renamed or replaced by a symbolic link after
 /// the check cannot lead anywhere else. Symbolic links are never followed and special
 /// files are never read; each is listed with the reason it was not ingested, so the job
 /// accounts for it.
-public enum SourceScanner {
-    /// What a scan found: the manifest and which file the root is.
-    public struct Scan: Sendable {
-        public var files: [PlannedFile]
-        public var identity: FileIdentity
-    }
-
+enum SourceScanner {
     /// Deepest directory nesting listed below a root.
     static let maximumDepth = 256
 
-    /// Files under `root` (an absolute path holding no symbolic link), with paths
-    /// relative to it (a single file: its own name). A directory whose identity is
-    /// `protected` (custodyd's state directory) is never listed.
+    /// Opens `root` (an absolute path holding no symbolic link) for a new job: its files
+    /// are listed with paths relative to it (a single file: its own name), and the job
+    /// keeps which file it is. A directory whose identity is `protected` (custodyd's
+    /// state directory) is never listed.
     /// - Throws: ``IngestError`` when the root cannot be opened, is reached through a
     ///   link, or is neither a directory nor a regular file.
-    public static func scan(root: String, protected: FileIdentity? = nil,
-                            resolver: PathResolver = .preferred) throws(IngestError) -> Scan {
-        let opened = try openRoot(root, expected: nil, protected: protected, resolver: resolver)
-        switch opened {
+    static func open(root: String, protected: FileIdentity? = nil, resolver: PathResolver = .preferred) throws(IngestError) -> DirectorySource {
+        switch try openRoot(root, expected: nil, protected: protected, resolver: resolver) {
         case .directory(let directory, let identity):
-            return Scan(files: walk(directory, protected: protected), identity: identity)
-        case .file(_, let name, let status):
-            return Scan(files: [PlannedFile(path: name, size: Int64(status.st_size), modifiedAt: modificationDate(status))],
-                        identity: FileIdentity(status))
+            return DirectorySource(root: directory, singleFile: nil, location: root, rootIdentity: identity, protected: protected)
+        case .file(let parent, let name, let status):
+            let identity = FileIdentity(status)
+            return DirectorySource(root: parent, singleFile: identity, location: root, rootIdentity: identity,
+                                   singleEntry: PlannedFile(path: name, size: Int64(status.st_size), modifiedAt: modificationDate(status)))
         }
     }
 
@@ -45,10 +40,10 @@ public enum SourceScanner {
     ///   another file; `path-not-found` when it is gone.
     static func reopen(root: String, expected: FileIdentity?, resolver: PathResolver = .preferred) throws(IngestError) -> DirectorySource {
         switch try openRoot(root, expected: expected, protected: nil, resolver: resolver) {
-        case .directory(let directory, _):
-            return DirectorySource(root: directory, singleFile: nil)
+        case .directory(let directory, let identity):
+            return DirectorySource(root: directory, singleFile: nil, location: root, rootIdentity: identity)
         case .file(let parent, _, let status):
-            return DirectorySource(root: parent, singleFile: FileIdentity(status))
+            return DirectorySource(root: parent, singleFile: FileIdentity(status), location: root, rootIdentity: FileIdentity(status))
         }
     }
 
@@ -110,7 +105,7 @@ public enum SourceScanner {
 
     /// Every file below `root`, depth first with an explicit stack, each directory opened
     /// beneath the root without following links.
-    private static func walk(_ root: ConfinedDirectory, protected: FileIdentity?) -> [PlannedFile] {
+    static func walk(_ root: ConfinedDirectory, protected: FileIdentity?) -> [PlannedFile] {
         var files: [PlannedFile] = []
         var stack: [(relative: String, depth: Int)] = [("", 0)]
         func failed(_ path: String, _ why: String) {

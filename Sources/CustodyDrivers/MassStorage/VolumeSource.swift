@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CustodyCore
+import CustodyIngest
 import CustodyProtocol
 import CustodyStore
 import CustodyVolumes
@@ -12,11 +13,20 @@ import Foundation
 ///
 /// Paths are those of the file system ("DCIM/100MEDIA/FILE0001.MP4"); a device with
 /// several volumes prefixes each with its partition ("p2/DCIM/…").
-final class VolumeSource: IngestSource {
-    /// A job root naming a volume source: `volume:` and the device or image path.
-    static let prefix = "volume:"
+final class VolumeSource: EvidenceSource {
+    /// How the device or image is opened, and so what holds a job to it.
+    enum Access: Sendable {
+        /// An image or a device an operator named: opened without following a link in any
+        /// component of its (canonical) path, and only if it is still `expected` (when
+        /// given); the job keeps which file it is.
+        case named(expected: FileIdentity?, resolver: PathResolver)
+        /// A docked device's node, as the device manager found it: the job keeps the
+        /// identity of its medium instead, which may come back at another node.
+        case dockedNode
+    }
 
     let devicePath: String
+    let access: Access
     private let volumes: [any EvidenceVolume]
     /// Every listed file, by its job path, with the problems noted on its item.
     private let files: [String: ListedFile]
@@ -38,16 +48,14 @@ final class VolumeSource: IngestSource {
     /// Listing problems whose subtree (or rest of directory) was not listed at all.
     static let cuttingCodes: Set<VolumeError.Code> = [.directoryTooDeep, .pathTooLong, .directoryTooManyEntries, .listingTooLarge]
 
-    /// Opens the device and lists its volumes. `confined`: an operator's image or device,
-    /// opened without following a link in any component of its (canonical) path, and
-    /// only if it is still `expected` (when given); otherwise a docked device's node.
+    /// Opens the device and lists its volumes, as `access` says.
     /// - Throws: ``IngestError`` when the device cannot be opened, is not a block device
     ///   or a regular file, was replaced (`source-replaced`), or holds no readable volume.
-    init(devicePath: String, expected: FileIdentity? = nil, confined: Bool = false,
-         resolver: PathResolver = .preferred) throws(IngestError) {
+    init(devicePath: String, access: Access) throws(IngestError) {
         self.devicePath = devicePath
+        self.access = access
         let device: FileBlockDevice
-        if confined {
+        if case .named(let expected, let resolver) = access {
             let fd: Int32
             do {
                 // O_NONBLOCK: a FIFO given as an image opens at once and is refused by its type.
@@ -171,7 +179,7 @@ final class VolumeSource: IngestSource {
     /// The job's manifest: every file `include` selects, in path order; a file the
     /// listing found unreadable fails at once with its problem, and so does each part of
     /// the medium a listing bound left out (named by its directory, ending in "/").
-    func plan(include: (String) -> Bool) -> [PlannedFile] {
+    func files(include: (String) -> Bool) -> [PlannedFile] {
         var planned = files.keys.sorted().filter(include).map { path in
             let file = files[path]!.file
             return PlannedFile(path: path, size: Int64(file.size), modifiedAt: Self.date(file.modified),
@@ -190,12 +198,26 @@ final class VolumeSource: IngestSource {
 
     /// A key naming the medium itself (its volumes' types and serials), so that the same
     /// card docked again, at another device node, is the same source.
-    var sourceKey: String {
+    var sourceKey: String? {
         "volume:" + volumes.map { "\($0.info.fileSystem.rawValue)-\($0.info.serial ?? "noserial")-\($0.info.byteOffset)" }.joined(separator: ",")
     }
 
     /// The medium's identity (volumes' types, serials, labels), as a docked medium's job records it.
     var identity: MediumIdentity? { MediumIdentity(volumes: volumes.map(\.info)) }
+
+    var medium: Medium? { identity.map(Medium.init) }
+
+    /// An operator's image or device: read as the file it was checked as. A docked
+    /// device's node: read while it holds the same medium, at whatever node it is then.
+    var descriptor: SourceDescriptor {
+        let root = MassStorageDriver.root(devicePath)
+        switch access {
+        case .named:
+            return SourceDescriptor(driver: .massStorage, location: devicePath, root: root, rootIdentity: fileIdentity)
+        case .dockedNode:
+            return SourceDescriptor(driver: .massStorage, location: devicePath, root: root, medium: identity?.key)
+        }
+    }
 
     func unavailable() -> String? { device.mediumGone() }
 
