@@ -29,23 +29,6 @@ struct JobsFromBeforeDriversTests {
         return state
     }
 
-    /// Runs the engine until jobs 1 and 2 are no longer queued or running.
-    func runUntilBothDone(_ engine: IngestEngine, store: LocalStore) async throws -> (JobDTO, JobDTO) {
-        let runner = Task { await engine.run() }
-        defer { engine.shutdown(); runner.cancel() }
-        for _ in 0..<3000 {
-            let jobs = try [1, 2].map { id in try #require(try store.job(Int64(id), withFiles: false)) }
-            if jobs.allSatisfy({ ![.queued, .running].contains($0.state) }) {
-                engine.shutdown()
-                await runner.value
-                return (jobs[0], jobs[1])
-            }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        Issue.record("jobs 1 and 2 did not finish")
-        return (try #require(try store.job(1, withFiles: false)), try #require(try store.job(2, withFiles: false)))
-    }
-
     @Test("an interrupted directory job and an interrupted disk-image job from a v8 index resume after the upgrade, each through its driver")
     func resumeAfterUpgrade() async throws {
         let f = try IngestFixture()
@@ -81,7 +64,8 @@ struct JobsFromBeforeDriversTests {
         let engine = IngestEngine(store: store, config: config, logger: Logger(label: "test"), drivers: f.drivers)
         try engine.resume(1, caller: f.caller)
         try engine.resume(2, caller: f.caller)
-        let (directory, volume) = try await runUntilBothDone(engine, store: store)
+        let ended = try await f.runUntilDone(engine, [1, 2], on: store)
+        let (directory, volume) = (ended[0], ended[1])
         #expect(directory.state == .completed && directory.stored == 2 && directory.root == f.card)
         #expect(volume.state == .completed && volume.stored == 3 && volume.root == "volume:" + image)
         #expect(try store.items(ItemQuery()).items.count == 5)
