@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import CustodyCore
-import CustodyProtocol
+import CustodyModel
 import CustodyStore
 import Foundation
 import Logging
@@ -64,7 +64,7 @@ public final class IngestEngine: Sendable {
 
     /// Checks an operator's request, lists the files and records the job; the
     /// job starts as soon as ``run()`` picks it up.
-    public func submit(_ request: IngestRequestDTO, caller: Caller) async throws(IngestError) -> JobContext {
+    public func submit(_ request: IngestRequest, caller: Caller) async throws(IngestError) -> JobContext {
         let resolved = try resolveAllowed(request.path)
         let root = request.image == true ? VolumeSource.prefix + resolved : resolved
         let job = try await record(root: root, deviceSerial: request.device, caller: caller, confined: true)
@@ -182,7 +182,7 @@ public final class IngestEngine: Sendable {
     /// is back); its pending files are read, the ones already stored are not. `root`:
     /// where its source is now, when it moved (a card back in another slot).
     public func resume(_ id: Int64, caller: Caller, root: String? = nil) throws(IngestError) {
-        let job: JobDTO?
+        let job: Job?
         do { job = try store.job(id, withFiles: false) } catch { throw IngestError(.storeFailure, "\(error)") }
         guard let job else { throw IngestError(.pathNotFound, "no job \(id)") }
         guard job.state == .interrupted else {

@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import CustodyCore
-import CustodyProtocol
+import CustodyModel
 import CustodyStore
 import CustodyVolumes
 import Foundation

@@ -2,7 +2,7 @@ import CustodyCatalog
 import CustodyCore
 import CustodyDevices
 import CustodyIngest
-import CustodyProtocol
+import CustodyModel
 import CustodyVolumes
 
 /// The driver of USB mass-storage cameras and recorders: their block device is opened
