@@ -242,10 +242,18 @@ public struct ControlRoutes: Sendable {
         let path = store.blobPath(sha256)
         var info = stat()
         guard stat(path, &info) == 0 else {
-            throw ProblemDTO.internalError("the stored file \(sha256) cannot be read (\(String(cString: strerror(errno)))); run custodyctl verify --full")
+            let reason = "the stored file \(sha256) cannot be read (\(String(cString: strerror(errno))))"
+            // The bundle cannot be complete: the export is recorded abandoned, by the daemon.
+            Self.abandon(store, export: exportID, reason: reason)
+            throw ProblemDTO.internalError("\(reason); export \(exportID) is recorded abandoned; run custodyctl verify --full")
         }
         var response = ControlResponse(contentType: "application/octet-stream", body: Data())
         response.file = ResponseFile(path: path, size: Int64(info.st_size))
+        // A client that stops reading half-way never has the whole file: the export is recorded abandoned.
+        let exportStore = store, size = Int64(info.st_size)
+        response.file?.onIncomplete = { sent, error in
+            Self.abandon(exportStore, export: exportID, reason: "the client stopped reading stored file \(sha256) after \(sent) of \(size) bytes (\(error))")
+        }
         return response
     }
 

@@ -24,8 +24,9 @@ extension ControlRoutes {
         guard !reason.isEmpty else { throw ProblemDTO.badRequest("reason must say why the bundle was not written") }
         guard let export = try store.export(id) else { throw ProblemDTO.notFound("no export \(id)") }
         guard export.actorUID == request.caller.uid else {
-            try? store.record(EventInput(actor: request.caller, action: "request.deny", subject: "api:\(request.path)", outcome: "denied",
-                                         detail: ["export": .number(Double(id)), "reason": .string("not the exporter")]))
+            // Accounted for like every refusal: a flood of them is one event and a summary a minute.
+            refusals.refuse(request.caller, method: request.method.rawValue, path: request.path,
+                            detail: ["export": .number(Double(id)), "reason": .string("not the exporter")])
             throw ProblemDTO.forbidden("export \(id) was made by uid \(export.actorUID); only that user may abandon it")
         }
         guard let abandoned = try store.recordExportAbandon(id, actor: request.caller, reason: reason) else {

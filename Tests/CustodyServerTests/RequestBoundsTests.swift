@@ -41,6 +41,8 @@ struct RequestBoundsTests {
         ("/v1/events?after=99999999999999999999", "query parameter after must be an integer"),
         ("/v1/items/9007199254740992", "item id must be a positive integer (at most 9007199254740991)"),
         ("/v1/items?from=0000-01-01T00:00:00Z", "in 0001-01-01T00:00:00Z...9999-12-31T23:59:59.999Z"),
+        // The last second of year 0000, counted as RFC 3339 counts days (proleptic Gregorian).
+        ("/v1/gaps?from=0000-12-31T23:59:59Z", "in 0001-01-01T00:00:00Z...9999-12-31T23:59:59.999Z"),
         ("/v1/gaps?to=-0001-01-01T00:00:00Z", "query parameter to must be an RFC 3339 time"),
         ("/v1/hearings?from=" + String(repeating: "9", count: 5000), "not \"" + String(repeating: "9", count: 64) + "…\""),
     ])

@@ -52,6 +52,27 @@ struct RegistryBoundsTests {
         #expect(csv.errors.first?.message.contains("outside the times Custody keeps") == true)
     }
 
+    @Test("a registry time is the instant its text names, before 1582 too (proleptic Gregorian, as Custody writes times)")
+    func prolepticGregorian() throws {
+        let csv = try Self.parse("hearings", """
+            id,case,courtroom,judge,start,end
+            H-1,K-1,3,Ilić,0001-01-01T00:00:00Z,0001-01-01T02:00:00+01:00
+            H-2,K-1,3,Ilić,1582-10-04T09:00:00Z,1582-10-04T10:00:00Z
+            """)
+        #expect(csv.errors.isEmpty && csv.hearings.count == 2, "\(csv.errors)")
+        #expect(csv.hearings.map { RFC3339.format($0.start) } == ["0001-01-01T00:00:00.000Z", "1582-10-04T09:00:00.000Z"])
+        #expect(csv.hearings.map { RFC3339.format($0.end) } == ["0001-01-01T01:00:00.000Z", "1582-10-04T10:00:00.000Z"])
+        let ics = try Self.parse("hearings", Self.calendar(["DTSTART:10000301T090000Z", "DTEND;TZID=Europe/Belgrade:10000301T120000"]),
+                                 format: "ics")
+        #expect(ics.errors.isEmpty && ics.hearings.count == 1, "\(ics.errors)")
+        let start = try #require(ics.hearings.first?.start), end = try #require(ics.hearings.first?.end)
+        #expect(RFC3339.format(start) == "1000-03-01T09:00:00.000Z")
+        // Noon in Belgrade, less Belgrade's offset from UTC then (as the time-zone database gives it).
+        #expect(end.timeIntervalSince(start) == 3 * 3600 - Double(TimeZone(identifier: "Europe/Belgrade")!.secondsFromGMT(for: end)))
+        // The API reads the same text as the same instant.
+        #expect(RFC3339.parse("1000-03-01T09:00:00Z") == start)
+    }
+
     @Test("the first and last instants of the range are accepted")
     func edges() throws {
         let csv = try Self.parse("hearings", """

@@ -15,6 +15,7 @@ import json
 import time
 
 from conftest import ALSAFixtures, courtroom_toml, wav_payload
+from registered_hearings import register_hearings
 
 MIN = -9223372036854775808
 MAX = 9223372036854775807
@@ -64,6 +65,8 @@ CALENDAR = "\r\n".join([
 def test_out_of_range_integers_get_400_naming_the_field_and_the_daemon_and_its_recording_survive(daemon_factory, alsa):
     d = daemon_factory(config=courtroom_toml("7", ALSAFixtures.LONG, segment_frames=480000, checkpointSeconds=0.01), start=False)
     d.start(extra_env=alsa.env)
+    # The recording's hearing is a registered one, as a recording's hearing must be.
+    register_hearings(d, ("H-7", "K-7", "7"))
     started = d.request("POST", "/v1/recordings", {"courtroom": "7", "hearing": "H-7", "durationSeconds": 85})
     assert started.status == 201, started.body
 

@@ -26,6 +26,7 @@ import time
 import pytest
 
 from conftest import ALSAFixtures, courtroom_toml, world_readable_tmp
+from registered_hearings import register_hearings
 
 PER_USER = 32
 
@@ -113,6 +114,8 @@ def test_a_thousand_idle_connections_leave_other_users_served_and_ingest_and_rec
     world_readable_tmp(d.root)
     # systemd's default soft limit for a service without LimitNOFILE= (1024); the hard limit as it is.
     d.start(extra_env=alsa.env, wrapper=["prlimit", f"--nofile=1024:{resource.getrlimit(resource.RLIMIT_NOFILE)[1]}", "--"])
+    # The hearing the other user records, registered before the flood takes root's connections.
+    register_hearings(d, ("H-2", "K-2", "2"))
     card = d.inbox / "card"
     card.mkdir()
     for i in range(20):

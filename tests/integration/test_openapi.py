@@ -961,6 +961,73 @@ def test_no_members_below_status_and_events(loaded):
 
 
 # ---------------------------------------------------------------------------
+# Text a custody record cannot keep (U+0000), on every operation
+
+
+def refuses_nul(schema):
+    """Whether a string schema admits no text holding U+0000 (an enum, a date-time or a
+    pattern that no such text matches)."""
+    if "enum" in schema or "const" in schema or schema.get("format") == "date-time":
+        return True
+    pattern = schema.get("pattern")
+    return pattern is not None and not any(re.search(pattern, text) for text in ("\x00", "a\x00b", "/x\x00 y"))
+
+
+def request_strings(schema, where):
+    """(where, schema) of every string a request body schema lists, and (where, object
+    schema) of every object in it, following $refs (not into UnlistedMember)."""
+    if "$ref" in schema:
+        if schema["$ref"].endswith("/UnlistedMember"):
+            return
+        yield from request_strings(resolve_pointer(schema["$ref"]), schema["$ref"])
+        return
+    if schema.get("type") == "string":
+        yield where, schema
+    if schema.get("type") == "object" and "properties" in schema:
+        yield where, schema
+    for name, sub in schema.get("properties", {}).items():
+        yield from request_strings(sub, f"{where}.{name}")
+    if isinstance(schema.get("items"), dict):
+        yield from request_strings(schema["items"], f"{where}[]")
+
+
+def test_every_request_schema_says_its_text_holds_no_nul():
+    # The server refuses U+0000 anywhere in a request (path, query, body, member names,
+    # listed or not) with 400, on every operation: the document says so in each
+    # operation's answers and in each string a request carries, so that a request valid
+    # by the document is never refused for its text.
+    unlisted = SPEC["components"]["schemas"]["UnlistedMember"]
+    for method, template, op in operations():
+        what = f"{method} {template}"
+        assert "400" in op["responses"], f"{what}: any request may be refused for its text: document 400"
+        for p in SPEC["paths"][template].get("parameters", []) + op.get("parameters", []):
+            p = resolve_pointer(p["$ref"]) if "$ref" in p else p
+            if p["schema"].get("type") == "string":
+                assert refuses_nul(p["schema"]), f"{what}: parameter {p['name']} must refuse U+0000 (pattern ^[^\\x00]*$)"
+        for ct, media in op.get("requestBody", {}).get("content", {}).items():
+            for where, schema in request_strings(media["schema"], f"{what} body"):
+                if schema.get("type") == "string":
+                    assert refuses_nul(schema), f"{where} must refuse U+0000 (pattern ^[^\\x00]*$)"
+                    continue
+                assert refuses_nul({"type": "string", **schema.get("propertyNames", {})}), f"{where}: member names must refuse U+0000"
+                assert schema.get("additionalProperties") == {"$ref": "#/components/schemas/UnlistedMember"}, (
+                    f"{where}: members it does not list are ignored, as UnlistedMember (whose text refuses U+0000 too)")
+    branches = {b["type"] if isinstance(b["type"], str) else "scalar": b for b in unlisted["anyOf"]}
+    assert refuses_nul(branches["string"]) and refuses_nul({"type": "string", **branches["object"]["propertyNames"]})
+
+
+def test_text_a_record_cannot_keep_is_refused_on_every_operation(loaded):
+    # A query parameter no operation lists, holding U+0000: 400 naming it, on every
+    # operation, before any route runs (so even POST /v1/checkpoints makes nothing).
+    before = loaded.request("GET", "/v1/checkpoints").json()
+    for method, template, op in operations():
+        reply = loaded.request(method, concrete(template) + "?unlisted=a%00b", None)
+        problem = expect(reply, method, template, 400)
+        assert problem["code"] == "bad-request" and "query parameter unlisted holds U+0000" in problem["detail"], problem
+    assert loaded.request("GET", "/v1/checkpoints").json() == before
+
+
+# ---------------------------------------------------------------------------
 # The registry, tagging, holds, retention and gaps operations (their own module,
 # run as part of this one so that the coverage tests below judge them too).
 

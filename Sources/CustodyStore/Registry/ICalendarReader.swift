@@ -1,3 +1,4 @@
+import CustodyCore
 import CustodyModel
 import Foundation
 
@@ -253,12 +254,27 @@ public struct ICalTimeError: Error, Sendable, Equatable {
     init(_ message: String) { self.message = message }
 }
 
-/// Civil (wall-clock) times in a time zone.
+/// Civil (wall-clock) times in a time zone, in the proleptic Gregorian calendar of RFC
+/// 3339 and iCalendar: the same text is the same instant here, in a request and in
+/// what Custody writes (`RFC3339`).
 enum CivilClock {
+    /// Foundation's Gregorian calendar counts days the Julian way before 15 October
+    /// 1582; from this year on it agrees with the proleptic calendar.
+    static let firstYearFoundationCounts = 1583
+
     /// The instant of a wall-clock time in `zone`; nil for impossible dates. A time
     /// that a daylight-saving change skips is taken as the instant it is moved to.
     static func date(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, in zone: TimeZone) -> Date? {
         guard (1...12).contains(month), (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second) else { return nil }
+        if zone == .gmt || year < firstYearFoundationCounts {
+            // Counted here: UTC, and days before the Gregorian reform (no daylight saving
+            // then: the zone's one offset at that time).
+            guard day >= 1, day <= CivilDays.daysIn(month: Int64(month), year: Int64(year)) else { return nil }
+            let local = CivilDays.days(year: Int64(year), month: Int64(month), day: Int64(day)) * 86_400
+                + Int64(hour * 3600 + minute * 60 + min(second, 59))
+            let offset = zone == .gmt ? 0 : zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(local)))
+            return Date(timeIntervalSince1970: Double(local - Int64(offset)))
+        }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         // Foundation would roll 31 April into 1 May; that is not a date.
