@@ -17,7 +17,7 @@ BIN        ?=
 INSTALL_BIN = $(if $(BIN),$(BIN),$(RELEASE_BIN))
 GENERATED  := out/generated
 
-.PHONY: all deps build release test unit-test usb-test integration-test adversarial-test fuzz fuzz-smoke demo bench clean generated install uninstall deb
+.PHONY: all deps build release test module-graph unit-test usb-test integration-test adversarial-test fuzz fuzz-smoke demo bench clean generated install uninstall deb
 
 all: build
 
@@ -51,7 +51,7 @@ deb: generated
 ## adversarial suite (attacks against the real daemon and socket).
 test: deps
 	$(SWIFT) build --build-tests
-	$(MAKE) notice-check unit-test usb-test integration-test adversarial-test fuzz-smoke
+	$(MAKE) module-graph notice-check unit-test usb-test integration-test adversarial-test fuzz-smoke
 
 ## NOTICE lists every resolved package and every shared library the binaries link (scripts/make-notice.py).
 notice-check:
@@ -66,6 +66,10 @@ fuzz: deps
 ## The same for a short time, as part of make test: FUZZ_SMOKE_SECONDS each (default 10; about a minute in all).
 fuzz-smoke:
 	bash scripts/fuzz.sh $${FUZZ_SMOKE_SECONDS:-10}
+
+## Every module imports only lower floors; the wire (CustodyProtocol) is the server's, client's and CLI's alone.
+module-graph:
+	$(PYTHON) scripts/check-module-graph.py
 
 unit-test:
 	$(SWIFT) test --skip-build --parallel --num-workers 2

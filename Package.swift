@@ -29,7 +29,7 @@ let package = Package(
         .executableTarget(name: "custodyd", dependencies: ["CustodyDaemon"], swiftSettings: swiftSettings),
         .executableTarget(name: "custodyctl", dependencies: ["CustodyCLI"], swiftSettings: swiftSettings),
         // The ledger's benchmark (scripts/bench-ledger.sh): durable appends, verification of a large ledger.
-        .executableTarget(name: "custody-ledger-bench", dependencies: ["CustodyStore", "CustodyLedger", "CustodyCore", "CustodyProtocol"],
+        .executableTarget(name: "custody-ledger-bench", dependencies: ["CustodyStore", "CustodyLedger", "CustodyCore", "CustodyModel"],
                           swiftSettings: swiftSettings),
         // Capture CPU cost against arecord on the same PCM (scripts/bench-capture.sh).
         .executableTarget(name: "custody-capture-bench", dependencies: ["CustodyAudio"], swiftSettings: swiftSettings),
@@ -46,6 +46,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], path: "fuzz/HTTP", swiftSettings: swiftSettings),
 
+        // The records every layer shares (items, jobs, custody events, docks, the registry, holds,
+        // retention, gaps, recording, exports) and event details as JSON: the bottom floor, no wire concerns.
+        .target(name: "CustodyModel", swiftSettings: swiftSettings),
         // Linux-only system calls that need _GNU_SOURCE (syncfs, mkostemp, O_NOATIME, SO_PEERCRED).
         .target(name: "CLinuxSystem", cSettings: [.treatAllWarnings(as: .error)]),
         // The small shared core: system-call door, clock, RFC 3339, sysfs root, roles, confined paths, untrusted text.
@@ -68,16 +71,16 @@ let package = Package(
         .target(name: "CustodyCatalog", dependencies: ["CustodyCore", "CustodyTOML"], swiftSettings: swiftSettings),
         // Docking: device manager, driver protocol, sysfs locator.
         .target(name: "CustodyDevices", dependencies: [
-            "CustodyCore", "CustodyUSB", "CustodyUdev", "CustodyCatalog", "CustodyStore", "CustodyIngest", "CustodyProtocol",
+            "CustodyCore", "CustodyUSB", "CustodyUdev", "CustodyCatalog", "CustodyStore", "CustodyIngest", "CustodyModel",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
         // The mass-storage driver: a docked device's FAT/exFAT media, and operators' disk images, read in user space.
         .target(name: "CustodyMassStorage", dependencies: [
-            "CustodyCatalog", "CustodyCore", "CustodyDevices", "CustodyIngest", "CustodyProtocol", "CustodyStore", "CustodyVolumes",
+            "CustodyCatalog", "CustodyCore", "CustodyDevices", "CustodyIngest", "CustodyModel", "CustodyStore", "CustodyVolumes",
         ], path: "Sources/CustodyDrivers/MassStorage", exclude: ["README.md"], swiftSettings: swiftSettings),
         // The directory driver: directory trees and single files (mounted cards, drop boxes, segments), confined beneath their root.
         .target(name: "CustodyDirectory", dependencies: [
-            "CLinuxSystem", "CustodyCore", "CustodyIngest", "CustodyProtocol", "CustodyStore",
+            "CLinuxSystem", "CustodyCore", "CustodyIngest", "CustodyModel", "CustodyStore",
         ], path: "Sources/CustodyDrivers/Directory", exclude: ["README.md"], swiftSettings: swiftSettings),
         // Our own small Prometheus registry: counters, gauges, labels, text exposition 0.0.4.
         .target(name: "CustodyMetrics", swiftSettings: swiftSettings),
@@ -89,7 +92,7 @@ let package = Package(
         .target(name: "CustodyMetadata", exclude: ["README.md"], swiftSettings: swiftSettings),
         // The storage and indexing module: blobs, SQLite index, custody events.
         .target(name: "CustodyStore", dependencies: [
-            "CLinuxSystem", "CustodyCore", "CustodyProtocol", "CustodyLedger",
+            "CLinuxSystem", "CustodyCore", "CustodyModel", "CustodyLedger",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: swiftSettings),
@@ -97,28 +100,29 @@ let package = Package(
         .target(name: "CustodyVolumes", exclude: ["README.md"], swiftSettings: swiftSettings),
         // Jobs: read the sources drivers give, hash while copying, verify, commit.
         .target(name: "CustodyIngest", dependencies: [
-            "CLinuxSystem", "CustodyCore", "CustodyStore", "CustodyMetadata", "CustodyMetrics",
+            "CLinuxSystem", "CustodyCore", "CustodyModel", "CustodyStore", "CustodyMetadata", "CustodyMetrics",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
         // The custody ledger: RFC 9162 Merkle tree, canonical entries, signed checkpoints.
         .target(name: "CustodyLedger", dependencies: [
-            "CustodyProtocol", .product(name: "Crypto", package: "swift-crypto"),
+            "CustodyModel", .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: swiftSettings),
         // Export bundles for court: manifest, proofs, CASE/UCO JSON-LD, README.
         .target(name: "CustodyExport", dependencies: [
-            "CustodyProtocol", .product(name: "Crypto", package: "swift-crypto"),
+            "CustodyModel", .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: swiftSettings),
         // Courtroom recording: sessions, confidence monitoring as custody events, segments filed as evidence.
         .target(name: "CustodyRecording", dependencies: [
-            "CustodyAudio", "CustodyCore", "CustodyIngest", "CustodyMetrics", "CustodyProtocol", "CustodyStore",
+            "CustodyAudio", "CustodyCore", "CustodyIngest", "CustodyMetrics", "CustodyModel", "CustodyStore",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
-        // The control protocol's wire vocabulary, shared by server and client.
-        .target(name: "CustodyProtocol", swiftSettings: swiftSettings),
+        // The control protocol's wire vocabulary (Codable DTOs, their mapping from the model, request
+        // bounds), shared by server and client alone.
+        .target(name: "CustodyProtocol", dependencies: ["CustodyModel"], swiftSettings: swiftSettings),
         // The control server: HTTP/1.1 + JSON on a Unix socket, SO_PEERCRED roles.
         .target(name: "CustodyServer", dependencies: [
-            "CLinuxSystem", "CustodyCore", "CustodyProtocol", "CustodyStore", "CustodyIngest", "CustodyLedger", "CustodyExport",
+            "CLinuxSystem", "CustodyCore", "CustodyModel", "CustodyProtocol", "CustodyStore", "CustodyIngest", "CustodyLedger", "CustodyExport",
             "CustodyMetrics", "CustodyLogging", "CustodyRecording",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -130,7 +134,7 @@ let package = Package(
         // The daemon: its configuration file (composed of each part's own), services, signals, sd_notify.
         .target(name: "CustodyDaemon", dependencies: [
             "CustodyCore", "CustodyStore", "CustodyIngest", "CustodyServer", "CustodyDevices", "CustodyUSB", "CustodyUdev", "CustodyCatalog", "CustodyLedger",
-            "CustodyMassStorage", "CustodyMetrics", "CustodyLogging", "CustodyProtocol", "CustodyRecording", "CustodyTOML", "CustodyDirectory",
+            "CustodyMassStorage", "CustodyMetrics", "CustodyLogging", "CustodyModel", "CustodyRecording", "CustodyTOML", "CustodyDirectory",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -148,20 +152,20 @@ let package = Package(
         .testTarget(name: "CustodyTOMLTests", dependencies: ["CustodyTOML", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyMetadataTests", dependencies: ["CustodyMetadata"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyStoreTests", dependencies: [
-            "CustodyStore", "CustodyLedger", "CustodyTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+            "CustodyStore", "CustodyLedger", "CustodyModel", "CustodyTestSupport", .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: swiftSettings),
-        .testTarget(name: "CustodyIngestTests", dependencies: ["CustodyIngest", "CustodyStore", "CustodyMetrics", "CustodyTestSupport",
+        .testTarget(name: "CustodyIngestTests", dependencies: ["CustodyIngest", "CustodyStore", "CustodyMetrics", "CustodyModel", "CustodyTestSupport",
                                                               "CustodyDirectory", "CustodyMassStorage"], swiftSettings: swiftSettings),
-        .testTarget(name: "CustodyServerTests", dependencies: ["CustodyServer", "CustodyClient", "CustodyProtocol", "CustodyRecording", "CustodyTestSupport",
+        .testTarget(name: "CustodyServerTests", dependencies: ["CustodyServer", "CustodyClient", "CustodyProtocol", "CustodyModel", "CustodyRecording", "CustodyTestSupport",
                                                               "CustodyDirectory", .product(name: "NIOEmbedded", package: "swift-nio")], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyCLITests", dependencies: ["CustodyCLI", "CustodyProtocol", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyVolumesTests", dependencies: ["CustodyVolumes"], swiftSettings: swiftSettings),
-        .testTarget(name: "CustodyExportTests", dependencies: ["CustodyExport", "CustodyProtocol"], swiftSettings: swiftSettings),
+        .testTarget(name: "CustodyExportTests", dependencies: ["CustodyExport", "CustodyModel"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyUSBTests", dependencies: ["CustodyUSB", "CustodyTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "CustodyLedgerTests", dependencies: ["CustodyLedger", "CustodyProtocol", "CustodyTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "CustodyLedgerTests", dependencies: ["CustodyLedger", "CustodyModel", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyAudioTests", dependencies: ["CustodyAudio", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyRecordingTests", dependencies: [
-            "CustodyRecording", "CustodyAudio", "CustodyStore", "CustodyIngest", "CustodyMetrics", "CustodyTestSupport", "CustodyDirectory",
+            "CustodyRecording", "CustodyAudio", "CustodyStore", "CustodyIngest", "CustodyMetrics", "CustodyModel", "CustodyTestSupport", "CustodyDirectory",
         ], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyMetricsTests", dependencies: ["CustodyMetrics"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyLoggingTests", dependencies: ["CustodyLogging", .product(name: "Logging", package: "swift-log")],
@@ -174,7 +178,7 @@ let package = Package(
         .testTarget(name: "CustodyCatalogTests", dependencies: ["CustodyCatalog"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyDevicesTests", dependencies: [
             "CustodyDevices", "CustodyCatalog", "CustodyStore", "CustodyIngest", "CustodyTestSupport", "CustodyUdev",
-            "CustodyMassStorage", "CustodyVolumes", "CustodyDirectory", .product(name: "Logging", package: "swift-log"),
+            "CustodyMassStorage", "CustodyVolumes", "CustodyDirectory", "CustodyModel", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]

@@ -1,11 +1,12 @@
-// libFuzzer entry point for the JSON reader of CustodyProtocol (JSONValue.parse, which
+// libFuzzer entry point for the event-detail JSON reader of CustodyModel (JSONValue.parse, which
 // reads every event's detail during verification). The input bytes are a JSON text.
 // Besides any trap, hang or runaway allocation, a finding is a value that does not
 // survive the protocol's own encoder: whatever the reader accepts and the encoder can
 // write (finite numbers) must read back as the same value.
 //
-// Built by scripts/fuzz.sh together with Sources/CustodyProtocol as one module:
-//   swiftc -sanitize=fuzzer,address -parse-as-library -O Sources/CustodyProtocol/*.swift fuzz/FuzzJSON.swift
+// Built by scripts/fuzz.sh together with Sources/CustodyModel/JSON and the protocol's encoder as one module:
+//   swiftc -sanitize=fuzzer,address -parse-as-library -O Sources/CustodyModel/JSON/*.swift \
+//     Sources/CustodyProtocol/WireCoding.swift fuzz/FuzzJSON.swift
 import Foundation
 
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -7,7 +7,7 @@
 # Targets (fuzz/README.md says what each runs and what counts as a finding):
 #   volumes   MBR/GPT, FAT12/16/32 and exFAT (Sources/CustodyVolumes)
 #   metadata  MP4/MOV, JPEG EXIF, WAV/BWF/RF64 (Sources/CustodyMetadata)
-#   json      the event-detail JSON reader (Sources/CustodyProtocol/JSONValueParser.swift)
+#   json      the event-detail JSON reader (Sources/CustodyModel/JSON/JSONValueParser.swift)
 #   registry  the CSV and iCalendar registry readers and their row checks (Sources/CustodyStore/Registry)
 #   http      the control server's request path: NIO's HTTP/1.1 decoder, request assembly, ControlRoutes
 #
@@ -54,16 +54,19 @@ targets=("$@")
 out="$root/.build/fuzz"
 flags=(-sanitize=fuzzer,address -parse-as-library -O -D CUSTODY_FUZZING)
 
-# build_module TARGET MODULE-SOURCES-DIR HARNESS: one module of the sources and the harness.
+# build_module TARGET MODULE-SOURCES-DIR HARNESS [FILE...]: one module of the sources, the harness
+# and any further source files it needs.
 build_module() {
   local target=$1 sources=$2 harness=$3 dir="$out/$1"
+  shift 3
+  local extra=("${@/#/$root/}")
   # Built again only when a source or the harness is newer than the binary.
-  if [ -x "$dir/fuzz-$target" ] && [ -z "$(find "$root/$sources" "$root/fuzz/$harness" -name '*.swift' -newer "$dir/fuzz-$target" | head -1)" ]; then
+  if [ -x "$dir/fuzz-$target" ] && [ -z "$(find "$root/$sources" "$root/fuzz/$harness" "${extra[@]}" -name '*.swift' -newer "$dir/fuzz-$target" | head -1)" ]; then
     echo "fuzz: $dir/fuzz-$target is up to date"
     return
   fi
   echo "fuzz: building $dir/fuzz-$target"
-  swiftc "${flags[@]}" -module-name "Custody${target^}Fuzz" "$root/$sources"/*.swift "$root/fuzz/$harness" \
+  swiftc "${flags[@]}" -module-name "Custody${target^}Fuzz" "$root/$sources"/*.swift "${extra[@]}" "$root/fuzz/$harness" \
     -o "$dir/fuzz-$target" 2> "$dir/build.log" || { cat "$dir/build.log" >&2; exit 1; }
   # ld.gold warns that it cannot export the sanitizer's local symbols; harmless.
   grep -v "Cannot export local symbol" "$dir/build.log" >&2 || true
@@ -103,7 +106,7 @@ for target in "${targets[@]}"; do
   case "$target" in
     volumes)  build_module volumes Sources/CustodyVolumes FuzzVolumes.swift; max_len=1048576 ;;
     metadata) build_module metadata Sources/CustodyMetadata FuzzMetadata.swift; max_len=65536 ;;
-    json)     build_module json Sources/CustodyProtocol FuzzJSON.swift; max_len=16384 ;;
+    json)     build_module json Sources/CustodyModel/JSON FuzzJSON.swift Sources/CustodyProtocol/WireCoding.swift; max_len=16384 ;;
     registry) build_product registry; max_len=16384 ;;
     # The routes' store, station key and event loops live across inputs by design (a new
     # store per input would cost more than the request), and LeakSanitizer counts what the

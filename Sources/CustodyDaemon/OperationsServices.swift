@@ -1,6 +1,6 @@
 import CustodyCore
 import CustodyIngest
-import CustodyProtocol
+import CustodyModel
 import CustodyServer
 import CustodyStore
 import Dispatch

@@ -1,6 +1,6 @@
 import CustodyCore
 import CustodyIngest
-import CustodyProtocol
+import CustodyModel
 import CustodyStore
 import CustodyUdev
 import Logging

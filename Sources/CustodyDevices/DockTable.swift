@@ -1,7 +1,7 @@
 import CustodyCatalog
 import CustodyCore
 import CustodyIngest
-import CustodyProtocol
+import CustodyModel
 import CustodyStore
 import CustodyUdev
 

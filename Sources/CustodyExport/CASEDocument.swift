@@ -1,5 +1,5 @@
 import Crypto
-import CustodyProtocol
+import CustodyModel
 import Foundation
 
 /// The export described in CASE/UCO JSON-LD (CASE 1.x, https://caseontology.org): each
@@ -20,14 +20,14 @@ enum CASEDocument {
         "xsd": .string("http://www.w3.org/2001/XMLSchema#"),
     ]
 
-    static func make(_ input: ExportInput, files: [ExportFileDTO]) throws -> String {
+    static func make(_ input: ExportInput, files: [ExportFile]) throws -> String {
         let ids = NodeIDs(station: input.station)
         var graph: [JSONValue] = []
         let tool = ids.id("Tool", "custody")
         graph.append(.object(["@id": .string(tool), "@type": .string("uco-tool:Tool"), "uco-core:name": .string("Custody"),
                               "uco-tool:version": .string(input.toolVersion)]))
         var identities: [UInt32: String] = [:]
-        func identity(_ actor: ActorDTO) -> String {
+        func identity(_ actor: Author) -> String {
             if let id = identities[actor.uid] { return id }
             let id = ids.id("Identity", "uid-\(actor.uid)")
             identities[actor.uid] = id
@@ -98,7 +98,7 @@ enum CASEDocument {
         return try ExportBundle.json(JSONValue.object(["@context": .object(context), "@graph": .array(graph)]))
     }
 
-    static func actionNode(_ id: String, _ event: EventDTO, performer: String, instruments: [JSONValue], leafIndex: Int) -> [String: JSONValue] {
+    static func actionNode(_ id: String, _ event: CustodyEvent, performer: String, instruments: [JSONValue], leafIndex: Int) -> [String: JSONValue] {
         var description = "\(event.action) of \(event.subject), outcome \(event.outcome); custody event \(event.seq), ledger leaf \(leafIndex)"
         if !event.detail.isEmpty { description += "; " + JSONValue.object(event.detail).description }
         return [

@@ -1,50 +1,53 @@
-import CustodyProtocol
+import CustodyModel
 import Foundation
 
 /// The documents of an export bundle, made from an ``ExportInput``: the manifest (JSON
 /// and `sha256sum -c` form), each item's custody events with their inclusion proofs,
 /// the signed checkpoint, the station's key, a CASE/UCO JSON-LD description and a README.
 public enum ExportBundle {
-    public static func plan(_ input: ExportInput) throws -> ExportPlanDTO {
+    public static func plan(_ input: ExportInput) throws -> ExportPlan {
         let files = input.items.map {
-            ExportFileDTO(item: $0.item.id, path: BundleLayout.evidence(item: $0.item.id, sourcePath: $0.item.source.path),
+            ExportFile(item: $0.item.id, path: BundleLayout.evidence(item: $0.item.id, sourcePath: $0.item.source.path),
                           sha256: $0.item.sha256, size: $0.item.size)
         }
         var documents = [
-            ExportDocumentDTO(path: BundleLayout.manifest, content: try manifest(input, files: files)),
-            ExportDocumentDTO(path: BundleLayout.checksums, content: files.map { "\($0.sha256)  \($0.path)\n" }.joined()),
-            ExportDocumentDTO(path: BundleLayout.checkpoint, content: input.checkpoint.note),
-            ExportDocumentDTO(path: BundleLayout.stationKey, content: input.verifierKey + "\n"),
-            ExportDocumentDTO(path: BundleLayout.exportProof, content: try json(ProvenEvent(input.exportEvent))),
+            ExportDocument(path: BundleLayout.manifest, content: try manifest(input, files: files)),
+            ExportDocument(path: BundleLayout.checksums, content: files.map { "\($0.sha256)  \($0.path)\n" }.joined()),
+            ExportDocument(path: BundleLayout.checkpoint, content: input.checkpoint.note),
+            ExportDocument(path: BundleLayout.stationKey, content: input.verifierKey + "\n"),
+            ExportDocument(path: BundleLayout.exportProof, content: try json(ProvenEvent(input.exportEvent))),
         ]
         for item in input.items {
-            documents.append(ExportDocumentDTO(path: BundleLayout.custody(item: item.item.id),
-                                               content: try json(ItemCustody(item: item.item, events: item.events.map(ProvenEvent.init)))))
+            documents.append(ExportDocument(path: BundleLayout.custody(item: item.item.id),
+                                               content: try json(ItemCustody(item: BundleItem(item.item), events: item.events.map(ProvenEvent.init)))))
         }
-        documents.append(ExportDocumentDTO(path: BundleLayout.caseDocument, content: try CASEDocument.make(input, files: files)))
-        documents.append(ExportDocumentDTO(path: BundleLayout.readme, content: ExportReadme.text(input, files: files)))
-        return ExportPlanDTO(exportId: input.exportID, createdAt: input.createdAt, selection: input.selection,
+        documents.append(ExportDocument(path: BundleLayout.caseDocument, content: try CASEDocument.make(input, files: files)))
+        documents.append(ExportDocument(path: BundleLayout.readme, content: ExportReadme.text(input, files: files)))
+        return ExportPlan(exportId: input.exportID, createdAt: input.createdAt, selection: input.selection,
                              checkpoint: input.checkpoint, files: files, documents: documents)
     }
 
-    static func manifest(_ input: ExportInput, files: [ExportFileDTO]) throws -> String {
+    static func manifest(_ input: ExportInput, files: [ExportFile]) throws -> String {
         let byID = Dictionary(uniqueKeysWithValues: input.items.map { ($0.item.id, $0.item) })
         let entries = files.map { file in
             let item = byID[file.item]!
             return ManifestFile(item: file.item, path: file.path, sha256: file.sha256, size: file.size, originalPath: item.source.path,
-                                device: item.source.device, recordedAt: item.recordedAt, mediaType: item.mediaType, tags: item.tags,
+                                device: item.source.device, recordedAt: item.recordedAt, mediaType: item.mediaType, tags: BundleTags(item.tags),
                                 custody: BundleLayout.custody(item: file.item))
         }
         return try json(Manifest(format: BundleLayout.format, exportId: input.exportID, createdAt: input.createdAt,
-                                 selection: input.selection, reason: input.reason, exportedBy: input.actor, station: input.station,
+                                 selection: input.selection, reason: input.reason, exportedBy: BundleAuthor(input.actor), station: input.station,
                                  verifierKey: input.verifierKey, publicKey: input.publicKey, tool: "Custody \(input.toolVersion)",
-                                 checkpoint: ManifestCheckpoint(treeSize: input.checkpoint.treeSize, rootHash: input.checkpoint.rootHash,
+                                 checkpoint: ManifestCheckpoint(treeSize: input.checkpoint.treeSize, rootHash: base64(input.checkpoint.rootHash),
                                                                 file: BundleLayout.checkpoint),
                                  files: entries))
     }
 
+    /// A document's JSON: pretty, keys sorted, slashes unescaped, ending in a newline.
     static func json(_ value: some Encodable) throws -> String {
-        String(decoding: try Wire.encoder(pretty: true).encode(value), as: UTF8.self) + "\n"
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
+        return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
     }
 }
 
@@ -55,7 +58,7 @@ struct Manifest: Encodable {
     var createdAt: String
     var selection: String
     var reason: String?
-    var exportedBy: ActorDTO
+    var exportedBy: BundleAuthor
     var station: String
     var verifierKey: String
     var publicKey: String
@@ -79,7 +82,7 @@ struct ManifestFile: Encodable {
     var device: String?
     var recordedAt: String
     var mediaType: String
-    var tags: TagsDTO
+    var tags: BundleTags
     var custody: String
 
     func encode(to encoder: any Encoder) throws {
@@ -94,7 +97,7 @@ struct ManifestFile: Encodable {
 
 /// `custody/item-ID.json`.
 struct ItemCustody: Encodable {
-    var item: ItemDTO
+    var item: BundleItem
     var events: [ProvenEvent]
 }
 
@@ -110,6 +113,9 @@ struct ProvenEvent: Encodable {
     var auditPath: [String]
     init(_ e: ExportedEvent) {
         seq = e.event.seq; action = e.event.action; time = e.event.time
-        leafIndex = e.proof.leafIndex; entry = e.proof.entry; leafHash = e.proof.leafHash; auditPath = e.proof.auditPath
+        leafIndex = e.proof.leafIndex; entry = e.proof.entry; leafHash = base64(e.proof.leafHash); auditPath = e.proof.auditPath.map(base64)
     }
 }
+
+/// A hash as the bundle's documents write it: base64.
+func base64(_ bytes: [UInt8]) -> String { Data(bytes).base64EncodedString() }

@@ -1,4 +1,4 @@
-import CustodyProtocol
+import CustodyModel
 
 /// Everything an export bundle says, gathered by the daemon at export time.
 public struct ExportInput: Sendable {
@@ -9,7 +9,7 @@ public struct ExportInput: Sendable {
     public var selection: String
     public var reason: String?
     /// Who asked for the export.
-    public var actor: ActorDTO
+    public var actor: Author
     /// The station's name (the checkpoint origin) and its C2SP verifier key.
     public var station: String
     public var verifierKey: String
@@ -17,13 +17,13 @@ public struct ExportInput: Sendable {
     public var publicKey: String
     public var toolVersion: String
     /// The checkpoint signed for this export; every proof is against it.
-    public var checkpoint: CheckpointDTO
+    public var checkpoint: SignedCheckpoint
     public var items: [ExportedItem]
     /// The `export.create` event itself, proven against the same checkpoint.
     public var exportEvent: ExportedEvent
 
-    public init(exportID: Int64, createdAt: String, selection: String, reason: String?, actor: ActorDTO, station: String,
-                verifierKey: String, publicKey: String, toolVersion: String, checkpoint: CheckpointDTO, items: [ExportedItem],
+    public init(exportID: Int64, createdAt: String, selection: String, reason: String?, actor: Author, station: String,
+                verifierKey: String, publicKey: String, toolVersion: String, checkpoint: SignedCheckpoint, items: [ExportedItem],
                 exportEvent: ExportedEvent) {
         self.exportID = exportID; self.createdAt = createdAt; self.selection = selection; self.reason = reason; self.actor = actor
         self.station = station; self.verifierKey = verifierKey; self.publicKey = publicKey; self.toolVersion = toolVersion
@@ -33,14 +33,14 @@ public struct ExportInput: Sendable {
 
 /// One item of an export with its custody events.
 public struct ExportedItem: Sendable {
-    public var item: ItemDTO
+    public var item: Item
     public var events: [ExportedEvent]
-    public init(item: ItemDTO, events: [ExportedEvent]) { self.item = item; self.events = events }
+    public init(item: Item, events: [ExportedEvent]) { self.item = item; self.events = events }
 }
 
 /// A custody event and its inclusion proof.
 public struct ExportedEvent: Sendable {
-    public var event: EventDTO
-    public var proof: InclusionProofDTO
-    public init(event: EventDTO, proof: InclusionProofDTO) { self.event = event; self.proof = proof }
+    public var event: CustodyEvent
+    public var proof: InclusionProof
+    public init(event: CustodyEvent, proof: InclusionProof) { self.event = event; self.proof = proof }
 }

@@ -1,8 +1,8 @@
-import CustodyProtocol
+import CustodyModel
 
 /// The bundle's README: what it holds and how anyone can check it, in plain language.
 enum ExportReadme {
-    static func text(_ input: ExportInput, files: [ExportFileDTO]) -> String {
+    static func text(_ input: ExportInput, files: [ExportFile]) -> String {
         let total = files.reduce(Int64(0)) { $0 + $1.size }
         return """
         EVIDENCE EXPORT \(input.exportID) FROM CUSTODY STATION \(input.station)
@@ -12,7 +12,7 @@ enum ExportReadme {
         Selection:    \(input.selection)
         Reason:       \(input.reason ?? "(none given)")
         Files:        \(files.count), \(total) bytes in all
-        Ledger:       checkpoint of \(input.checkpoint.treeSize) entries, root hash \(input.checkpoint.rootHash)
+        Ledger:       checkpoint of \(input.checkpoint.treeSize) entries, root hash \(base64(input.checkpoint.rootHash))
         Station key:  \(input.verifierKey)
 
         WHAT THIS BUNDLE HOLDS

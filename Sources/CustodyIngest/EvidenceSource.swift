@@ -1,4 +1,4 @@
-import CustodyProtocol
+import CustodyModel
 import CustodyStore
 import Foundation
 

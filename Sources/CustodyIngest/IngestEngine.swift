@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import CustodyCore
-import CustodyProtocol
+import CustodyModel
 import CustodyStore
 import Foundation
 import Logging
@@ -69,7 +69,7 @@ public final class IngestEngine: Sendable {
 
     /// Checks an operator's request, lists the files and records the job; the
     /// job starts as soon as ``run()`` picks it up.
-    public func submit(_ request: IngestRequestDTO, caller: Caller) async throws(IngestError) -> JobContext {
+    public func submit(_ request: IngestRequest, caller: Caller) async throws(IngestError) -> JobContext {
         let resolved = try resolveAllowed(request.path)
         // A disk image or a block device is read by the mass-storage driver; a directory or a file by the directory driver.
         let driver = try drivers.driver(request.image == true ? .massStorage : .directory)
@@ -170,7 +170,7 @@ public final class IngestEngine: Sendable {
     /// is back); its pending files are read, the ones already stored are not. `location`:
     /// what its driver opens now, when the source moved (a card back in another slot).
     public func resume(_ id: Int64, caller: Caller, at location: String? = nil) throws(IngestError) {
-        let job: JobDTO?
+        let job: Job?
         do { job = try store.job(id, withFiles: false) } catch { throw IngestError(.storeFailure, "\(error)") }
         guard let job else { throw IngestError(.pathNotFound, "no job \(id)") }
         guard job.state == .interrupted else {

@@ -1,4 +1,4 @@
-import CustodyProtocol
+import CustodyModel
 
 /// A job reached a final state: completed, completed with errors, failed or
 /// interrupted (``IngestEngine/jobEnds()``).

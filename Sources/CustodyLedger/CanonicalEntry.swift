@@ -1,4 +1,4 @@
-import CustodyProtocol
+import CustodyModel
 
 /// The canonical bytes of a custody event, hashed as one ledger leaf: the event as a
 /// JSON object in RFC 8785 (JSON Canonicalization Scheme) form — keys sorted by their
@@ -11,7 +11,7 @@ import CustodyProtocol
 /// Numbers are written as RFC 8785 writes them (ECMAScript's form): integers as their
 /// digits, `1e-7` rather than `1e-07`.
 public enum CanonicalEntry {
-    public static func bytes(of event: EventDTO) -> [UInt8] {
+    public static func bytes(of event: CustodyEvent) -> [UInt8] {
         // The envelope's keys in RFC 8785 order, written directly (every entry has them).
         var out: [UInt8] = []
         out.reserveCapacity(256)

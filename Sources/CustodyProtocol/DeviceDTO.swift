@@ -1,21 +1,4 @@
-/// States of a docked device.
-public enum DeviceState: String, Sendable, Codable, CaseIterable {
-    /// Present; no job running (automatic ingest off, or no driver yet).
-    case docked
-    /// Present, waiting for its storage to appear or for a medium in a slot; nothing is
-    /// read or polled meanwhile (`waitingSince` says since when, `message` what it waits for).
-    case waitingForMedium
-    /// Its ingest job is running.
-    case ingesting
-    /// Its job ended and every file was stored.
-    case done
-    /// Its job ended with errors, or the driver could not read it.
-    case error
-    /// Unplugged.
-    case removed
-    /// No catalog entry matches it: left alone.
-    case unsupported
-}
+import CustodyModel
 
 /// A device as docked: `GET /v1/devices`, `custodyctl devices`.
 public struct DeviceDTO: Sendable, Codable, Equatable {

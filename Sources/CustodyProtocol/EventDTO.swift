@@ -1,3 +1,5 @@
+import CustodyModel
+
 /// One custody event: who did what to which subject, when, and how it ended.
 public struct EventDTO: Sendable, Codable, Equatable {
     public var seq: Int64

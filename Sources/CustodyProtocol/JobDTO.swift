@@ -1,7 +1,4 @@
-/// The states of an ingest job.
-public enum JobState: String, Sendable, Codable, CaseIterable {
-    case queued, running, completed, completedWithErrors, failed, interrupted
-}
+import CustodyModel
 
 /// An ingest job. The field names are relied on by other tools.
 public struct JobDTO: Sendable, Codable, Equatable {
@@ -39,9 +36,6 @@ public struct JobErrorDTO: Sendable, Codable, Equatable {
     public var message: String
     public init(path: String, message: String) { self.path = path; self.message = message }
 }
-
-/// The outcome of one file of a job.
-public enum JobFileState: String, Sendable, Codable { case pending, stored, duplicate, failed }
 
 public struct JobFileDTO: Sendable, Codable, Equatable {
     public var path: String

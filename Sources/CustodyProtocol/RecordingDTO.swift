@@ -1,3 +1,5 @@
+import CustodyModel
+
 // Courtroom recording: `/v1/recordings` and `/v1/recordings/{courtroom}`.
 
 /// `POST /v1/recordings`: start recording a courtroom.
@@ -29,20 +31,6 @@ public struct RecordingActionDTO: Sendable, Codable, Equatable {
     }
     public var action: Action
     public init(action: Action) { self.action = action }
-}
-
-/// States of a courtroom's recording.
-public enum RecordingState: String, Sendable, Codable, CaseIterable {
-    /// No session yet since the daemon started.
-    case idle
-    /// The PCM is being opened.
-    case opening
-    /// Capturing.
-    case recording
-    /// The last session ended normally (duration reached, stopped).
-    case stopped
-    /// The last session could not record or could not go on (see `fault`).
-    case faulted
 }
 
 /// The sample format, channels and rate of a PCM stream.
@@ -180,18 +168,6 @@ public struct CourtroomRecordingDTO: Sendable, Codable, Equatable {
         self.segmentFrames = segmentFrames; self.automatic = automatic; self.state = state; self.session = session
         self.segmentsFiled = segmentsFiled; self.segmentsPending = segmentsPending; self.segments = segments
     }
-}
-
-/// States of a segment on its way into the store.
-public enum SegmentState: String, Sendable, Codable, CaseIterable {
-    /// Closed (or repaired after a crash), not yet handed to ingest.
-    case closed
-    /// Its ingest job is running.
-    case filing
-    /// Stored and verified: `item` is its evidence item.
-    case filed
-    /// Its ingest job failed; retried at the next start.
-    case failed
 }
 
 /// One Broadcast Wave segment of a recording session.

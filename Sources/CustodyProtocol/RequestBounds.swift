@@ -1,9 +1,9 @@
+import CustodyModel
 import Foundation
 
 /// The range of every number a request may carry, checked as soon as the request is
 /// decoded and before the daemon does any arithmetic with it. `docs/api/openapi.yaml`
-/// gives the same ranges as `minimum` / `maximum`; registry files are held to
-/// ``times`` (docs: the README's registry section).
+/// gives the same ranges as `minimum` / `maximum`.
 public enum RequestBounds {
     /// The largest integer JSON carries exactly (2^53 - 1): ids, sequence numbers,
     /// tree sizes and offsets never exceed it.
@@ -15,18 +15,16 @@ public enum RequestBounds {
     /// A ledger tree size (a checkpoint's).
     public static let treeSize: ClosedRange<Int64> = 1...largestExactInteger
     /// A device clock's offset from the station's, in seconds: ten years either way.
-    public static let clockOffsetSeconds: ClosedRange<Int64> = -316_224_000...316_224_000
+    public static let clockOffsetSeconds = RecordBounds.clockOffsetSeconds
     /// A recording's length in frames (about 30 days at 384 kHz).
     public static let durationFrames: ClosedRange<Int64> = 1...1_000_000_000_000
     /// A recording's length in seconds: at most 31 days.
     public static let durationSeconds: ClosedRange<Double> = 0...2_678_400
-    /// Every time a request or a registry file gives: the four-digit years of RFC 3339,
-    /// from 0001-01-01T00:00:00Z up to, not including, 10000-01-01T00:00:00Z, days
-    /// counted proleptic Gregorian as RFC 3339 counts them (and as Custody reads and
-    /// writes every time: `RFC3339`, the registry readers), with no Julian days before 1582.
-    public static let times: Range<Date> = Date(timeIntervalSince1970: -62_135_596_800)..<Date(timeIntervalSince1970: 253_402_300_800)
+    /// Every time a request gives: the times Custody keeps (``RecordBounds/times``, which
+    /// registry files are held to as well).
+    public static let times = RecordBounds.times
     /// ``times`` in words, for messages.
-    public static let timesText = "0001-01-01T00:00:00Z...9999-12-31T23:59:59.999Z"
+    public static let timesText = RecordBounds.timesText
 
     /// Checks an integer field.
     public static func check<T: BinaryInteger>(_ value: T, _ range: ClosedRange<Int64>, field: String) throws(OutOfRange) {

@@ -1,6 +1,6 @@
 import CustodyCore
 import CustodyIngest
-import CustodyProtocol
+import CustodyModel
 import CustodyStore
 import Foundation
 
@@ -14,7 +14,7 @@ extension RecordingManager {
     }
 
     /// A job as the index has it, read off the cooperative threads.
-    func readJob(_ id: Int64, files: Bool) async -> JobDTO? {
+    func readJob(_ id: Int64, files: Bool) async -> Job? {
         let store = self.store
         return await Offload.run { try? store.job(id, withFiles: files) }
     }
@@ -98,7 +98,7 @@ extension RecordingManager {
     }
 
     /// The job once it has ended; nil when shutdown leaves it to the next start.
-    func finishedJob(_ id: Int64) async -> JobDTO? {
+    func finishedJob(_ id: Int64) async -> Job? {
         while true {
             guard let job = await readJob(id, files: false) else { return nil }
             switch job.state {

@@ -1,5 +1,5 @@
 import CustodyCore
-import CustodyProtocol
+import CustodyModel
 import Foundation
 
 extension RecordingManager {
@@ -16,7 +16,7 @@ extension RecordingManager {
     /// where a session already ran longer). Its case is the registry's; a `case` in the
     /// request is accepted only when it is that case, never taken from it. Without a
     /// hearing, the one the schedule has in session in the courtroom, if any.
-    func hearingTags(_ body: RecordingStartDTO, room: Room, automatic: Bool) throws(RecordingError) -> (hearing: String?, caseNumber: String?) {
+    func hearingTags(_ body: RecordingRequest, room: Room, automatic: Bool) throws(RecordingError) -> (hearing: String?, caseNumber: String?) {
         let now = clock.now()
         var chosen: ScheduledHearing?
         if let asked = body.hearing {

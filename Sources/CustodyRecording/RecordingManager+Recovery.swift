@@ -1,6 +1,6 @@
 import CustodyAudio
 import CustodyCore
-import CustodyProtocol
+import CustodyModel
 import CustodyStore
 import Foundation
 

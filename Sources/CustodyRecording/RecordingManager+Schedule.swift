@@ -1,5 +1,5 @@
 import CustodyCore
-import CustodyProtocol
+import CustodyModel
 import Foundation
 
 /// What the hearing schedule asks of a courtroom now.
@@ -75,7 +75,7 @@ extension RecordingManager {
             case .start(let hearing):
                 room.state.withLock { $0.automaticAttempts[hearing.id] = now }
                 do {
-                    _ = try await start(RecordingStartDTO(courtroom: room.id, hearing: hearing.id, case: hearing.caseNumber),
+                    _ = try await start(RecordingRequest(courtroom: room.id, hearing: hearing.id, case: hearing.caseNumber),
                                         caller: .daemon, automatic: true)
                 } catch {
                     logger.error("courtroom \(room.id): the scheduled recording of hearing \(hearing.id) did not start: \(error)")

@@ -1,47 +1,47 @@
 import CustodyAudio
 import CustodyCore
-import CustodyProtocol
+import CustodyModel
 import CustodyStore
 import Foundation
 
 extension RecordingManager {
     /// Every configured courtroom's recording, in configuration order.
     /// - Throws: when the index cannot be read (segment counts).
-    public func courtrooms() throws -> [CourtroomRecordingDTO] {
+    public func courtrooms() throws -> [CourtroomRecording] {
         try rooms.map { try status($0, segments: 0) }
     }
 
     /// One courtroom's recording with its latest `segments` segments; nil when no courtroom has that id.
-    public func courtroom(_ id: String, segments: Int) throws -> CourtroomRecordingDTO? {
+    public func courtroom(_ id: String, segments: Int) throws -> CourtroomRecording? {
         guard let room = roomsByID[id] else { return nil }
         return try status(room, segments: segments)
     }
 
     /// Segments in recording order, with the gaps between them.
-    public func segments(_ query: SegmentQuery) throws -> [RecordingSegmentDTO] {
+    public func segments(_ query: SegmentQuery) throws -> [RecordingSegment] {
         try store.recordingSegments(query)
     }
 
     /// Whether a courtroom has this id.
     public func hasCourtroom(_ id: String) -> Bool { roomsByID[id] != nil }
 
-    func status(_ room: Room, segments: Int) throws -> CourtroomRecordingDTO {
-        var dto = liveStatus(room)
+    func status(_ room: Room, segments: Int) throws -> CourtroomRecording {
+        var recording = liveStatus(room)
         let counts = try store.segmentCounts(courtroom: room.id)
-        dto.segmentsFiled = counts.filed
-        dto.segmentsPending = counts.pending
+        recording.segmentsFiled = counts.filed
+        recording.segmentsPending = counts.pending
         if segments > 0 {
-            dto.segments = try store.recordingSegments(SegmentQuery(courtroom: room.id, limit: segments))
+            recording.segments = try store.recordingSegments(SegmentQuery(courtroom: room.id, limit: segments))
         }
-        return dto
+        return recording
     }
 
     /// What the capture itself says, without the index.
-    func liveStatus(_ room: Room) -> CourtroomRecordingDTO {
+    func liveStatus(_ room: Room) -> CourtroomRecording {
         let c = room.config
         let current = room.state.withLock { $0.current }
         var state = RecordingState.idle
-        var session: RecordingSessionDTO?
+        var session: RecordingSession?
         var pcm = c.pcm
         if let current {
             let live = current.capture.status
@@ -52,28 +52,28 @@ extension RecordingManager {
             case .faulted: .faulted
             }
             pcm = current.request.pcm
-            session = sessionDTO(current, live: live, rate: room.format.rate)
+            session = sessionStatus(current, live: live, rate: room.format.rate)
         }
-        return CourtroomRecordingDTO(
+        return CourtroomRecording(
             courtroom: c.id, pcm: pcm, interface: c.interface,
-            format: AudioFormatDTO(sampleFormat: room.format.sampleFormat.rawValue, channels: c.channels, rate: c.rate),
+            format: AudioFormat(sampleFormat: room.format.sampleFormat.rawValue, channels: c.channels, rate: c.rate),
             channelNames: c.effectiveChannelNames, segmentFrames: Int64(c.effectiveSegmentFrames), automatic: c.automatic,
             state: state, session: session, segmentsFiled: 0, segmentsPending: 0)
     }
 
-    func sessionDTO(_ session: ActiveSession, live: CaptureStatus, rate: Int) -> RecordingSessionDTO {
+    func sessionStatus(_ session: ActiveSession, live: CaptureStatus, rate: Int) -> RecordingSession {
         let r = session.request
         let asked = session.stopRequest.withLock { $0 }
         let result = session.finished.value
         let reason = result?.reason
-        let stoppedBy: ActorDTO? = result.map { end in
+        let stoppedBy: Author? = result.map { end in
             let who = end.stop?.reason == .stopRequested ? (asked?.caller ?? .daemon) : .daemon
-            return ActorDTO(uid: who.uid, name: who.name)
+            return Author(uid: who.uid, name: who.name)
         }
         let active = result == nil
-        return RecordingSessionDTO(
+        return RecordingSession(
             reference: session.reference.withLock { $0 }, hearing: r.hearing, case: r.caseNumber, automatic: r.automatic,
-            startedBy: ActorDTO(uid: r.caller.uid, name: r.caller.name), requestedAt: RFC3339.format(r.requestedAt),
+            startedBy: Author(uid: r.caller.uid, name: r.caller.name), requestedAt: RFC3339.format(r.requestedAt),
             firstSampleTime: (session.firstSample.withLock { $0 }.map { SampleTime.date(samples: $0, rate: rate) } ?? live.firstSampleTime)
                 .map(RFC3339.format), durationFrames: r.durationFrames.map { Int64($0) },
             framesCaptured: Int64(live.framesCaptured), secondsCaptured: Double(live.framesCaptured) / Double(max(1, rate)),
@@ -81,9 +81,9 @@ extension RecordingManager {
             segmentsFiled: session.segmentsFiled.load(ordering: .relaxed),
             currentSegment: active ? live.currentSegment?.sequence : nil,
             currentSegmentFrames: active ? live.currentSegment.map { Int64($0.frames) } : nil,
-            levels: active ? live.levels.map(Self.levelDTO) : [],
-            activeAlarms: active ? live.activeAlarms.map(Self.alarmDTO) : [],
-            fault: live.lastFault.map { Self.faultDTO($0, at: session.faultAt.withLock { $0 } ?? session.stoppedAt.withLock { $0 } ?? r.requestedAt) },
+            levels: active ? live.levels.map(Self.levelReading) : [],
+            activeAlarms: active ? live.activeAlarms.map(Self.alarmRecord) : [],
+            fault: live.lastFault.map { Self.faultRecord($0, at: session.faultAt.withLock { $0 } ?? session.stoppedAt.withLock { $0 } ?? r.requestedAt) },
             stoppedAt: session.stoppedAt.withLock { $0 }.map(RFC3339.format), stopReason: reason, stoppedBy: stoppedBy)
     }
 
@@ -92,19 +92,19 @@ extension RecordingManager {
         return (value * 100).rounded() / 100
     }
 
-    static func levelDTO(_ level: ChannelLevel) -> ChannelLevelDTO {
-        ChannelLevelDTO(channel: level.channel, name: level.name, peakDBFS: round2(level.peakDBFS), rmsDBFS: round2(level.rmsDBFS),
+    static func levelReading(_ level: ChannelLevel) -> LevelReading {
+        LevelReading(channel: level.channel, name: level.name, peakDBFS: round2(level.peakDBFS), rmsDBFS: round2(level.rmsDBFS),
                         clippedSamples: Int64(level.clippedSamples), frames: Int64(level.frames))
     }
 
-    static func alarmDTO(_ alarm: CaptureAlarm) -> RecordingAlarmDTO {
-        RecordingAlarmDTO(kind: alarm.kind.rawValue, channel: alarm.channel, channelName: alarm.channelName,
+    static func alarmRecord(_ alarm: CaptureAlarm) -> RecordingAlarm {
+        RecordingAlarm(kind: alarm.kind.rawValue, channel: alarm.channel, channelName: alarm.channelName,
                           startFrame: Int64(alarm.startFrame), endFrame: alarm.endFrame.map { Int64($0) },
                           startTime: RFC3339.format(alarm.startTime), endTime: alarm.endTime.map(RFC3339.format))
     }
 
-    static func faultDTO(_ fault: CaptureFault, at time: Date) -> RecordingFaultDTO {
-        RecordingFaultDTO(code: fault.code.rawValue, pcm: fault.pcmName, call: fault.call, message: fault.message,
+    static func faultRecord(_ fault: CaptureFault, at time: Date) -> RecordingFault {
+        RecordingFault(code: fault.code.rawValue, pcm: fault.pcmName, call: fault.call, message: fault.message,
                           time: RFC3339.format(time))
     }
 }

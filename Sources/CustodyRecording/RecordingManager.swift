@@ -2,7 +2,7 @@ import CustodyAudio
 import CustodyCore
 import CustodyIngest
 import CustodyMetrics
-import CustodyProtocol
+import CustodyModel
 import CustodyStore
 import Foundation
 import Logging
@@ -89,11 +89,11 @@ public final class RecordingManager: Sendable {
     /// - Throws: ``RecordingError``: no such courtroom (`notFound`), already recording,
     ///   a bad duration, an interface not docked, or a PCM that cannot be opened
     ///   (`pcmOpen`, naming the PCM; the courtroom's status then shows the fault).
-    public func start(_ body: RecordingStartDTO, caller: Caller) async throws(RecordingError) -> CourtroomRecordingDTO {
+    public func start(_ body: RecordingRequest, caller: Caller) async throws(RecordingError) -> CourtroomRecording {
         try await start(body, caller: caller, automatic: false)
     }
 
-    func start(_ body: RecordingStartDTO, caller: Caller, automatic: Bool) async throws(RecordingError) -> CourtroomRecordingDTO {
+    func start(_ body: RecordingRequest, caller: Caller, automatic: Bool) async throws(RecordingError) -> CourtroomRecording {
         guard let room = roomsByID[body.courtroom] else {
             throw RecordingError(.notFound, "no courtroom \"\(body.courtroom)\"" + (rooms.isEmpty
                 ? " (no [[courtroom]] is configured)" : " (configured: \(rooms.map(\.id).joined(separator: ", ")))"))
@@ -145,7 +145,7 @@ public final class RecordingManager: Sendable {
     }
 
     /// Frames the session is bounded to, from the request.
-    static func durationFrames(_ body: RecordingStartDTO, rate: Int) throws(RecordingError) -> UInt64? {
+    static func durationFrames(_ body: RecordingRequest, rate: Int) throws(RecordingError) -> UInt64? {
         switch (body.durationFrames, body.durationSeconds) {
         case (nil, nil):
             return nil
@@ -172,7 +172,7 @@ public final class RecordingManager: Sendable {
         guard let docks else {
             throw RecordingError(.unavailable, "courtroom \(room.id) records through interface \(serial), but docking is disabled ([devices] enabled = false)")
         }
-        let present: [DeviceDTO]
+        let present: [Dock]
         do { present = try docks.docks(presentOnly: true, limit: 10_000) } catch {
             throw RecordingError(.unavailable, "cannot list docked devices: \(error)")
         }
@@ -207,7 +207,7 @@ public final class RecordingManager: Sendable {
     /// Stops the courtroom's session (finishing its segment) and returns once its end
     /// is recorded. A courtroom not recording is left as it is.
     /// - Throws: ``RecordingError/Code/notFound``.
-    public func stop(courtroom id: String, caller: Caller) async throws(RecordingError) -> CourtroomRecordingDTO {
+    public func stop(courtroom id: String, caller: Caller) async throws(RecordingError) -> CourtroomRecording {
         guard let room = roomsByID[id] else {
             throw RecordingError(.notFound, "no courtroom \"\(id)\"" + (rooms.isEmpty ? " (no [[courtroom]] is configured)"
                                                                         : " (configured: \(rooms.map(\.id).joined(separator: ", ")))"))

@@ -1,5 +1,5 @@
 import CustodyCore
-import CustodyProtocol
+import CustodyModel
 import CustodyStore
 import Foundation
 
@@ -7,9 +7,9 @@ import Foundation
 /// calendar): when each hearing is scheduled in which courtroom, with its case; and
 /// where the recording sessions tell when hearings actually ran.
 public struct RegistryHearingSchedule: HearingSchedule {
-    let store: LocalStore
+    let store: any RegistryStore
 
-    public init(store: LocalStore) { self.store = store }
+    public init(store: any RegistryStore) { self.store = store }
 
     public func hearings(courtroom: String, from: Date, to: Date) throws -> [ScheduledHearing] {
         var query = HearingQuery()
@@ -34,7 +34,7 @@ public struct RegistryHearingSchedule: HearingSchedule {
         _ = try store.recordHearingActual(hearing: id, start: earlierStart, end: laterEnd, actor: actor)
     }
 
-    static func scheduled(_ h: HearingDTO) -> ScheduledHearing? {
+    static func scheduled(_ h: Hearing) -> ScheduledHearing? {
         guard let start = RFC3339.parse(h.scheduledStart), let end = RFC3339.parse(h.scheduledEnd) else { return nil }
         return ScheduledHearing(id: h.id, caseNumber: h.case, courtroom: h.courtroom, start: start, end: end,
                                 actualEnd: h.actualEnd.flatMap(RFC3339.parse))

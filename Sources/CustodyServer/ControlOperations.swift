@@ -2,6 +2,7 @@ import CustodyCore
 import CustodyIngest
 import CustodyLogging
 import CustodyMetrics
+import CustodyModel
 import CustodyProtocol
 import CustodyStore
 import Foundation

@@ -5,16 +5,21 @@ import CustodyCore
 import CustodyIngest
 import CustodyLedger
 import CustodyMetrics
+import CustodyModel
 import CustodyProtocol
 import CustodyRecording
 import CustodyStore
 import Foundation
 import NIOHTTP1
 
+/// What the control API reads and records through: evidence, docks, the registry, the
+/// ledger and exports (the daemon's one ``LocalStore``, or any store beside it).
+public typealias ControlStore = EvidenceStore & DockStore & RegistryStore & LedgerStore & ExportStore
+
 /// The control API's routes: each checks the caller's roles, then answers.
 /// `docs/api/openapi.yaml` documents every one of them.
 public struct ControlRoutes: Sendable {
-    let store: any EvidenceStore & DockStore
+    let store: any ControlStore
     let ingest: IngestEngine
     let startedAt: ContinuousClock.Instant
     let stateDirectory: String
@@ -29,7 +34,7 @@ public struct ControlRoutes: Sendable {
     /// Refused requests, recorded in the ledger a bounded number of times per uid and minute.
     public let refusals: RefusalRecorder
 
-    public init(store: any EvidenceStore & DockStore, ingest: IngestEngine, stateDirectory: String, signer: CheckpointSigner? = nil,
+    public init(store: any ControlStore, ingest: IngestEngine, stateDirectory: String, signer: CheckpointSigner? = nil,
                 operations: ControlOperations? = nil, tagging: TaggingPolicy = TaggingPolicy(), recordings: RecordingManager? = nil) {
         self.store = store
         self.ingest = ingest
@@ -86,29 +91,31 @@ public struct ControlRoutes: Sendable {
             return try await startJob(request)
         case ("GET", "/v1/jobs"):
             let limit = try intParameter(request, "limit", default: 50, range: 1...1000)
-            return .json(JobListDTO(jobs: try store.jobs(limit: limit)))
+            return .json(JobListDTO(jobs: try store.jobs(limit: limit).map(JobDTO.init)))
         case ("GET", "/v1/jobs/{id}"):
             let id = try pathID(segments[1], "job")
             guard let job = try store.job(id, withFiles: request.query["files"] != "false") else {
                 throw ProblemDTO.notFound("no job \(id)")
             }
-            return .json(job)
+            return .json(JobDTO(job))
         case ("GET", "/v1/items"):
-            return .json(try store.items(try itemQuery(request)))
+            return .json(ItemListDTO(try store.items(try itemQuery(request))))
         case ("GET", "/v1/items/{id}"):
             let id = try pathID(segments[1], "item")
             guard let item = try store.item(id) else { throw ProblemDTO.notFound("no item \(id)") }
-            return .json(item)
+            return .json(ItemDTO(item))
         case ("GET", "/v1/devices"):
             let all = request.query["all"] == "true"
             let limit = try intParameter(request, "limit", default: 100, range: 1...10000)
-            return .json(DeviceListDTO(devices: try store.docks(presentOnly: !all, limit: limit)))
+            return .json(DeviceListDTO(devices: try store.docks(presentOnly: !all, limit: limit).map(DeviceDTO.init)))
         case ("GET", "/v1/ledger"):
             return try ledger()
         case ("GET", "/v1/checkpoints"):
-            return .json(CheckpointListDTO(checkpoints: try requireSigner().store.checkpoints().map(Self.checkpointDTO)))
+            // Checkpoints exist only where the ledger has a station key.
+            _ = try requireSigner()
+            return .json(CheckpointListDTO(checkpoints: try store.checkpoints().map(CheckpointDTO.init)))
         case ("POST", "/v1/checkpoints"):
-            return .json(Self.checkpointDTO(try requireSigner().checkpoint(actor: request.caller)), status: .created)
+            return .json(CheckpointDTO(try requireSigner().checkpoint(actor: request.caller)), status: .created)
         case ("GET", "/v1/proofs"):
             return try proofs(request)
         case ("POST", "/v1/verify"):
@@ -140,7 +147,7 @@ public struct ControlRoutes: Sendable {
             q.subject = request.query["subject"]
             q.afterSeq = try intParameter(request, "after", default: 0, range: RequestBounds.position)
             q.limit = try intParameter(request, "limit", default: 1000, range: 1...10000)
-            return .json(EventListDTO(events: try store.events(q)))
+            return .json(EventListDTO(events: try store.events(q).map(EventDTO.init)))
         default:
             guard let response = try await registryRoute(route, segments, request) else {
                 throw ProblemDTO.internalError("no handler for \(route.method) \(route.template)")
@@ -173,9 +180,9 @@ public struct ControlRoutes: Sendable {
     private func startJob(_ request: ControlRequest) async throws -> ControlResponse {
         let body = try decodeBody(IngestRequestDTO.self, request, example: #"{"path": "/media/card"}"#)
         do {
-            let job = try await ingest.submit(body, caller: request.caller)
-            guard let dto = try store.job(job.jobID, withFiles: false) else { throw ProblemDTO.internalError("job \(job.jobID) vanished") }
-            return .json(dto, status: .accepted)
+            let job = try await ingest.submit(IngestRequest(path: body.path, device: body.device, image: body.image), caller: request.caller)
+            guard let started = try store.job(job.jobID, withFiles: false) else { throw ProblemDTO.internalError("job \(job.jobID) vanished") }
+            return .json(JobDTO(started), status: .accepted)
         } catch let error as IngestError {
             let status = switch error.code {
             case .badRequest: 400
@@ -194,12 +201,8 @@ public struct ControlRoutes: Sendable {
 
     private func ledger() throws -> ControlResponse {
         let signer = try requireSigner()
-        return .json(LedgerDTO(origin: signer.key.name, verifierKey: signer.key.verifierKey, treeSize: try signer.store.ledgerSize(),
-                               latestCheckpoint: try signer.store.latestCheckpoint()?.note))
-    }
-
-    static func checkpointDTO(_ c: StoredCheckpoint) -> CheckpointDTO {
-        CheckpointDTO(treeSize: c.treeSize, rootHash: Data(c.rootHash).base64EncodedString(), note: c.note, madeAt: c.madeAt)
+        return .json(LedgerDTO(origin: signer.key.name, verifierKey: signer.key.verifierKey, treeSize: try store.ledgerSize(),
+                               latestCheckpoint: try store.latestCheckpoint()?.note))
     }
 
     private func verify(_ request: ControlRequest) throws -> ControlResponse {
@@ -215,12 +218,13 @@ public struct ControlRoutes: Sendable {
     private func export(_ request: ControlRequest) throws -> ControlResponse {
         let body = try decodeBody(ExportRequestDTO.self, request, example: #"{"case": "K-2026-114"}"#)
         let signer = try requireSigner()
-        return .json(try ExportMaker(store: signer.store, signer: signer).make(body, caller: request.caller), status: .created)
+        return .json(ExportPlanDTO(try ExportMaker(store: store, signer: signer).make(body, caller: request.caller)), status: .created)
     }
 
     /// A stored file's bytes, for the export that holds it and only to the user who made that export.
     private func blob(_ request: ControlRequest, sha256: String) throws -> ControlResponse {
-        let signer = try requireSigner()
+        // Exports exist only where the ledger has a station key.
+        _ = try requireSigner()
         guard sha256.count == 64, sha256.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
             throw ProblemDTO.badRequest("a stored file is named by its SHA-256 in lowercase hex, not \"\(Self.echo(sha256))\"")
         }
@@ -228,7 +232,7 @@ public struct ControlRoutes: Sendable {
             throw ProblemDTO.badRequest("stored files are handed out for an export only: add ?export=ID (POST /v1/exports makes one)")
         }
         let exportID = try pathID(exportText, "export")
-        guard let export = try signer.store.export(exportID) else { throw ProblemDTO.notFound("no export \(exportID)") }
+        guard let export = try store.export(exportID) else { throw ProblemDTO.notFound("no export \(exportID)") }
         guard export.actorUID == request.caller.uid else {
             refusals.refuse(request.caller, method: request.method.rawValue, path: request.path,
                             detail: ["export": .number(Double(exportID)), "reason": .string("not the exporter")])
@@ -240,13 +244,13 @@ public struct ControlRoutes: Sendable {
         guard stat(path, &info) == 0 else {
             let reason = "the stored file \(sha256) cannot be read (\(String(cString: strerror(errno))))"
             // The bundle cannot be complete: the export is recorded abandoned, by the daemon.
-            Self.abandon(signer.store, export: exportID, reason: reason)
+            Self.abandon(store, export: exportID, reason: reason)
             throw ProblemDTO.internalError("\(reason); export \(exportID) is recorded abandoned; run custodyctl verify --full")
         }
         var response = ControlResponse(contentType: "application/octet-stream", body: Data())
         response.file = ResponseFile(path: path, size: Int64(info.st_size))
         // A client that stops reading half-way never has the whole file: the export is recorded abandoned.
-        let exportStore = signer.store, size = Int64(info.st_size)
+        let exportStore = store, size = Int64(info.st_size)
         response.file?.onIncomplete = { sent, error in
             Self.abandon(exportStore, export: exportID, reason: "the client stopped reading stored file \(sha256) after \(sent) of \(size) bytes (\(error))")
         }
@@ -262,16 +266,17 @@ public struct ControlRoutes: Sendable {
             sizes[name] = try intParameter(request, name, default: 0, range: RequestBounds.treeSize)
         }
         let itemID = try request.query["item"].map { try pathID($0, "item") }
-        let signer = try requireSigner()
-        let checkpoints = try signer.store.checkpoints()
-        func checkpoint(_ name: String) throws -> StoredCheckpoint? {
+        // Checkpoints exist only where the ledger has a station key.
+        _ = try requireSigner()
+        let checkpoints = try store.checkpoints()
+        func checkpoint(_ name: String) throws -> SignedCheckpoint? {
             guard let size = sizes[name] else { return nil }
             guard let found = checkpoints.first(where: { Int64($0.treeSize) == size }) else {
                 throw ProblemDTO.notFound("no checkpoint of tree size \(size); GET /v1/checkpoints lists them")
             }
             return found
         }
-        let (seqs, leaves) = try signer.store.ledgerEntries()
+        let (seqs, leaves) = try store.ledgerEntries()
         func b64(_ h: Hash) -> String { Data(h).base64EncodedString() }
         if let id = itemID {
             guard try store.item(id) != nil else { throw ProblemDTO.notFound("no item \(id)") }
@@ -282,16 +287,13 @@ public struct ControlRoutes: Sendable {
             var proofs: [InclusionProofDTO] = []
             let tree = MerkleTreeIndex(leaves: Array(leaves[..<against.treeSize]))
             for event in events {
-                guard let index = LocalStore.leafIndex(ofSeq: event.seq, in: seqs), index < against.treeSize else { continue }
-                let entry = CanonicalEntry.bytes(of: event)
-                proofs.append(InclusionProofDTO(seq: event.seq, leafIndex: index, entry: String(decoding: entry, as: UTF8.self),
-                                                leafHash: b64(MerkleTree.leafHash(entry)),
-                                                auditPath: tree.inclusionProof(index: index, size: against.treeSize).map(b64)))
+                guard let index = LeafIndex.of(seq: event.seq, in: seqs), index < against.treeSize else { continue }
+                proofs.append(InclusionProofDTO(tree.proof(of: event, leafIndex: index, size: against.treeSize)))
             }
             guard !proofs.isEmpty else {
                 throw ProblemDTO.notFound("item \(id)'s events are not yet covered by checkpoint \(against.treeSize); POST /v1/checkpoints makes a newer one")
             }
-            return .json(ItemProofsDTO(item: id, checkpoint: Self.checkpointDTO(against), proofs: proofs))
+            return .json(ItemProofsDTO(item: id, checkpoint: CheckpointDTO(against), proofs: proofs))
         }
         // Without `item`: from `from` (default the oldest checkpoint of a tree that is not
         // empty) to `to` (default the latest).
@@ -303,7 +305,7 @@ public struct ControlRoutes: Sendable {
             throw ProblemDTO.badRequest("a consistency proof goes from a smaller checkpoint to a larger one (\(from.treeSize) → \(to.treeSize))")
         }
         let proof = MerkleTreeIndex(leaves: Array(leaves[..<to.treeSize])).consistencyProof(oldSize: from.treeSize, size: to.treeSize).map(b64)
-        return .json(ConsistencyProofDTO(from: Self.checkpointDTO(from), to: Self.checkpointDTO(to), proof: proof))
+        return .json(ConsistencyProofDTO(from: CheckpointDTO(from), to: CheckpointDTO(to), proof: proof))
     }
 
     private func itemQuery(_ request: ControlRequest) throws -> ItemQuery {

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import CLinuxSystem
 import CustodyCore
+import CustodyModel
 import CustodyProtocol
 import Foundation
 import Logging

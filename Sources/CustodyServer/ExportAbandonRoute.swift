@@ -1,4 +1,5 @@
 import CustodyCore
+import CustodyModel
 import CustodyProtocol
 import CustodyStore
 import Foundation
@@ -10,7 +11,8 @@ import Foundation
 extension ControlRoutes {
     /// `POST /v1/exports/{id}/abandon` with `{"reason": "…"}`: only the export's maker may.
     func abandonExport(_ request: ControlRequest, id text: String) throws -> ControlResponse {
-        let signer = try requireExportSigner()
+        // Exports exist only where the ledger has a station key.
+        _ = try requireExportSigner()
         let id = try pathID(text, "export")
         let body: ExportAbandonRequestDTO
         do {
@@ -20,21 +22,21 @@ extension ControlRoutes {
         }
         let reason = body.reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { throw ProblemDTO.badRequest("reason must say why the bundle was not written") }
-        guard let export = try signer.store.export(id) else { throw ProblemDTO.notFound("no export \(id)") }
+        guard let export = try store.export(id) else { throw ProblemDTO.notFound("no export \(id)") }
         guard export.actorUID == request.caller.uid else {
             // Accounted for like every refusal: a flood of them is one event and a summary a minute.
             refusals.refuse(request.caller, method: request.method.rawValue, path: request.path,
                             detail: ["export": .number(Double(id)), "reason": .string("not the exporter")])
             throw ProblemDTO.forbidden("export \(id) was made by uid \(export.actorUID); only that user may abandon it")
         }
-        guard let abandoned = try signer.store.recordExportAbandon(id, actor: request.caller, reason: reason) else {
+        guard let abandoned = try store.recordExportAbandon(id, actor: request.caller, reason: reason) else {
             throw ProblemDTO.notFound("no export \(id)")
         }
-        return .json(ExportAbandonDTO(exportId: id, event: abandoned.event, alreadyAbandoned: !abandoned.isNew))
+        return .json(ExportAbandonDTO(exportId: id, event: EventDTO(abandoned.event), alreadyAbandoned: !abandoned.isNew))
     }
 
     /// Records, as the daemon, that export `id` was abandoned; never fails the caller.
-    static func abandon(_ store: LocalStore, export id: Int64, reason: String) {
+    static func abandon(_ store: any ExportStore, export id: Int64, reason: String) {
         _ = try? store.recordExportAbandon(id, actor: .daemon, reason: reason)
     }
 

@@ -1,6 +1,7 @@
 import CustodyCore
 import CustodyExport
 import CustodyLedger
+import CustodyModel
 import CustodyProtocol
 import CustodyStore
 import Foundation
@@ -8,27 +9,23 @@ import Foundation
 /// Makes an export for court: records it, signs a checkpoint that covers it, proves
 /// every event of every item against that checkpoint, and lays out the bundle.
 struct ExportMaker {
-    let store: LocalStore
+    let store: any EvidenceStore & LedgerStore & ExportStore
     let signer: CheckpointSigner
     /// Most items one export may hold.
     static let maxItems = 10_000
 
-    func make(_ request: ExportRequestDTO, caller: Caller) throws -> ExportPlanDTO {
+    func make(_ request: ExportRequestDTO, caller: Caller) throws -> ExportPlan {
         let (items, selection) = try select(request)
         let exportID = try store.recordExport(actor: caller, selection: selection, reason: request.reason,
                                               items: items.map { ($0.id, $0.sha256) })
         let checkpoint = try signer.checkpoint(actor: caller)
         let (seqs, leaves) = try store.ledgerEntries()
         let tree = MerkleTreeIndex(leaves: Array(leaves[..<checkpoint.treeSize]))
-        func proven(_ event: EventDTO) throws -> ExportedEvent {
-            guard let index = LocalStore.leafIndex(ofSeq: event.seq, in: seqs), index < checkpoint.treeSize else {
+        func proven(_ event: CustodyEvent) throws -> ExportedEvent {
+            guard let index = LeafIndex.of(seq: event.seq, in: seqs), index < checkpoint.treeSize else {
                 throw ProblemDTO.internalError("event \(event.seq) is not in checkpoint \(checkpoint.treeSize)")
             }
-            let entry = CanonicalEntry.bytes(of: event)
-            func b64(_ h: Hash) -> String { Data(h).base64EncodedString() }
-            return ExportedEvent(event: event, proof: InclusionProofDTO(
-                seq: event.seq, leafIndex: index, entry: String(decoding: entry, as: UTF8.self), leafHash: b64(MerkleTree.leafHash(entry)),
-                auditPath: tree.inclusionProof(index: index, size: checkpoint.treeSize).map(b64)))
+            return ExportedEvent(event: event, proof: tree.proof(of: event, leafIndex: index, size: checkpoint.treeSize))
         }
         var exported: [ExportedItem] = []
         let lastCovered = seqs[checkpoint.treeSize - 1]
@@ -41,19 +38,19 @@ struct ExportMaker {
         guard let exportEvent = try store.events(q).first else { throw ProblemDTO.internalError("export event \(exportID) vanished") }
         let input = ExportInput(
             exportID: exportID, createdAt: exportEvent.time, selection: selection, reason: request.reason,
-            actor: ActorDTO(uid: caller.uid, name: caller.name), station: signer.key.name, verifierKey: signer.key.verifierKey,
+            actor: Author(uid: caller.uid, name: caller.name), station: signer.key.name, verifierKey: signer.key.verifierKey,
             publicKey: signer.key.rawPublicKey.base64EncodedString(), toolVersion: CustodyVersion.string,
-            checkpoint: ControlRoutes.checkpointDTO(checkpoint), items: exported, exportEvent: try proven(exportEvent))
+            checkpoint: checkpoint, items: exported, exportEvent: try proven(exportEvent))
         return try ExportBundle.plan(input)
     }
 
     /// Every event of an item (its own and its job's, without the job's other files'
     /// failures) up to `lastSeq`, read a page at a time: an item's record is never cut short.
-    private func allEvents(of item: Int64, through lastSeq: Int64) throws -> [EventDTO] {
+    private func allEvents(of item: Int64, through lastSeq: Int64) throws -> [CustodyEvent] {
         var q = EventQuery()
         q.itemID = item
         q.limit = Self.eventPage
-        var events: [EventDTO] = []
+        var events: [CustodyEvent] = []
         while true {
             let page = try store.events(q)
             events += page.lazy.filter { $0.seq <= lastSeq }
@@ -66,14 +63,14 @@ struct ExportMaker {
     static let eventPage = 5_000
 
     /// The items asked for, and the selection in words.
-    private func select(_ request: ExportRequestDTO) throws -> ([ItemDTO], String) {
+    private func select(_ request: ExportRequestDTO) throws -> ([Item], String) {
         let given = [request.case != nil, request.hearing != nil, request.items != nil].filter { $0 }.count
         guard given == 1 else {
             throw ProblemDTO.badRequest("give exactly one of \"case\", \"hearing\" or \"items\" (an export is of a case, a hearing, or listed items)")
         }
         if let ids = request.items {
             guard !ids.isEmpty, ids.count <= Self.maxItems else { throw ProblemDTO.badRequest("\"items\" must list 1 to \(Self.maxItems) item ids") }
-            var seen = Set<Int64>(), items: [ItemDTO] = [], missing: [Int64] = []
+            var seen = Set<Int64>(), items: [Item] = [], missing: [Int64] = []
             for id in ids where seen.insert(id).inserted {
                 if let item = try store.item(id) { items.append(item) } else { missing.append(id) }
             }

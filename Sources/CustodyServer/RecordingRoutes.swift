@@ -1,4 +1,5 @@
 import CustodyCore
+import CustodyModel
 import CustodyProtocol
 import CustodyRecording
 import CustodyStore
@@ -23,7 +24,8 @@ extension ControlRoutes {
         query.courtroom = request.query["courtroom"]
         query.session = request.query["session"]
         query.limit = try intParameter(request, "limit", default: 100, range: 1...10_000)
-        return .json(RecordingListDTO(courtrooms: try manager.courtrooms(), segments: try manager.segments(query)))
+        return .json(RecordingListDTO(courtrooms: try manager.courtrooms().map(CourtroomRecordingDTO.init),
+                                      segments: try manager.segments(query).map(RecordingSegmentDTO.init)))
     }
 
     /// `POST /v1/recordings`: starts a courtroom's session.
@@ -31,7 +33,9 @@ extension ControlRoutes {
         let body = try decodeBody(RecordingStartDTO.self, request, example: #"{"courtroom": "3", "hearing": "H-2026-0142"}"#)
         let manager = try requireRecordings()
         do {
-            return .json(try await manager.start(body, caller: request.caller), status: .created)
+            let start = RecordingRequest(courtroom: body.courtroom, hearing: body.hearing, case: body.case,
+                                         durationFrames: body.durationFrames, durationSeconds: body.durationSeconds)
+            return .json(CourtroomRecordingDTO(try await manager.start(start, caller: request.caller)), status: .created)
         } catch {
             throw Self.problem(error, title: "Cannot start recording")
         }
@@ -44,7 +48,7 @@ extension ControlRoutes {
         guard let found = try manager.courtroom(courtroom, segments: limit) else {
             throw ProblemDTO.notFound("no courtroom \"\(courtroom)\"")
         }
-        return .json(found)
+        return .json(CourtroomRecordingDTO(found))
     }
 
     /// `POST /v1/recordings/{courtroom}`: stops its session.
@@ -53,7 +57,7 @@ extension ControlRoutes {
         let body = try decodeBody(RecordingActionDTO.self, request, example: #"{"action": "stop"}"#)
         do {
             switch body.action {
-            case .stop: return .json(try await manager.stop(courtroom: courtroom, caller: request.caller))
+            case .stop: return .json(CourtroomRecordingDTO(try await manager.stop(courtroom: courtroom, caller: request.caller)))
             }
         } catch {
             throw Self.problem(error, title: "Cannot stop recording")

@@ -1,4 +1,5 @@
 import CustodyCore
+import CustodyModel
 import CustodyProtocol
 import CustodyStore
 import Foundation

@@ -1,4 +1,5 @@
 import CustodyCore
+import CustodyModel
 import CustodyProtocol
 import CustodyStore
 import Foundation
@@ -22,13 +23,13 @@ extension ControlRoutes {
     func registryRoute(_ route: Route, _ segments: [String], _ request: ControlRequest) async throws -> ControlResponse? {
         switch (route.method, route.template) {
         case ("GET", "/v1/officers"):
-            return .json(OfficerListDTO(officers: try registry().officers(unit: request.query["unit"])))
+            return .json(OfficerListDTO(officers: try store.officers(unit: request.query["unit"]).map(OfficerDTO.init)))
         case ("GET", "/v1/equipment"):
-            return .json(EquipmentListDTO(equipment: try registry().equipment()))
+            return .json(EquipmentListDTO(equipment: try store.equipment().map(EquipmentDTO.init)))
         case ("GET", "/v1/courtrooms"):
-            return .json(CourtroomListDTO(courtrooms: try registry().courtrooms()))
+            return .json(CourtroomListDTO(courtrooms: try store.courtrooms().map(CourtroomDTO.init)))
         case ("GET", "/v1/cases"):
-            return .json(CaseListDTO(cases: try registry().cases()))
+            return .json(CaseListDTO(cases: try store.cases().map(CaseDTO.init)))
         case ("GET", "/v1/hearings"):
             var q = HearingQuery()
             q.from = try dateParameter(request, "from")
@@ -36,54 +37,57 @@ extension ControlRoutes {
             q.courtroom = request.query["courtroom"]
             q.caseNumber = request.query["case"]
             q.limit = try intParameter(request, "limit", default: 1000, range: 1...10000)
-            return .json(HearingListDTO(hearings: try registry().hearings(q)))
+            return .json(HearingListDTO(hearings: try store.hearings(q).map(HearingDTO.init)))
         case ("GET", "/v1/assignments"):
             var q = AssignmentQuery()
             q.device = request.query["device"]
             q.officer = request.query["officer"]
             q.at = try dateParameter(request, "at")
             q.limit = try intParameter(request, "limit", default: 1000, range: 1...10000)
-            return .json(AssignmentListDTO(assignments: try registry().assignments(q)))
+            return .json(AssignmentListDTO(assignments: try store.assignments(q).map(AssignmentDTO.init)))
         case ("POST", "/v1/imports"):
             return try importFile(request)
         case ("POST", "/v1/checkouts"):
             let body = try decodeBody(CheckoutRequestDTO.self, request, example: #"{"device": "BWC-0042", "officer": "B-1042"}"#)
-            return .json(try registered { try registry().checkout(device: body.device, badge: body.officer, actor: request.caller) },
+            return .json(AssignmentDTO(try registered { try store.checkout(device: body.device, badge: body.officer, actor: request.caller) }),
                          status: .created)
         case ("POST", "/v1/checkins"):
             let body = try decodeBody(CheckinRequestDTO.self, request, example: #"{"device": "BWC-0042"}"#)
-            return .json(try registered { try registry().checkin(device: body.device, actor: request.caller) })
+            return .json(AssignmentDTO(try registered { try store.checkin(device: body.device, actor: request.caller) }))
         case ("POST", "/v1/clocks"):
             let body = try decodeBody(ClockCheckRequestDTO.self, request, example: #"{"device": "BWC-0042", "offsetSeconds": 133}"#)
-            return .json(try registered {
-                try registry().recordClockCheck(device: body.device, offsetSeconds: body.offsetSeconds, dockID: nil, actor: request.caller)
-            }, status: .created)
+            return .json(ClockCheckDTO(try registered {
+                try store.recordClockCheck(device: body.device, offsetSeconds: body.offsetSeconds, dockID: nil, actor: request.caller)
+            }), status: .created)
         case ("POST", "/v1/tags"):
             let body = try decodeBody(TagRequestDTO.self, request, example: #"{"item": 12, "officer": "B-1042", "note": "…"}"#)
-            return .json(try registered { try registry().tag(body, categories: Set(tagging.categories.keys), actor: request.caller) })
+            let change = TagChange(item: body.item, officer: body.officer, hearing: body.hearing, case: body.case, category: body.category,
+                                   note: body.note)
+            return .json(ItemDTO(try registered { try store.tag(change, categories: Set(tagging.categories.keys), actor: request.caller) }))
         case ("GET", "/v1/holds"):
-            return .json(HoldListDTO(holds: try registry().holds(activeOnly: request.query["all"] != "true")))
+            return .json(HoldListDTO(holds: try store.holds(activeOnly: request.query["all"] != "true").map(HoldDTO.init)))
         case ("POST", "/v1/holds"):
             let body = try decodeBody(HoldRequestDTO.self, request, example: #"{"case": "K-17/2026", "reason": "order of 2026-03-20"}"#)
-            return .json(try registered { try registry().placeHold(item: body.item, caseNumber: body.case, reason: body.reason, actor: request.caller) },
-                         status: .created)
+            return .json(HoldDTO(try registered {
+                try store.placeHold(item: body.item, caseNumber: body.case, reason: body.reason, actor: request.caller)
+            }), status: .created)
         case ("PATCH", "/v1/holds/{id}"):
             let id = try pathID(segments[1], "hold")
             let body = try decodeBody(HoldReleaseDTO.self, request, example: #"{"active": false, "reason": "case closed"}"#)
             guard !body.active else { throw ProblemDTO.badRequest("a hold can only be released (\"active\": false); place a new one with POST /v1/holds") }
-            return .json(try registered { try registry().releaseHold(id, reason: body.reason, actor: request.caller) })
+            return .json(HoldDTO(try registered { try store.releaseHold(id, reason: body.reason, actor: request.caller) }))
         case ("GET", "/v1/retention"):
             let limit = try intParameter(request, "limit", default: 20, range: 1...1000)
-            return .json(RetentionPlanListDTO(plans: try registry().retentionPlans(limit: limit)))
+            return .json(RetentionPlanListDTO(plans: try store.retentionPlans(limit: limit).map(RetentionPlanSummaryDTO.init)))
         case ("POST", "/v1/retention"):
-            return .json(try registry().makeRetentionPlan(periods: tagging.categories, actor: request.caller), status: .created)
+            return .json(RetentionPlanDTO(try store.makeRetentionPlan(periods: tagging.categories, actor: request.caller)), status: .created)
         case ("GET", "/v1/retention/{id}"):
             let id = try pathID(segments[1], "retention plan")
-            guard let plan = try registry().retentionPlan(id) else { throw ProblemDTO.notFound("no retention plan \(id)") }
-            return .json(plan)
+            guard let plan = try store.retentionPlan(id) else { throw ProblemDTO.notFound("no retention plan \(id)") }
+            return .json(RetentionPlanDTO(plan))
         case ("POST", "/v1/retention/{id}"):
             let id = try pathID(segments[1], "retention plan")
-            return .json(try registered { try registry().applyRetentionPlan(id, periods: tagging.categories, actor: request.caller) })
+            return .json(RetentionResultDTO(try registered { try store.applyRetentionPlan(id, periods: tagging.categories, actor: request.caller) }))
         case ("GET", "/v1/gaps"):
             var q = GapQuery()
             q.from = try dateParameter(request, "from")
@@ -92,17 +96,10 @@ extension ControlRoutes {
             q.undockedSeconds = tagging.gaps.undockedHours * 3600
             q.clockToleranceSeconds = tagging.gaps.clockToleranceSeconds
             q.holeSeconds = tagging.gaps.holeSeconds
-            return .json(try registry().gaps(q))
+            return .json(GapReportDTO(try store.gaps(q)))
         default:
             return nil
         }
-    }
-
-    private func registry() throws -> any RegistryStore {
-        guard let registry = store as? any RegistryStore else {
-            throw ProblemDTO(status: 503, code: "no-registry", title: "No registry", detail: "this daemon's store keeps no registry")
-        }
-        return registry
     }
 
     /// Runs a registry call, turning its refusals into problems.
@@ -120,7 +117,8 @@ extension ControlRoutes {
         case .notFound: return .notFound(error.message)
         case .conflict: return ProblemDTO(status: 409, code: "conflict", title: "Conflict", detail: error.message)
         case .invalidImport:
-            return ProblemDTO(status: 422, code: "invalid-import", title: "Import refused", detail: error.description, errors: error.errors)
+            return ProblemDTO(status: 422, code: "invalid-import", title: "Import refused", detail: error.description,
+                              errors: error.errors.map(FieldErrorDTO.init))
         }
     }
 
@@ -140,6 +138,11 @@ extension ControlRoutes {
         case .success(let parsed): file = parsed
         case .failure(let failure): throw ProblemDTO.badRequest(failure.summary)
         }
-        return .json(try registered { try registry().importRegistry(file, actor: request.caller) })
+        return .json(ImportReportDTO(try registered { try store.importRegistry(file, actor: request.caller) }))
     }
+}
+
+extension FieldErrorDTO {
+    /// A bad line of a registry file as a problem lists it.
+    init(_ error: FieldError) { self.init(line: error.line, field: error.field, value: error.value, message: error.message) }
 }

@@ -1,3 +1,4 @@
+import CustodyModel
 import CustodyProtocol
 import Foundation
 

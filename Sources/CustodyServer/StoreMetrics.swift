@@ -1,6 +1,7 @@
 import CustodyCore
 import CustodyIngest
 import CustodyMetrics
+import CustodyModel
 import CustodyProtocol
 import CustodyStore
 

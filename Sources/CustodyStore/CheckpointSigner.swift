@@ -1,16 +1,18 @@
 import CustodyCore
 import CustodyLedger
+import CustodyModel
 import Synchronization
 
 /// Makes signed checkpoints of the ledger with the station key, one at a time.
 public final class CheckpointSigner: Sendable {
     public let key: StationKey
-    public let store: LocalStore
+    /// The ledger it signs, and where its checkpoint and verification events go.
+    public let store: any LedgerStore & EvidenceStore
     /// Told of every verification's report (the daemon counts failed ones in its metrics).
     let onVerified: (@Sendable (VerificationReport) -> Void)?
     private let lock = Mutex(())
 
-    public init(key: StationKey, store: LocalStore, onVerified: (@Sendable (VerificationReport) -> Void)? = nil) {
+    public init(key: StationKey, store: any LedgerStore & EvidenceStore, onVerified: (@Sendable (VerificationReport) -> Void)? = nil) {
         self.key = key
         self.store = store
         self.onVerified = onVerified
@@ -18,7 +20,7 @@ public final class CheckpointSigner: Sendable {
 
     /// Signs and keeps a checkpoint of the whole ledger now (a ledger.checkpoint event follows it).
     @discardableResult
-    public func checkpoint(actor: Caller = .daemon) throws -> StoredCheckpoint {
+    public func checkpoint(actor: Caller = .daemon) throws -> SignedCheckpoint {
         try lock.withLock { _ in
             let leaves = try store.leafHashes()
             let checkpoint = Checkpoint(origin: key.name, treeSize: leaves.count, rootHash: MerkleTree.root(leaves))
@@ -31,7 +33,7 @@ public final class CheckpointSigner: Sendable {
 
     /// A checkpoint when entries arrived since the last one (the checkpoint event itself
     /// does not count as growth), else nil.
-    public func checkpointIfGrown() throws -> StoredCheckpoint? {
+    public func checkpointIfGrown() throws -> SignedCheckpoint? {
         let size = try store.ledgerSize()
         let last = try store.latestCheckpoint()?.treeSize ?? -1
         guard size > last + 1 else { return nil }

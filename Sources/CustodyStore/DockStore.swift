@@ -1,5 +1,5 @@
 import CustodyCore
-import CustodyProtocol
+import CustodyModel
 import Foundation
 import GRDB
 
@@ -56,7 +56,7 @@ public protocol DockStore: Sendable {
     /// Records the device's removal.
     func recordUndock(_ id: Int64, actor: Caller) throws
     /// Docks, newest first; with `presentOnly`, those not removed.
-    func docks(presentOnly: Bool, limit: Int) throws -> [DeviceDTO]
+    func docks(presentOnly: Bool, limit: Int) throws -> [Dock]
     /// The newest interrupted job of the device with this serial that read no
     /// identified medium, to resume at the next dock.
     func interruptedJob(deviceSerial: String) throws -> Int64?
@@ -154,7 +154,7 @@ extension LocalStore: DockStore {
         }
     }
 
-    public func docks(presentOnly: Bool, limit: Int) throws -> [DeviceDTO] {
+    public func docks(presentOnly: Bool, limit: Int) throws -> [Dock] {
         try db.read { db in
             let filter = presentOnly ? "WHERE docks.state <> 'removed'" : ""
             let sql = """
@@ -164,7 +164,7 @@ extension LocalStore: DockStore {
             let slots = try Self.slots(db, filter: filter, limit: limit)
             return try Row.fetchAll(db, sql: sql, arguments: [limit]).map { row in
                 let id: Int64 = row["id"]
-                var dock = DeviceDTO(id: id, vendorId: USBDeviceDescription.hex4(UInt16(row["vendor_id"] as Int64)),
+                var dock = Dock(id: id, vendorId: USBDeviceDescription.hex4(UInt16(row["vendor_id"] as Int64)),
                                      productId: USBDeviceDescription.hex4(UInt16(row["product_id"] as Int64)), serial: row["device_serial"],
                                      manufacturer: row["manufacturer"], product: row["product"], model: row["model"], kind: row["kind"],
                                      driver: row["driver"],
@@ -189,21 +189,21 @@ extension LocalStore: DockStore {
     }
 
     /// The slots of the docks a listing shows, by dock, in slot order.
-    private static func slots(_ db: Database, filter: String, limit: Int) throws -> [Int64: [DeviceSlotDTO]] {
+    private static func slots(_ db: Database, filter: String, limit: Int) throws -> [Int64: [DockSlot]] {
         let rows = try Row.fetchAll(db, sql: """
             SELECT dock_slots.*, jobs.state AS job_state, jobs.message AS job_message
             FROM dock_slots JOIN (SELECT id FROM docks \(filter) ORDER BY id DESC LIMIT ?) listed ON listed.id = dock_slots.dock_id
             LEFT JOIN jobs ON jobs.id = dock_slots.job_id
             ORDER BY dock_slots.dock_id, dock_slots.slot
             """, arguments: [limit])
-        var slots: [Int64: [DeviceSlotDTO]] = [:]
+        var slots: [Int64: [DockSlot]] = [:]
         for row in rows {
             let stored = DeviceState(rawValue: row["state"]) ?? .error
             let state = following(stored, job: row["job_state"])
             let job: Int64? = row["job_id"]
             // A job that ended badly says why, where the device manager had nothing to add.
             let jobEnded = (state == .error && stored == .ingesting) ? (row["job_message"] as String?).map { "job \(job ?? 0): \($0)" } : nil
-            slots[row["dock_id"], default: []].append(DeviceSlotDTO(
+            slots[row["dock_id"], default: []].append(DockSlot(
                 slot: row["slot"], blockDevice: row["block_device"], state: state, since: row["since"], medium: row["medium"],
                 jobId: job, message: row["message"] ?? jobEnded))
         }
@@ -212,7 +212,7 @@ extension LocalStore: DockStore {
 
     /// A present dock with slots is as its slots are: ingesting while any slot's job
     /// runs, else error if any failed, else done if any medium was read, else waiting.
-    static func summarise(_ dock: inout DeviceDTO) {
+    static func summarise(_ dock: inout Dock) {
         let live = dock.slots.filter { $0.state != .removed }
         guard dock.state != .removed, dock.state != .unsupported, !live.isEmpty else { return }
         let states = Set(live.map(\.state))

@@ -1,4 +1,4 @@
-import CustodyProtocol
+import CustodyModel
 
 /// A custody event whose text the index cannot keep whole: SQLite's text binding ends a
 /// string at its first NUL, so the row would hold less than the ledger leaf was hashed

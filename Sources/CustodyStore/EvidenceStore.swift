@@ -1,5 +1,5 @@
 import CustodyCore
-import CustodyProtocol
+import CustodyModel
 import Foundation
 
 /// The storage and indexing module, as the rest of Custody sees it. ``LocalStore``
@@ -41,11 +41,11 @@ public protocol EvidenceStore: Sendable {
     func knownFiles(sourceID: Int64) throws -> [String: KnownFile]
 
     // MARK: Queries
-    func job(_ id: Int64, withFiles: Bool) throws -> JobDTO?
-    func jobs(limit: Int) throws -> [JobDTO]
-    func item(_ id: Int64) throws -> ItemDTO?
-    func items(_ query: ItemQuery) throws -> ItemListDTO
-    func events(_ query: EventQuery) throws -> [EventDTO]
+    func job(_ id: Int64, withFiles: Bool) throws -> Job?
+    func jobs(limit: Int) throws -> [Job]
+    func item(_ id: Int64) throws -> Item?
+    func items(_ query: ItemQuery) throws -> ItemPage
+    func events(_ query: EventQuery) throws -> [CustodyEvent]
     func totals() throws -> StoreTotals
 
     // MARK: Events

@@ -222,7 +222,7 @@ enum IndexMigrations {
             """)
         // Events recorded before the ledger existed become its first leaves.
         for row in try Row.fetchAll(db, sql: "SELECT * FROM events ORDER BY seq") {
-            let event = LocalStore.eventDTO(row)
+            let event = LocalStore.eventRecord(row)
             try db.execute(sql: "INSERT INTO ledger (seq, leaf) VALUES (?, ?)",
                            arguments: [event.seq, Data(MerkleTree.leafHash(CanonicalEntry.bytes(of: event)))])
         }

@@ -1,18 +1,9 @@
 import CustodyCore
 import CustodyLedger
-import CustodyProtocol
+import CustodyModel
 import Crypto
 import Foundation
 import GRDB
-
-/// A checkpoint as kept in the index.
-public struct StoredCheckpoint: Sendable, Equatable {
-    public var treeSize: Int
-    public var rootHash: Hash
-    /// The C2SP signed note.
-    public var note: String
-    public var madeAt: String
-}
 
 /// One thing verification found wrong, naming what and where.
 public struct VerificationProblem: Sendable, Equatable, Codable {
@@ -40,15 +31,30 @@ public protocol LedgerStore: Sendable {
     func ledgerSize() throws -> Int
     /// The leaf hashes as recorded, in order.
     func leafHashes() throws -> [Hash]
+    /// The leaves with the sequence numbers of their events (ascending), read in one scan.
+    func ledgerEntries() throws -> (seqs: [Int64], leaves: [Hash])
     /// Keeps a signed checkpoint (never replaced) and returns the one kept for its size.
     @discardableResult
-    func recordCheckpoint(_ checkpoint: Checkpoint, note: String) throws -> StoredCheckpoint
-    func checkpoints() throws -> [StoredCheckpoint]
+    func recordCheckpoint(_ checkpoint: Checkpoint, note: String) throws -> SignedCheckpoint
+    func checkpoints() throws -> [SignedCheckpoint]
     /// The checkpoint of the largest tree, without reading the others.
-    func latestCheckpoint() throws -> StoredCheckpoint?
+    func latestCheckpoint() throws -> SignedCheckpoint?
     /// Recomputes every leaf from its event, every checkpoint's root, and checks every
     /// signature; with `full`, re-hashes every blob against its items too.
     func verify(stationName: String, publicKey: Curve25519.Signing.PublicKey, full: Bool) throws -> VerificationReport
+}
+
+/// Where an event's leaf sits in the ledger.
+public enum LeafIndex {
+    /// The leaf index of event `seq` in `seqs` (ascending, from ``LedgerStore/ledgerEntries()``), by bisection.
+    public static func of(seq: Int64, in seqs: [Int64]) -> Int? {
+        var low = 0, high = seqs.count
+        while low < high {
+            let mid = (low + high) / 2
+            if seqs[mid] < seq { low = mid + 1 } else { high = mid }
+        }
+        return low < seqs.count && seqs[low] == seq ? low : nil
+    }
 }
 
 private func hex(_ bytes: some Sequence<UInt8>) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
@@ -73,18 +79,8 @@ extension LocalStore: LedgerStore {
         }
     }
 
-    /// The leaf index of event `seq` in `seqs` (ascending, from ``ledgerEntries()``), by bisection.
-    public static func leafIndex(ofSeq seq: Int64, in seqs: [Int64]) -> Int? {
-        var low = 0, high = seqs.count
-        while low < high {
-            let mid = (low + high) / 2
-            if seqs[mid] < seq { low = mid + 1 } else { high = mid }
-        }
-        return low < seqs.count && seqs[low] == seq ? low : nil
-    }
-
     @discardableResult
-    public func recordCheckpoint(_ checkpoint: Checkpoint, note: String) throws -> StoredCheckpoint {
+    public func recordCheckpoint(_ checkpoint: Checkpoint, note: String) throws -> SignedCheckpoint {
         try db.write { db in
             try db.execute(sql: "INSERT OR IGNORE INTO ledger_checkpoints (tree_size, root, note, made_at) VALUES (?, ?, ?, ?)",
                            arguments: [checkpoint.treeSize, Data(checkpoint.rootHash), note, now])
@@ -93,29 +89,29 @@ extension LocalStore: LedgerStore {
         }
     }
 
-    public func checkpoints() throws -> [StoredCheckpoint] {
+    public func checkpoints() throws -> [SignedCheckpoint] {
         try db.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM ledger_checkpoints ORDER BY tree_size").map(Self.storedCheckpoint)
         }
     }
 
-    public func latestCheckpoint() throws -> StoredCheckpoint? {
+    public func latestCheckpoint() throws -> SignedCheckpoint? {
         try db.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM ledger_checkpoints ORDER BY tree_size DESC LIMIT 1").map(Self.storedCheckpoint)
         }
     }
 
-    static func storedCheckpoint(_ row: Row) -> StoredCheckpoint {
-        StoredCheckpoint(treeSize: row["tree_size"], rootHash: Array(row["root"] as Data), note: row["note"], madeAt: row["made_at"])
+    static func storedCheckpoint(_ row: Row) -> SignedCheckpoint {
+        SignedCheckpoint(treeSize: row["tree_size"], rootHash: Array(row["root"] as Data), note: row["note"], madeAt: row["made_at"])
     }
 
     public func verify(stationName: String, publicKey: Curve25519.Signing.PublicKey, full: Bool) throws -> VerificationReport {
         var problems: [VerificationProblem] = []
         // 1. Every event's leaf, recomputed from the event row, against the ledger.
-        let (events, recorded) = try db.read { db -> ([EventDTO], [Int64: Hash]) in
-            var events: [EventDTO] = []
+        let (events, recorded) = try db.read { db -> ([CustodyEvent], [Int64: Hash]) in
+            var events: [CustodyEvent] = []
             let rows = try Row.fetchCursor(db, sql: "SELECT \(Self.eventColumns) FROM events ORDER BY seq")
-            while let row = try rows.next() { events.append(Self.eventDTO(positional: row)) }
+            while let row = try rows.next() { events.append(Self.eventRecord(positional: row)) }
             var recorded: [Int64: Hash] = [:]
             let leaves = try Row.fetchCursor(db, sql: "SELECT seq, leaf FROM ledger")
             while let row = try leaves.next() { recorded[row[0]] = Array(row[1] as Data) }
@@ -192,8 +188,8 @@ extension LocalStore: LedgerStore {
 
     /// Each item's index row against the `item.store` event that recorded it: an edited
     /// hash, size or path in the index is named, as is an item no event recorded.
-    private func itemRowProblems(_ events: [EventDTO]) throws -> [VerificationProblem] {
-        var recorded: [String: EventDTO] = [:]
+    private func itemRowProblems(_ events: [CustodyEvent]) throws -> [VerificationProblem] {
+        var recorded: [String: CustodyEvent] = [:]
         for event in events where event.action == "item.store" { recorded[event.subject] = event }
         let rows = try db.read { db in try Row.fetchAll(db, sql: "SELECT id, sha256, size, source_path FROM items ORDER BY id") }
         var problems: [VerificationProblem] = []

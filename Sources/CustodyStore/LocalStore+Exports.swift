@@ -1,15 +1,8 @@
 import CustodyCore
-import CustodyProtocol
+import CustodyModel
 import GRDB
 
-/// A recorded export: who made it and which stored files it hands out.
-public struct ExportRecord: Sendable, Equatable {
-    public var id: Int64
-    public var actorUID: UInt32
-    public var sha256s: Set<String>
-}
-
-extension LocalStore {
+extension LocalStore: ExportStore {
     /// Records an export as one `export.create` event (its id is the event's sequence
     /// number) and an `item.export` event per item, in one durable transaction.
     public func recordExport(actor: Caller, selection: String, reason: String?, items: [(id: Int64, sha256: String)]) throws -> Int64 {
@@ -38,14 +31,6 @@ extension LocalStore {
         guard case .array(let hashes)? = event.detail["sha256s"] else { return nil }
         return ExportRecord(id: id, actorUID: event.actor.uid, sha256s: Set(hashes.compactMap(\.stringValue)))
     }
-}
-
-/// Why an export's bundle was not written, as recorded.
-public struct ExportAbandonment: Sendable, Equatable {
-    /// The `export.abandon` event.
-    public var event: EventDTO
-    /// False when the export had been recorded abandoned before (the first record stands).
-    public var isNew: Bool
 }
 
 extension LocalStore {

@@ -1,5 +1,5 @@
 import CustodyCore
-import CustodyProtocol
+import CustodyModel
 import Foundation
 import GRDB
 
@@ -9,11 +9,11 @@ extension LocalStore {
     /// made while their device had no assignee, and device clocks found off by more
     /// than the tolerance. `from`/`to` bound the hearings, recordings and clock checks
     /// looked at; devices are judged as of now.
-    public func gaps(_ q: GapQuery) throws -> GapReportDTO {
+    public func gaps(_ q: GapQuery) throws -> GapReport {
         let now = clock.now()
         let from = q.from.map(RFC3339.format), to = q.to.map(RFC3339.format)
         return try db.read { db in
-            var gaps: [GapDTO] = []
+            var gaps: [Gap] = []
             try hearingGaps(db, q, now: now, into: &gaps)
             try undockedGaps(db, q, now: now, into: &gaps)
             let truncated = try unassignedGaps(db, q, into: &gaps)
@@ -23,22 +23,22 @@ extension LocalStore {
                 """, arguments: [q.clockToleranceSeconds, from, to]) {
                 let serial: String = row["device_serial"], offset: Int = row["offset_seconds"]
                 let at = (row["dock_id"] as Int64?).map { "at dock \($0)" } ?? "when an operator checked it"
-                gaps.append(GapDTO(kind: "clock-drift", subject: "device:\(serial)",
+                gaps.append(Gap(kind: "clock-drift", subject: "device:\(serial)",
                                    message: "\(serial)'s clock was \(abs(offset)) s \(offset > 0 ? "ahead of" : "behind") the station's \(at) (\(row["checked_at"] as String)); the tolerance is \(q.clockToleranceSeconds) s",
                                    from: row["checked_at"], seconds: offset, device: serial))
             }
-            return GapReportDTO(from: from, to: to, generatedAt: RFC3339.format(now), gaps: gaps, truncated: truncated)
+            return GapReport(from: from, to: to, generatedAt: RFC3339.format(now), gaps: gaps, truncated: truncated)
         }
     }
 
-    private func hearingGaps(_ db: Database, _ q: GapQuery, now: Date, into gaps: inout [GapDTO]) throws {
+    private func hearingGaps(_ db: Database, _ q: GapQuery, now: Date, into gaps: inout [Gap]) throws {
         let rows = try Row.fetchAll(db, sql: """
             SELECT h.*, 0 AS item_count FROM hearings h
             WHERE coalesce(actual_end, scheduled_end) <= ?1 AND (?2 IS NULL OR coalesce(actual_end, scheduled_end) > ?2)
               AND (?3 IS NULL OR coalesce(actual_start, scheduled_start) < ?3)
             ORDER BY coalesce(actual_start, scheduled_start), id
             """, arguments: [RFC3339.format(now), q.from.map(RFC3339.format), q.to.map(RFC3339.format)])
-        for hearing in rows.map(Self.hearingDTO) {
+        for hearing in rows.map(Self.hearingRecord) {
             let window = Self.window(hearing)
             let sitting = "hearing \(hearing.id) (case \(hearing.case), courtroom \(hearing.courtroom), \(hearing.judge))"
             let recordings = try Row.fetchAll(db, sql: """
@@ -49,7 +49,7 @@ extension LocalStore {
             }
             let span = "\(RFC3339.format(window.start)) to \(RFC3339.format(window.end!))"
             guard !recordings.isEmpty else {
-                gaps.append(GapDTO(kind: "hearing-unrecorded", subject: "hearing:\(hearing.id)",
+                gaps.append(Gap(kind: "hearing-unrecorded", subject: "hearing:\(hearing.id)",
                                    message: "\(sitting) sat \(span) and has no recording",
                                    from: RFC3339.format(window.start), to: RFC3339.format(window.end!),
                                    seconds: Int(window.end!.timeIntervalSince(window.start)), hearing: hearing.id))
@@ -57,14 +57,14 @@ extension LocalStore {
             }
             for (start, end) in TaggingRules.holes(in: window, covered: recordings, minimum: Double(q.holeSeconds)) {
                 let seconds = Int(end.timeIntervalSince(start).rounded())
-                gaps.append(GapDTO(kind: "hearing-hole", subject: "hearing:\(hearing.id)",
+                gaps.append(Gap(kind: "hearing-hole", subject: "hearing:\(hearing.id)",
                                    message: "\(sitting), \(span): no recording from \(RFC3339.format(start)) to \(RFC3339.format(end)) (\(seconds) s)",
                                    from: RFC3339.format(start), to: RFC3339.format(end), seconds: seconds, hearing: hearing.id))
             }
         }
     }
 
-    private func undockedGaps(_ db: Database, _ q: GapQuery, now: Date, into gaps: inout [GapDTO]) throws {
+    private func undockedGaps(_ db: Database, _ q: GapQuery, now: Date, into gaps: inout [Gap]) throws {
         let time = RFC3339.format(now)
         let rows = try Row.fetchAll(db, sql: """
             SELECT a.device_serial, a.badge, a.starts_at, o.name,
@@ -83,14 +83,14 @@ extension LocalStore {
             guard idle > Double(q.undockedSeconds) else { continue }
             let hours = Int(idle / 3600)
             let when = last.isEmpty ? "has never docked" : "has not docked since \(last)"
-            gaps.append(GapDTO(kind: "device-undocked", subject: "device:\(serial)",
+            gaps.append(Gap(kind: "device-undocked", subject: "device:\(serial)",
                                message: "\(serial), assigned to \(badge) (\(row["name"] as String)) since \(since), \(when) (\(hours) h; the limit is \(q.undockedSeconds / 3600) h)",
                                from: reference, to: time, seconds: Int(idle), device: serial, officer: badge))
         }
     }
 
     /// Recordings made while their device had no assignee; true when more than the limit.
-    private func unassignedGaps(_ db: Database, _ q: GapQuery, into gaps: inout [GapDTO]) throws -> Bool {
+    private func unassignedGaps(_ db: Database, _ q: GapQuery, into gaps: inout [Gap]) throws -> Bool {
         let rows = try Row.fetchAll(db, sql: """
             SELECT i.id, i.device_serial, i.source_path, coalesce(i.corrected_at, i.recorded_at) AS t, d.serial AS registered
             FROM items i LEFT JOIN devices d ON d.serial = i.device_serial
@@ -101,7 +101,7 @@ extension LocalStore {
         for row in rows.prefix(q.limit) {
             let id: Int64 = row["id"], serial: String = row["device_serial"], t: String = row["t"]
             let why = row["registered"] == nil ? "which is not registered" : "which had no assignee then"
-            gaps.append(GapDTO(kind: "item-unassigned", subject: "item:\(id)",
+            gaps.append(Gap(kind: "item-unassigned", subject: "item:\(id)",
                                message: "item \(id) (\(row["source_path"] as String)) was recorded \(t) by \(serial), \(why)",
                                from: t, device: serial, item: id))
         }

@@ -1,5 +1,5 @@
 import CustodyCore
-import CustodyProtocol
+import CustodyModel
 import Foundation
 import GRDB
 
@@ -8,7 +8,7 @@ extension LocalStore {
     /// as they are written; if any is wrong the transaction is rolled back and every
     /// bad line is reported. A row equal to what is registered writes nothing, so
     /// importing the same file again adds no event.
-    public func importRegistry(_ file: RegistryImport, actor: Caller) throws -> ImportReportDTO {
+    public func importRegistry(_ file: RegistryImport, actor: Caller) throws -> ImportReport {
         try db.write { db in
             var run = ImportRun(store: self, db: db, actor: actor, file: file)
             switch file.kind {
@@ -34,7 +34,7 @@ extension LocalStore {
                 if let name = file.name { detail["file"] = .string(name) }
                 try insertEvent(db, EventInput(actor: actor, action: "registry.import", subject: "registry:\(file.kind.rawValue)", detail: detail))
             }
-            return ImportReportDTO(kind: file.kind.rawValue, format: file.format, name: file.name, rows: file.rowCount, created: run.created,
+            return ImportReport(kind: file.kind.rawValue, format: file.format, name: file.name, rows: file.rowCount, created: run.created,
                                    updated: run.updated, unchanged: run.unchanged, retagged: retagged, ignoredColumns: file.ignoredColumns)
         }
     }
@@ -48,7 +48,7 @@ private struct ImportRun {
     let file: RegistryImport
     let time: String
     var created = 0, updated = 0, unchanged = 0
-    var errors: [FieldErrorDTO]
+    var errors: [FieldError]
     var retag = Set<Int64>()
 
     init(store: LocalStore, db: Database, actor: Caller, file: RegistryImport) {
@@ -57,7 +57,7 @@ private struct ImportRun {
     }
 
     mutating func fail(_ line: Int, _ field: String, _ value: String?, _ message: String) {
-        errors.append(FieldErrorDTO(line: line, field: field, value: value, message: message))
+        errors.append(FieldError(line: line, field: field, value: value, message: message))
     }
 
     func event(_ action: String, _ subject: String, _ detail: [String: JSONValue]) throws {
@@ -253,7 +253,7 @@ private struct ImportRun {
             let new: [String: String?] = ["case": row.caseNumber, "courtroom": room, "judge": row.judge, "title": row.title,
                                           "scheduledStart": start, "scheduledEnd": end]
             if let existing = try Row.fetchOne(db, sql: "SELECT * FROM hearings WHERE id = ?", arguments: [row.id]) {
-                let old = LocalStore.hearingDTO(existing)
+                let old = LocalStore.hearingRecord(existing)
                 let changed = Self.changes(["case": old.case, "courtroom": old.courtroom, "judge": old.judge, "title": old.title,
                                             "scheduledStart": old.scheduledStart, "scheduledEnd": old.scheduledEnd], new)
                 guard !changed.isEmpty else { unchanged += 1; continue }

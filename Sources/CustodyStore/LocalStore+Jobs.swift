@@ -1,5 +1,5 @@
 import CustodyCore
-import CustodyProtocol
+import CustodyModel
 import Foundation
 import GRDB
 
@@ -112,7 +112,7 @@ extension LocalStore {
         try db.write { db in
             let ingestedInstant = clock.now()
             let ingestedAt = RFC3339.format(ingestedInstant)
-            let encoder = Wire.encoder()
+            let encoder = IndexJSON.encoder()
             // Prepared once per connection and reused: a batch is thousands of statements.
             func run(_ sql: String, _ arguments: StatementArguments) throws {
                 try db.cachedStatement(sql: sql).execute(arguments: arguments)

@@ -1,5 +1,5 @@
 import CustodyCore
-import CustodyProtocol
+import CustodyModel
 import GRDB
 
 /// What `/metrics` reads from the index, in one read transaction.

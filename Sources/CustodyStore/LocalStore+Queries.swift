@@ -1,5 +1,5 @@
 import CustodyCore
-import CustodyProtocol
+import CustodyModel
 import Foundation
 import GRDB
 
@@ -14,36 +14,36 @@ extension LocalStore {
 
     // MARK: Jobs
 
-    public func job(_ id: Int64, withFiles: Bool) throws -> JobDTO? {
+    public func job(_ id: Int64, withFiles: Bool) throws -> Job? {
         try db.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id]) else { return nil }
-            return try jobDTO(db, row, withFiles: withFiles)
+            return try jobRecord(db, row, withFiles: withFiles)
         }
     }
 
-    public func jobs(limit: Int) throws -> [JobDTO] {
+    public func jobs(limit: Int) throws -> [Job] {
         try db.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM jobs ORDER BY id DESC LIMIT ?", arguments: [limit]).map {
-                try jobDTO(db, $0, withFiles: false)
+                try jobRecord(db, $0, withFiles: false)
             }
         }
     }
 
-    private func jobDTO(_ db: Database, _ row: Row, withFiles: Bool) throws -> JobDTO {
+    private func jobRecord(_ db: Database, _ row: Row, withFiles: Bool) throws -> Job {
         let id: Int64 = row["id"]
         let errors = try Row.fetchAll(db, sql: "SELECT path, message FROM job_files WHERE job_id = ? AND state = 'failed' ORDER BY path",
-                                      arguments: [id]).map { JobErrorDTO(path: $0["path"], message: $0["message"] ?? "") }
+                                      arguments: [id]).map { FailedFile(path: $0["path"], message: $0["message"] ?? "") }
         let total: Int64 = row["total_files"], stored: Int64 = row["stored"], dups: Int64 = row["duplicates"], failed: Int64 = row["failed"]
         let pending = try Int64.fetchOne(db, sql: "SELECT count(*) FROM job_files WHERE job_id = ? AND state = 'pending'", arguments: [id]) ?? 0
-        var files: [JobFileDTO]?
+        var files: [JobFile]?
         if withFiles {
             files = try Row.fetchAll(db, sql: "SELECT * FROM job_files WHERE job_id = ? ORDER BY path", arguments: [id]).map {
-                JobFileDTO(path: $0["path"], size: $0["size"], state: JobFileState(rawValue: $0["state"]) ?? .pending,
+                JobFile(path: $0["path"], size: $0["size"], state: JobFileState(rawValue: $0["state"]) ?? .pending,
                            itemId: $0["item_id"], sha256: $0["sha256"], message: $0["message"])
             }
         }
-        return JobDTO(id: id, state: JobState(rawValue: row["state"]) ?? .failed, root: row["root"], device: row["device_serial"],
-                      requestedBy: CallerDTO(uid: UInt32(row["requested_uid"] as Int64), name: row["requested_name"],
+        return Job(id: id, state: JobState(rawValue: row["state"]) ?? .failed, root: row["root"], device: row["device_serial"],
+                      requestedBy: Requester(uid: UInt32(row["requested_uid"] as Int64), name: row["requested_name"],
                                              roles: (row["requested_roles"] as String).split(separator: ",").map(String.init)),
                       createdAt: row["created_at"], finishedAt: row["finished_at"], totalFiles: max(total, stored + dups + failed + pending),
                       stored: stored, duplicates: dups, failed: failed, pending: pending, bytesStored: row["bytes_stored"],
@@ -52,13 +52,13 @@ extension LocalStore {
 
     // MARK: Items
 
-    public func item(_ id: Int64) throws -> ItemDTO? {
+    public func item(_ id: Int64) throws -> Item? {
         try db.read { db in
-            try Row.fetchOne(db, sql: "\(Self.itemSelect) WHERE items.id = ?", arguments: [id]).map(itemDTO)
+            try Row.fetchOne(db, sql: "\(Self.itemSelect) WHERE items.id = ?", arguments: [id]).map(itemRecord)
         }
     }
 
-    public func items(_ q: ItemQuery) throws -> ItemListDTO {
+    public func items(_ q: ItemQuery) throws -> ItemPage {
         var clauses: [String] = []
         var args: [any DatabaseValueConvertible] = []
         func equal(_ column: String, _ value: String?) {
@@ -101,7 +101,7 @@ extension LocalStore {
             let total = try Int64.fetchOne(db, sql: countSQL, arguments: StatementArguments(args)) ?? 0
             let rows = try Row.fetchAll(db, sql: "\(Self.itemSelect)\(whereSQL) ORDER BY items.recorded_at, items.id LIMIT ? OFFSET ?",
                                         arguments: StatementArguments(args + [q.limit, q.offset]))
-            return ItemListDTO(items: rows.map(itemDTO), total: total, limit: q.limit, offset: q.offset)
+            return ItemPage(items: rows.map(itemRecord), total: total, limit: q.limit, offset: q.offset)
         }
     }
 
@@ -109,7 +109,7 @@ extension LocalStore {
     static let textColumns = ["source_path", "media_type", "officer", "officer_name", "hearing", "case_number", "category",
                               "courtroom", "device", "notes"]
 
-    /// The columns ``itemDTO(_:)`` reads, in its order: it reads them by position (a
+    /// The columns ``itemRecord(_:)`` reads, in its order: it reads them by position (a
     /// page is up to thousands of rows, and a name lookup per column per row adds up).
     static let itemSelect = """
         SELECT items.id, items.sha256, items.size, items.media_type, items.container, items.recorded_at,
@@ -129,12 +129,12 @@ extension LocalStore {
     }
 
     /// A row of ``itemSelect`` as the protocol shows it.
-    private func itemDTO(_ row: Row) -> ItemDTO {
+    private func itemRecord(_ row: Row) -> Item {
         let clockOffset: Int? = row[21]
-        return ItemDTO(id: row[0], sha256: row[1], size: row[2], mediaType: row[3], container: row[4], recordedAt: row[5],
+        return Item(id: row[0], sha256: row[1], size: row[2], mediaType: row[3], container: row[4], recordedAt: row[5],
                        recordedAtSource: row[6], utcOffsetSeconds: row[7], durationSeconds: row[8], ingestedAt: row[9],
-                       source: ItemSourceDTO(device: row[10], path: row[11], root: row[12]),
-                       tags: TagsDTO(officer: row[13], hearing: row[14], case: row[15], category: row[16], courtroom: row[17]),
+                       source: ItemSource(device: row[10], path: row[11], root: row[12]),
+                       tags: ItemTags(officer: row[13], hearing: row[14], case: row[15], category: row[16], courtroom: row[17]),
                        jobId: row[18], metadataProblems: Self.strings(row[19]) ?? [], fileModifiedAt: row[20],
                        clockOffsetSeconds: clockOffset, correctedRecordedAt: clockOffset == nil ? nil : row[22],
                        notes: Self.strings(row[23]), deletedAt: row[24],
@@ -143,7 +143,7 @@ extension LocalStore {
 
     // MARK: Events
 
-    public func events(_ q: EventQuery) throws -> [EventDTO] {
+    public func events(_ q: EventQuery) throws -> [CustodyEvent] {
         var clauses = ["seq > ?"]
         var args: [any DatabaseValueConvertible] = [q.afterSeq]
         if let subject = q.subject { clauses.append("subject = ?"); args.append(subject) }
@@ -159,26 +159,26 @@ extension LocalStore {
         }
         let sql = "SELECT \(Self.eventColumns) FROM events WHERE \(clauses.joined(separator: " AND ")) ORDER BY seq LIMIT ?"
         return try db.read { db in
-            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args + [q.limit])).map { Self.eventDTO(positional: $0) }
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args + [q.limit])).map { Self.eventRecord(positional: $0) }
         }
     }
 
-    /// The columns ``eventDTO(positional:)`` reads, in its order.
+    /// The columns ``eventRecord(positional:)`` reads, in its order.
     static let eventColumns = "seq, time, actor_uid, actor_name, action, subject, outcome, detail"
 
     /// An events row selected as ``eventColumns``, read by position (verification reads millions).
-    static func eventDTO(positional row: Row) -> EventDTO {
+    static func eventRecord(positional row: Row) -> CustodyEvent {
         var detail: [String: JSONValue] = [:]
         if case .object(let members)? = try? JSONValue.parse(row[7] as String) { detail = members }
-        return EventDTO(seq: row[0], time: row[1], actor: ActorDTO(uid: UInt32(row[2] as Int64), name: row[3]),
+        return CustodyEvent(seq: row[0], time: row[1], actor: Author(uid: UInt32(row[2] as Int64), name: row[3]),
                         action: row[4], subject: row[5], outcome: row[6], detail: detail)
     }
 
     /// An events row as the protocol shows it.
-    static func eventDTO(_ row: Row) -> EventDTO {
+    static func eventRecord(_ row: Row) -> CustodyEvent {
         var detail: [String: JSONValue] = [:]
         if case .object(let members)? = try? JSONValue.parse(row["detail"] as String) { detail = members }
-        return EventDTO(seq: row["seq"], time: row["time"], actor: ActorDTO(uid: UInt32(row["actor_uid"] as Int64), name: row["actor_name"]),
+        return CustodyEvent(seq: row["seq"], time: row["time"], actor: Author(uid: UInt32(row["actor_uid"] as Int64), name: row["actor_name"]),
                         action: row["action"], subject: row["subject"], outcome: row["outcome"], detail: detail)
     }
 }

@@ -1,5 +1,5 @@
 import CustodyCore
-import CustodyProtocol
+import CustodyModel
 import Foundation
 import GRDB
 
@@ -7,7 +7,7 @@ extension LocalStore: RecordingStore {
     // MARK: Sessions
 
     public func recordSessionStart(_ s: RecordingSessionRecord, detail: [String: JSONValue]) throws {
-        let names = String(decoding: try Wire.encoder().encode(s.channelNames), as: UTF8.self)
+        let names = String(decoding: try IndexJSON.encoder().encode(s.channelNames), as: UTF8.self)
         try db.write { db in
             try db.execute(sql: """
                 INSERT INTO recording_sessions (reference, courtroom, hearing, case_number, pcm, pcm_type, interface_serial,
@@ -68,7 +68,7 @@ extension LocalStore: RecordingStore {
     }
 
     static func sessionRecord(_ row: Row) -> RecordingSessionRecord {
-        let names = (try? Wire.decoder.decode([String].self, from: Data((row["channel_names"] as String).utf8))) ?? []
+        let names = (try? IndexJSON.decoder.decode([String].self, from: Data((row["channel_names"] as String).utf8))) ?? []
         return RecordingSessionRecord(
             reference: row["reference"], courtroom: row["courtroom"], hearing: row["hearing"], caseNumber: row["case_number"],
             pcm: row["pcm"], pcmType: row["pcm_type"], interfaceSerial: row["interface_serial"], sampleFormat: row["sample_format"],
@@ -81,7 +81,7 @@ extension LocalStore: RecordingStore {
     // MARK: Segments
 
     public func recordSegmentClosed(_ s: ClosedSegment) throws {
-        let summary = String(decoding: try Wire.encoder().encode(s.summary), as: UTF8.self)
+        let summary = String(decoding: try IndexJSON.encoder().encode(s.summary), as: UTF8.self)
         try db.write { db in
             try db.execute(sql: """
                 INSERT INTO recording_segments (path, session, sequence, courtroom, hearing, case_number, first_frame, frames, rate,
@@ -162,9 +162,9 @@ extension LocalStore: RecordingStore {
     }
 
     /// A hearing of the registry by its id (the recorder's schedule asks for its case and times).
-    public func registeredHearing(_ id: String) throws -> HearingDTO? {
+    public func registeredHearing(_ id: String) throws -> Hearing? {
         try db.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM hearings WHERE id = ?", arguments: [id]).map(Self.hearingDTO)
+            try Row.fetchOne(db, sql: "SELECT * FROM hearings WHERE id = ?", arguments: [id]).map(Self.hearingRecord)
         }
     }
 
@@ -188,7 +188,7 @@ extension LocalStore: RecordingStore {
         }
     }
 
-    public func recordingSegments(_ q: SegmentQuery) throws -> [RecordingSegmentDTO] {
+    public func recordingSegments(_ q: SegmentQuery) throws -> [RecordingSegment] {
         var clauses: [String] = []
         var args: [any DatabaseValueConvertible] = []
         if let c = q.courtroom { clauses.append("s.courtroom = ?"); args.append(c) }
@@ -201,7 +201,7 @@ extension LocalStore: RecordingStore {
                 \(whereSQL) ORDER BY s.first_sample_time DESC, s.session DESC, s.sequence DESC LIMIT ?
                 """, arguments: StatementArguments(args + [q.limit]))
         }
-        var segments: [RecordingSegmentDTO] = []
+        var segments: [RecordingSegment] = []
         // Where the previous segment of each courtroom ended: its first sample plus its frames.
         var previousEnd: [String: (sample: Int64, rate: Int, time: Date)] = [:]
         for row in rows.reversed() {
@@ -215,7 +215,7 @@ extension LocalStore: RecordingStore {
             }
             previousEnd[s.courtroom] = (s.firstSample + s.frames, s.rate, end)
             let path = s.path
-            segments.append(RecordingSegmentDTO(
+            segments.append(RecordingSegment(
                 courtroom: s.courtroom, hearing: s.hearing, case: s.caseNumber, session: s.session, sequence: s.sequence,
                 firstFrame: s.firstFrame, frames: s.frames, rate: s.rate, firstSampleTime: row["first_sample_time"],
                 endTime: RFC3339.format(end), durationSeconds: seconds, gapBeforeSeconds: gap, droppedFrames: s.droppedFrames,
@@ -237,7 +237,7 @@ extension LocalStore: RecordingStore {
     }
 
     static func closedSegment(_ row: Row) -> ClosedSegment {
-        let summary = (try? Wire.decoder.decode([String: JSONValue].self, from: Data((row["summary"] as String).utf8))) ?? [:]
+        let summary = (try? IndexJSON.decoder.decode([String: JSONValue].self, from: Data((row["summary"] as String).utf8))) ?? [:]
         return ClosedSegment(
             path: row["path"], session: row["session"], sequence: row["sequence"], courtroom: row["courtroom"],
             hearing: row["hearing"], caseNumber: row["case_number"], firstFrame: row["first_frame"], frames: row["frames"],

@@ -1,5 +1,5 @@
 import CustodyCore
-import CustodyProtocol
+import CustodyModel
 import Foundation
 import GRDB
 
@@ -9,17 +9,17 @@ func jsonValue(_ s: String?) -> JSONValue { s.map { .string($0) } ?? .null }
 extension LocalStore: RegistryStore {
     // MARK: Lists
 
-    public func officers(unit: String?) throws -> [OfficerDTO] {
+    public func officers(unit: String?) throws -> [Officer] {
         try db.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM officers \(unit == nil ? "" : "WHERE unit = ?") ORDER BY badge",
                              arguments: StatementArguments(unit.map { [$0] } ?? [])).map {
-                OfficerDTO(badge: $0["badge"], name: $0["name"], unit: $0["unit"], rank: $0["rank"], createdAt: $0["created_at"],
+                Officer(badge: $0["badge"], name: $0["name"], unit: $0["unit"], rank: $0["rank"], createdAt: $0["created_at"],
                            updatedAt: $0["updated_at"])
             }
         }
     }
 
-    public func equipment() throws -> [EquipmentDTO] {
+    public func equipment() throws -> [Equipment] {
         let time = now
         return try db.read { db in
             try Row.fetchAll(db, sql: """
@@ -37,26 +37,26 @@ extension LocalStore: RegistryStore {
                 ORDER BY d.serial
                 """, arguments: [time]).map { row in
                 let lastContact: String = row["last_contact"]
-                let assignee: AssigneeDTO? = (row["badge"] as String?).map {
-                    AssigneeDTO(officer: $0, name: row["officer_name"] ?? "", kind: row["assignment_kind"], since: row["starts_at"],
+                let assignee: Assignee? = (row["badge"] as String?).map {
+                    Assignee(officer: $0, name: row["officer_name"] ?? "", kind: row["assignment_kind"], since: row["starts_at"],
                                 until: row["ends_at"])
                 }
-                return EquipmentDTO(serial: row["serial"], model: row["model"], kind: row["kind"], courtroom: row["courtroom"],
+                return Equipment(serial: row["serial"], model: row["model"], kind: row["kind"], courtroom: row["courtroom"],
                                     registeredAt: row["registered_at"], lastContactAt: lastContact.isEmpty ? nil : lastContact,
                                     assignee: assignee, clockOffsetSeconds: row["offset_seconds"], clockCheckedAt: row["checked_at"])
             }
         }
     }
 
-    public func courtrooms() throws -> [CourtroomDTO] {
+    public func courtrooms() throws -> [Courtroom] {
         try db.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM courtrooms ORDER BY id").map {
-                CourtroomDTO(id: $0["id"], name: $0["name"], building: $0["building"])
+                Courtroom(id: $0["id"], name: $0["name"], building: $0["building"])
             }
         }
     }
 
-    public func cases() throws -> [CaseDTO] {
+    public func cases() throws -> [Case] {
         try db.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT c.number, c.created_at,
@@ -65,12 +65,12 @@ extension LocalStore: RegistryStore {
                     EXISTS (SELECT 1 FROM holds WHERE case_number = c.number AND released_at IS NULL) AS held
                 FROM cases c ORDER BY c.number
                 """).map {
-                CaseDTO(number: $0["number"], createdAt: $0["created_at"], hearings: $0["hearings"], items: $0["items"], onHold: $0["held"])
+                Case(number: $0["number"], createdAt: $0["created_at"], hearings: $0["hearings"], items: $0["items"], onHold: $0["held"])
             }
         }
     }
 
-    public func hearings(_ q: HearingQuery) throws -> [HearingDTO] {
+    public func hearings(_ q: HearingQuery) throws -> [Hearing] {
         var clauses: [String] = []
         var args: [any DatabaseValueConvertible] = []
         if let c = q.courtroom { clauses.append("courtroom = ?"); args.append(c) }
@@ -82,17 +82,17 @@ extension LocalStore: RegistryStore {
             try Row.fetchAll(db, sql: """
                 SELECT h.*, (SELECT count(*) FROM items WHERE items.hearing = h.id) AS item_count
                 FROM hearings h \(whereSQL) ORDER BY scheduled_start, id LIMIT ?
-                """, arguments: StatementArguments(args + [q.limit])).map(Self.hearingDTO)
+                """, arguments: StatementArguments(args + [q.limit])).map(Self.hearingRecord)
         }
     }
 
-    static func hearingDTO(_ row: Row) -> HearingDTO {
-        HearingDTO(id: row["id"], case: row["case_number"], courtroom: row["courtroom"], judge: row["judge"], title: row["title"],
+    static func hearingRecord(_ row: Row) -> Hearing {
+        Hearing(id: row["id"], case: row["case_number"], courtroom: row["courtroom"], judge: row["judge"], title: row["title"],
                    scheduledStart: row["scheduled_start"], scheduledEnd: row["scheduled_end"], actualStart: row["actual_start"],
                    actualEnd: row["actual_end"], items: row["item_count"] ?? 0)
     }
 
-    public func assignments(_ q: AssignmentQuery) throws -> [AssignmentDTO] {
+    public func assignments(_ q: AssignmentQuery) throws -> [Assignment] {
         var clauses: [String] = []
         var args: [any DatabaseValueConvertible] = []
         if let d = q.device { clauses.append("a.device_serial = ?"); args.append(d) }
@@ -106,26 +106,26 @@ extension LocalStore: RegistryStore {
             try Row.fetchAll(db, sql: """
                 SELECT a.*, o.name FROM assignments a JOIN officers o ON o.badge = a.badge
                 \(whereSQL) ORDER BY a.device_serial, a.starts_at LIMIT ?
-                """, arguments: StatementArguments(args + [q.limit])).map(Self.assignmentDTO)
+                """, arguments: StatementArguments(args + [q.limit])).map(Self.assignmentRecord)
         }
     }
 
     /// One assignment by id (it exists: the caller just wrote it).
-    func assignment(_ id: Int64) throws -> AssignmentDTO {
+    func assignment(_ id: Int64) throws -> Assignment {
         try db.read { db in
             try Row.fetchOne(db, sql: "SELECT a.*, o.name FROM assignments a JOIN officers o ON o.badge = a.badge WHERE a.id = ?",
-                             arguments: [id]).map(Self.assignmentDTO)!
+                             arguments: [id]).map(Self.assignmentRecord)!
         }
     }
 
-    static func assignmentDTO(_ row: Row) -> AssignmentDTO {
-        AssignmentDTO(id: row["id"], device: row["device_serial"], officer: row["badge"], officerName: row["name"] ?? "",
+    static func assignmentRecord(_ row: Row) -> Assignment {
+        Assignment(id: row["id"], device: row["device_serial"], officer: row["badge"], officerName: row["name"] ?? "",
                       kind: row["kind"], from: row["starts_at"], to: row["ends_at"])
     }
 
     // MARK: Shifts
 
-    public func checkout(device: String, badge: String, actor: Caller) throws -> AssignmentDTO {
+    public func checkout(device: String, badge: String, actor: Caller) throws -> Assignment {
         let id: Int64 = try db.write { db in
             try requireDevice(db, device)
             guard let name = try String.fetchOne(db, sql: "SELECT name FROM officers WHERE badge = ?", arguments: [badge]) else {
@@ -136,7 +136,7 @@ extension LocalStore: RegistryStore {
                 SELECT a.*, o.name FROM assignments a JOIN officers o ON o.badge = a.badge
                 WHERE a.device_serial = ? AND (a.ends_at IS NULL OR a.ends_at > ?) ORDER BY a.starts_at LIMIT 1
                 """, arguments: [device, time]) {
-                let a = Self.assignmentDTO(busy)
+                let a = Self.assignmentRecord(busy)
                 let span = a.to.map { "from \(a.from) to \($0)" } ?? "since \(a.from), not checked in"
                 throw RegistryError(.conflict, "\(device) is already assigned to \(a.officer) (\(a.officerName)), \(a.kind) \(span); check it in first")
             }
@@ -154,14 +154,14 @@ extension LocalStore: RegistryStore {
         return try assignment(id)
     }
 
-    public func checkin(device: String, actor: Caller) throws -> AssignmentDTO {
+    public func checkin(device: String, actor: Caller) throws -> Assignment {
         let id: Int64 = try db.write { db in
             try requireDevice(db, device)
             let time = now
             guard let open = try Row.fetchOne(db, sql: """
                 SELECT a.*, o.name FROM assignments a JOIN officers o ON o.badge = a.badge
                 WHERE a.device_serial = ? AND a.starts_at <= ? AND (a.ends_at IS NULL OR a.ends_at > ?) ORDER BY a.starts_at DESC LIMIT 1
-                """, arguments: [device, time, time]).map(Self.assignmentDTO), open.kind == "shift", open.to == nil else {
+                """, arguments: [device, time, time]).map(Self.assignmentRecord), open.kind == "shift", open.to == nil else {
                 throw RegistryError(.conflict, "\(device) is not checked out (custodyctl assignments --device \(device) shows its assignments)")
             }
             // An end is after its start, even when checked in within the same millisecond.
@@ -186,10 +186,10 @@ extension LocalStore: RegistryStore {
 
     // MARK: Clocks and hearings
 
-    public func recordClockCheck(device: String, offsetSeconds: Int, dockID: Int64?, actor: Caller) throws -> ClockCheckDTO {
+    public func recordClockCheck(device: String, offsetSeconds: Int, dockID: Int64?, actor: Caller) throws -> ClockCheck {
         // A range check, not abs(): abs(Int.min) traps.
-        guard let offset = Int64(exactly: offsetSeconds), RequestBounds.clockOffsetSeconds.contains(offset) else {
-            throw RegistryError(.badRequest, "offsetSeconds must be an integer in \(RequestBounds.clockOffsetSeconds.lowerBound)...\(RequestBounds.clockOffsetSeconds.upperBound) (ten years either way), not \(offsetSeconds)")
+        guard let offset = Int64(exactly: offsetSeconds), RecordBounds.clockOffsetSeconds.contains(offset) else {
+            throw RegistryError(.badRequest, "offsetSeconds must be an integer in \(RecordBounds.clockOffsetSeconds.lowerBound)...\(RecordBounds.clockOffsetSeconds.upperBound) (ten years either way), not \(offsetSeconds)")
         }
         return try db.write { db in
             try requireDevice(db, device)
@@ -201,16 +201,16 @@ extension LocalStore: RegistryStore {
             var detail: [String: JSONValue] = ["offsetSeconds": .number(Double(offsetSeconds)), "source": .string(source)]
             if let dockID { detail["dock"] = .number(Double(dockID)) }
             try insertEvent(db, EventInput(actor: actor, action: "device.clock", subject: "device:\(device)", detail: detail))
-            return ClockCheckDTO(id: id, device: device, offsetSeconds: offsetSeconds, source: source, dock: dockID, checkedAt: time)
+            return ClockCheck(id: id, device: device, offsetSeconds: offsetSeconds, source: source, dock: dockID, checkedAt: time)
         }
     }
 
-    public func recordHearingActual(hearing: String, start: Date?, end: Date?, actor: Caller) throws -> HearingDTO {
+    public func recordHearingActual(hearing: String, start: Date?, end: Date?, actor: Caller) throws -> Hearing {
         try db.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM hearings WHERE id = ?", arguments: [hearing]) else {
                 throw RegistryError(.notFound, "no hearing \(hearing)")
             }
-            let old = Self.hearingDTO(row)
+            let old = Self.hearingRecord(row)
             let newStart = start.map(RFC3339.format) ?? old.actualStart
             let newEnd = end.map(RFC3339.format) ?? old.actualEnd
             if let s = newStart, let e = newEnd, e <= s {
@@ -236,7 +236,7 @@ extension LocalStore: RegistryStore {
     }
 
     /// The span a hearing is in session: its actual times where known, else as scheduled.
-    static func window(_ h: HearingDTO) -> TimeSpan {
+    static func window(_ h: Hearing) -> TimeSpan {
         TimeSpan(LocalStore.storedTime(h.actualStart ?? h.scheduledStart), LocalStore.storedTime(h.actualEnd ?? h.scheduledEnd))
     }
 

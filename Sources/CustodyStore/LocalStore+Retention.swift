@@ -1,26 +1,26 @@
 import CustodyCore
-import CustodyProtocol
+import CustodyModel
 import Foundation
 import GRDB
 
 extension LocalStore {
     // MARK: Holds
 
-    public func holds(activeOnly: Bool) throws -> [HoldDTO] {
+    public func holds(activeOnly: Bool) throws -> [Hold] {
         try db.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM holds \(activeOnly ? "WHERE released_at IS NULL" : "") ORDER BY id").map(Self.holdDTO)
+            try Row.fetchAll(db, sql: "SELECT * FROM holds \(activeOnly ? "WHERE released_at IS NULL" : "") ORDER BY id").map(Self.holdRecord)
         }
     }
 
-    static func holdDTO(_ row: Row) -> HoldDTO {
-        let releasedBy = (row["released_uid"] as Int64?).map { ActorDTO(uid: UInt32($0), name: row["released_name"] ?? "") }
-        return HoldDTO(id: row["id"], item: row["item_id"], case: row["case_number"], reason: row["reason"], placedAt: row["placed_at"],
-                       placedBy: ActorDTO(uid: UInt32(row["placed_uid"] as Int64), name: row["placed_name"]),
+    static func holdRecord(_ row: Row) -> Hold {
+        let releasedBy = (row["released_uid"] as Int64?).map { Author(uid: UInt32($0), name: row["released_name"] ?? "") }
+        return Hold(id: row["id"], item: row["item_id"], case: row["case_number"], reason: row["reason"], placedAt: row["placed_at"],
+                       placedBy: Author(uid: UInt32(row["placed_uid"] as Int64), name: row["placed_name"]),
                        active: row["released_at"] == nil, releasedAt: row["released_at"], releasedBy: releasedBy,
                        releaseReason: row["release_reason"])
     }
 
-    public func placeHold(item: Int64?, caseNumber: String?, reason: String, actor: Caller) throws -> HoldDTO {
+    public func placeHold(item: Int64?, caseNumber: String?, reason: String, actor: Caller) throws -> Hold {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (item == nil) != (caseNumber == nil) else { throw RegistryError(.badRequest, "a hold is on one item or one case: give item or case") }
         guard !reason.isEmpty else { throw RegistryError(.badRequest, "a hold needs a reason (an order, a request, a case reference)") }
@@ -45,15 +45,15 @@ extension LocalStore {
             let id = db.lastInsertedRowID
             try insertEvent(db, EventInput(actor: actor, action: "hold.place", subject: subject,
                                            detail: ["hold": .number(Double(id)), "reason": .string(reason)]))
-            return try Row.fetchOne(db, sql: "SELECT * FROM holds WHERE id = ?", arguments: [id]).map(Self.holdDTO)!
+            return try Row.fetchOne(db, sql: "SELECT * FROM holds WHERE id = ?", arguments: [id]).map(Self.holdRecord)!
         }
     }
 
-    public func releaseHold(_ id: Int64, reason: String, actor: Caller) throws -> HoldDTO {
+    public func releaseHold(_ id: Int64, reason: String, actor: Caller) throws -> Hold {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { throw RegistryError(.badRequest, "releasing a hold needs a reason") }
         return try db.write { db in
-            guard let hold = try Row.fetchOne(db, sql: "SELECT * FROM holds WHERE id = ?", arguments: [id]).map(Self.holdDTO) else {
+            guard let hold = try Row.fetchOne(db, sql: "SELECT * FROM holds WHERE id = ?", arguments: [id]).map(Self.holdRecord) else {
                 throw RegistryError(.notFound, "no hold \(id)")
             }
             guard hold.active else {
@@ -64,7 +64,7 @@ extension LocalStore {
                            arguments: [time, Int64(actor.uid), actor.name, reason, id])
             try insertEvent(db, EventInput(actor: actor, action: "hold.release", subject: hold.item.map { "item:\($0)" } ?? "case:\(hold.case!)",
                                            detail: ["hold": .number(Double(id)), "reason": .string(reason)]))
-            return try Row.fetchOne(db, sql: "SELECT * FROM holds WHERE id = ?", arguments: [id]).map(Self.holdDTO)!
+            return try Row.fetchOne(db, sql: "SELECT * FROM holds WHERE id = ?", arguments: [id]).map(Self.holdRecord)!
         }
     }
 
@@ -82,7 +82,7 @@ extension LocalStore {
     private func holdReason(_ db: Database, item: Int64, caseNumber: String?) throws -> String? {
         let holds = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT * FROM holds WHERE released_at IS NULL AND (item_id = ? OR (case_number IS NOT NULL AND case_number = ?)) ORDER BY id
-            """), arguments: [item, caseNumber]).map(Self.holdDTO)
+            """), arguments: [item, caseNumber]).map(Self.holdRecord)
         guard !holds.isEmpty else { return nil }
         return "on hold: " + holds.map { h in
             "hold \(h.id) on \(h.item.map { _ in "the item" } ?? "case \(h.case!)") (\(h.reason), by \(h.placedBy.name) \(h.placedAt))"
@@ -95,8 +95,8 @@ extension LocalStore {
     /// a device whose clock was reset (a recording "made" in 1999, or in year 1) does
     /// not make today's evidence expire at once; a recording ingested long after it was
     /// made is kept its full period from the ingest.
-    private func retentionCandidates(_ db: Database, periods: [String: Int], at now: Date) throws -> [(RetentionEntryDTO, held: Bool)] {
-        var out: [(RetentionEntryDTO, held: Bool)] = []
+    private func retentionCandidates(_ db: Database, periods: [String: Int], at now: Date) throws -> [(RetentionEntry, held: Bool)] {
+        var out: [(RetentionEntry, held: Bool)] = []
         for (category, days) in periods.sorted(by: { $0.key < $1.key }) where days > 0 {
             // Periods come from the configuration, bounded there; bounded again here so the arithmetic cannot overflow.
             let span = Double(min(days, 1_000_000)) * 86_400
@@ -111,7 +111,7 @@ extension LocalStore {
                 let from = Self.countedFrom(recorded: recorded, ingested: ingested)
                 let expires = RFC3339.format(from.date.addingTimeInterval(span))
                 let counted = " (counted from its \(from.isIngest ? "ingest" : "recording time"), the later of the two)"
-                var entry = RetentionEntryDTO(item: row["id"], sha256: row["sha256"], size: row["size"], category: category,
+                var entry = RetentionEntry(item: row["id"], sha256: row["sha256"], size: row["size"], category: category,
                                               recordedAt: recorded, expiresAt: expires,
                                               reason: "category \(category) keeps recordings \(days) days; expired \(expires)\(counted)")
                 if let held = try holdReason(db, item: row["id"], caseNumber: row["case_number"]) {
@@ -134,11 +134,11 @@ extension LocalStore {
         return r >= i ? (r, false) : (i, true)
     }
 
-    public func makeRetentionPlan(periods: [String: Int], actor: Caller) throws -> RetentionPlanDTO {
+    public func makeRetentionPlan(periods: [String: Int], actor: Caller) throws -> RetentionPlan {
         let id: Int64 = try db.write { db in
             let time = clock.now()
             let candidates = try retentionCandidates(db, periods: periods, at: time)
-            let policy = String(decoding: try Wire.encoder().encode(periods), as: UTF8.self)
+            let policy = String(decoding: try IndexJSON.encoder().encode(periods), as: UTF8.self)
             try db.execute(sql: "INSERT INTO retention_plans (made_at, day, made_uid, made_name, policy) VALUES (?, ?, ?, ?, ?)",
                            arguments: [RFC3339.format(time), stationDay(time), Int64(actor.uid), actor.name, policy])
             let id = db.lastInsertedRowID
@@ -157,29 +157,29 @@ extension LocalStore {
         return try retentionPlan(id)!
     }
 
-    public func retentionPlans(limit: Int) throws -> [RetentionPlanSummaryDTO] {
+    public func retentionPlans(limit: Int) throws -> [RetentionPlanSummary] {
         try db.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT p.*, (SELECT count(*) FROM retention_plan_items WHERE plan_id = p.id AND state = 'expired') AS expired,
                             (SELECT count(*) FROM retention_plan_items WHERE plan_id = p.id AND state = 'held') AS held
                 FROM retention_plans p ORDER BY p.id DESC LIMIT ?
                 """, arguments: [limit]).map {
-                RetentionPlanSummaryDTO(id: $0["id"], madeAt: $0["made_at"], madeBy: ActorDTO(uid: UInt32($0["made_uid"] as Int64), name: $0["made_name"]),
+                RetentionPlanSummary(id: $0["id"], madeAt: $0["made_at"], madeBy: Author(uid: UInt32($0["made_uid"] as Int64), name: $0["made_name"]),
                                         day: $0["day"], appliedAt: $0["applied_at"], expired: $0["expired"], held: $0["held"])
             }
         }
     }
 
-    public func retentionPlan(_ id: Int64) throws -> RetentionPlanDTO? {
+    public func retentionPlan(_ id: Int64) throws -> RetentionPlan? {
         try db.read { db in
             guard let plan = try Row.fetchOne(db, sql: "SELECT * FROM retention_plans WHERE id = ?", arguments: [id]) else { return nil }
-            let periods = (try? Wire.decoder.decode([String: Int].self, from: Data((plan["policy"] as String).utf8))) ?? [:]
-            var expired: [RetentionEntryDTO] = [], held: [RetentionEntryDTO] = []
+            let periods = (try? IndexJSON.decoder.decode([String: Int].self, from: Data((plan["policy"] as String).utf8))) ?? [:]
+            var expired: [RetentionEntry] = [], held: [RetentionEntry] = []
             for row in try Row.fetchAll(db, sql: """
                 SELECT r.*, i.sha256, i.size, i.recorded_at FROM retention_plan_items r JOIN items i ON i.id = r.item_id
                 WHERE r.plan_id = ? ORDER BY i.recorded_at, i.id
                 """, arguments: [id]) {
-                let entry = RetentionEntryDTO(item: row["item_id"], sha256: row["sha256"], size: row["size"], category: row["category"],
+                let entry = RetentionEntry(item: row["item_id"], sha256: row["sha256"], size: row["size"], category: row["category"],
                                               recordedAt: row["recorded_at"], expiresAt: row["expires_at"], reason: row["reason"])
                 if (row["state"] as String) == "held" { held.append(entry) } else { expired.append(entry) }
             }
@@ -190,13 +190,13 @@ extension LocalStore {
                 AND NOT EXISTS (SELECT 1 FROM items k WHERE k.sha256 = blobs.sha256 AND k.deleted_at IS NULL
                                 AND k.id NOT IN (SELECT item_id FROM retention_plan_items WHERE plan_id = ?1 AND state = 'expired'))
                 """, arguments: [id]) ?? 0
-            return RetentionPlanDTO(id: id, madeAt: plan["made_at"], madeBy: ActorDTO(uid: UInt32(plan["made_uid"] as Int64), name: plan["made_name"]),
+            return RetentionPlan(id: id, madeAt: plan["made_at"], madeBy: Author(uid: UInt32(plan["made_uid"] as Int64), name: plan["made_name"]),
                                     day: plan["day"], appliedAt: plan["applied_at"], periods: periods, expired: expired, held: held, bytes: bytes)
         }
     }
 
-    public func applyRetentionPlan(_ id: Int64, periods: [String: Int], actor: Caller) throws -> RetentionResultDTO {
-        let (result, doomed): (RetentionResultDTO, [String]) = try db.write { db in
+    public func applyRetentionPlan(_ id: Int64, periods: [String: Int], actor: Caller) throws -> RetentionResult {
+        let (result, doomed): (RetentionResult, [String]) = try db.write { db in
             guard let plan = try Row.fetchOne(db, sql: "SELECT * FROM retention_plans WHERE id = ?", arguments: [id]) else {
                 throw RegistryError(.notFound, "no retention plan \(id) (custodyctl retention plan makes one)")
             }
@@ -210,14 +210,14 @@ extension LocalStore {
             }
             // Still expired and still not held, now: the plan may be hours old.
             let current = Dictionary(try retentionCandidates(db, periods: periods, at: time).map { ($0.0.item, $0) }) { a, _ in a }
-            var deleted: [Int64] = [], kept: [RetentionEntryDTO] = []
+            var deleted: [Int64] = [], kept: [RetentionEntry] = []
             var shas = Set<String>()
             for row in try Row.fetchAll(db, sql: """
                 SELECT r.item_id, r.category, r.expires_at, r.reason, i.sha256, i.size, i.recorded_at, i.category AS now_category, i.deleted_at
                 FROM retention_plan_items r JOIN items i ON i.id = r.item_id WHERE r.plan_id = ? AND r.state = 'expired' ORDER BY r.item_id
                 """, arguments: [id]) {
                 let itemID: Int64 = row["item_id"]
-                var entry = RetentionEntryDTO(item: itemID, sha256: row["sha256"], size: row["size"], category: row["category"],
+                var entry = RetentionEntry(item: itemID, sha256: row["sha256"], size: row["size"], category: row["category"],
                                               recordedAt: row["recorded_at"], expiresAt: row["expires_at"], reason: row["reason"])
                 if row["deleted_at"] as String? != nil { continue }
                 guard let now = current[itemID], !now.held else {
@@ -250,7 +250,7 @@ extension LocalStore {
                 "deleted": .number(Double(deleted.count)), "kept": .number(Double(kept.count)),
                 "blobsDeleted": .number(Double(doomed.count)), "bytesFreed": .number(Double(freed)),
             ]))
-            return (RetentionResultDTO(plan: id, deleted: deleted, kept: kept, blobsDeleted: doomed.count, bytesFreed: freed), doomed)
+            return (RetentionResult(plan: id, deleted: deleted, kept: kept, blobsDeleted: doomed.count, bytesFreed: freed), doomed)
         }
         // The index says they are gone before the files go: a crash in between leaves
         // files recovery removes, never an item pointing at a missing blob.

@@ -1,5 +1,5 @@
 import CustodyCore
-import CustodyProtocol
+import CustodyModel
 import Foundation
 import GRDB
 
@@ -111,7 +111,7 @@ extension LocalStore {
 
     // MARK: A person's tags
 
-    public func tag(_ request: TagRequestDTO, categories: Set<String>, actor: Caller) throws -> ItemDTO {
+    public func tag(_ request: TagChange, categories: Set<String>, actor: Caller) throws -> Item {
         let note = request.note?.trimmingCharacters(in: .whitespacesAndNewlines)
         guard request.officer != nil || request.hearing != nil || request.case != nil || request.category != nil || !(note ?? "").isEmpty else {
             throw RegistryError(.badRequest, "nothing to tag: give an officer, hearing, case, category or note")
@@ -165,10 +165,10 @@ extension LocalStore {
                 detail[field + ".was"] = jsonValue(old)
             }
             if let note, !note.isEmpty {
-                var notes = (row["notes"] as String?).flatMap { try? Wire.decoder.decode([String].self, from: Data($0.utf8)) } ?? []
+                var notes = (row["notes"] as String?).flatMap { try? IndexJSON.decoder.decode([String].self, from: Data($0.utf8)) } ?? []
                 notes.append(note)
                 sets.append("notes = ?")
-                args.append(String(decoding: try Wire.encoder().encode(notes), as: UTF8.self))
+                args.append(String(decoding: try IndexJSON.encoder().encode(notes), as: UTF8.self))
                 detail["note"] = .string(note)
             }
             guard !sets.isEmpty else { return }  // already so: nothing changes, no event

@@ -1,6 +1,6 @@
 import CustodyCore
 import CustodyLedger
-import CustodyProtocol
+import CustodyModel
 import Foundation
 import GRDB
 
@@ -71,7 +71,7 @@ public final class LocalStore: EvidenceStore {
 
     /// Appends a custody event and its ledger leaf, in the caller's transaction.
     @discardableResult
-    func insertEvent(_ db: Database, _ e: EventInput, encoder: JSONEncoder = Wire.encoder(), time: String? = nil) throws -> Int64 {
+    func insertEvent(_ db: Database, _ e: EventInput, encoder: JSONEncoder = IndexJSON.encoder(), time: String? = nil) throws -> Int64 {
         let time = time ?? now
         // The row must hold every byte the leaf is hashed from: text SQLite would end at a
         // NUL is refused before anything is written (the detail is JSON, where NUL is \u0000).
@@ -86,7 +86,7 @@ public final class LocalStore: EvidenceStore {
         // numbers, booleans, null, arrays, objects), and the envelope's text holds no NUL,
         // so hashing the event in memory equals hashing the row; `verify` recomputes every
         // leaf from the stored row and would say otherwise (EventRoundTripPropertyTests).
-        let event = EventDTO(seq: seq, time: time, actor: ActorDTO(uid: e.actor.uid, name: e.actor.name), action: e.action,
+        let event = CustodyEvent(seq: seq, time: time, actor: Author(uid: e.actor.uid, name: e.actor.name), action: e.action,
                              subject: e.subject, outcome: e.outcome, detail: e.detail)
         try db.cachedStatement(sql: "INSERT INTO ledger (seq, leaf) VALUES (?, ?)")
             .execute(arguments: [seq, Data(MerkleTree.leafHash(CanonicalEntry.bytes(of: event)))])

@@ -1,5 +1,5 @@
 import CustodyCore
-import CustodyProtocol
+import CustodyModel
 import Foundation
 
 /// What courtroom recording keeps in the index: its sessions and the way of each
@@ -31,7 +31,7 @@ public protocol RecordingStore: Sendable {
     /// Segments not yet filed, in the order they were closed.
     func unfiledSegments() throws -> [PendingSegment]
     /// Segments in recording order (`limit` latest, or those of a hearing, courtroom or session).
-    func recordingSegments(_ query: SegmentQuery) throws -> [RecordingSegmentDTO]
+    func recordingSegments(_ query: SegmentQuery) throws -> [RecordingSegment]
     /// Filed and not-yet-filed segments of a courtroom.
     func segmentCounts(courtroom: String) throws -> (filed: Int64, pending: Int64)
 }

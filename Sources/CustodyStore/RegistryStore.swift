@@ -1,5 +1,5 @@
 import CustodyCore
-import CustodyProtocol
+import CustodyModel
 import Foundation
 
 /// The registry and everything tagging, retention and gaps need: officers, devices,
@@ -7,43 +7,45 @@ import Foundation
 /// holds; retention plans. Every change is a custody event with its author.
 public protocol RegistryStore: Sendable {
     // MARK: Registry
-    func officers(unit: String?) throws -> [OfficerDTO]
-    func equipment() throws -> [EquipmentDTO]
-    func courtrooms() throws -> [CourtroomDTO]
-    func cases() throws -> [CaseDTO]
-    func hearings(_ query: HearingQuery) throws -> [HearingDTO]
-    func assignments(_ query: AssignmentQuery) throws -> [AssignmentDTO]
+    func officers(unit: String?) throws -> [Officer]
+    func equipment() throws -> [Equipment]
+    func courtrooms() throws -> [Courtroom]
+    func cases() throws -> [Case]
+    func hearings(_ query: HearingQuery) throws -> [Hearing]
+    /// A hearing by its id (the recorder's schedule asks for its case and times).
+    func registeredHearing(_ id: String) throws -> Hearing?
+    func assignments(_ query: AssignmentQuery) throws -> [Assignment]
     /// Writes a parsed registry file in one transaction, or nothing: rows that
     /// contradict the index (unknown courtroom or officer, overlapping assignments or
     /// hearings) throw a ``RegistryError`` naming each. Unchanged rows write nothing.
-    func importRegistry(_ file: RegistryImport, actor: Caller) throws -> ImportReportDTO
+    func importRegistry(_ file: RegistryImport, actor: Caller) throws -> ImportReport
     /// A pool device handed to an officer now, until checked in.
-    func checkout(device: String, badge: String, actor: Caller) throws -> AssignmentDTO
+    func checkout(device: String, badge: String, actor: Caller) throws -> Assignment
     /// The device's open shift checkout, ended now.
-    func checkin(device: String, actor: Caller) throws -> AssignmentDTO
+    func checkin(device: String, actor: Caller) throws -> Assignment
     /// A device's clock against the station's (by a driver at dock, or an operator).
-    func recordClockCheck(device: String, offsetSeconds: Int, dockID: Int64?, actor: Caller) throws -> ClockCheckDTO
+    func recordClockCheck(device: String, offsetSeconds: Int, dockID: Int64?, actor: Caller) throws -> ClockCheck
     /// When a hearing actually started and (once known) ended, from its recording
     /// sessions; the courtroom's recordings are tagged again against it.
-    func recordHearingActual(hearing: String, start: Date?, end: Date?, actor: Caller) throws -> HearingDTO
+    func recordHearingActual(hearing: String, start: Date?, end: Date?, actor: Caller) throws -> Hearing
 
     // MARK: Tags
     /// A person's tags for an item (`categories`: the configured ones).
-    func tag(_ request: TagRequestDTO, categories: Set<String>, actor: Caller) throws -> ItemDTO
+    func tag(_ change: TagChange, categories: Set<String>, actor: Caller) throws -> Item
 
     // MARK: Holds and retention
-    func holds(activeOnly: Bool) throws -> [HoldDTO]
-    func placeHold(item: Int64?, caseNumber: String?, reason: String, actor: Caller) throws -> HoldDTO
-    func releaseHold(_ id: Int64, reason: String, actor: Caller) throws -> HoldDTO
-    func makeRetentionPlan(periods: [String: Int], actor: Caller) throws -> RetentionPlanDTO
-    func retentionPlans(limit: Int) throws -> [RetentionPlanSummaryDTO]
-    func retentionPlan(_ id: Int64) throws -> RetentionPlanDTO?
+    func holds(activeOnly: Bool) throws -> [Hold]
+    func placeHold(item: Int64?, caseNumber: String?, reason: String, actor: Caller) throws -> Hold
+    func releaseHold(_ id: Int64, reason: String, actor: Caller) throws -> Hold
+    func makeRetentionPlan(periods: [String: Int], actor: Caller) throws -> RetentionPlan
+    func retentionPlans(limit: Int) throws -> [RetentionPlanSummary]
+    func retentionPlan(_ id: Int64) throws -> RetentionPlan?
     /// Deletes the blobs of the plan's expired items that are still expired and not
     /// held; only on the day the plan was made.
-    func applyRetentionPlan(_ id: Int64, periods: [String: Int], actor: Caller) throws -> RetentionResultDTO
+    func applyRetentionPlan(_ id: Int64, periods: [String: Int], actor: Caller) throws -> RetentionResult
 
     // MARK: Gaps
-    func gaps(_ query: GapQuery) throws -> GapReportDTO
+    func gaps(_ query: GapQuery) throws -> GapReport
 }
 
 public struct HearingQuery: Sendable, Equatable {
@@ -81,20 +83,20 @@ public struct GapQuery: Sendable, Equatable {
 /// A registry request the index refuses, with a stable code.
 public struct RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Code: String, Sendable {
-        /// 400: the request itself is malformed.
+        /// The request itself is malformed.
         case badRequest = "bad-request"
-        /// 404: it names something that does not exist.
+        /// It names something that does not exist.
         case notFound = "not-found"
-        /// 409: it contradicts the current state (already checked out, plan from another day…).
+        /// It contradicts the current state (already checked out, plan from another day…).
         case conflict
-        /// 422: an import whose rows are wrong; `errors` names each.
+        /// An import whose rows are wrong; `errors` names each.
         case invalidImport = "invalid-import"
     }
     public var code: Code
     public var message: String
-    public var errors: [FieldErrorDTO]
+    public var errors: [FieldError]
 
-    public init(_ code: Code, _ message: String, errors: [FieldErrorDTO] = []) {
+    public init(_ code: Code, _ message: String, errors: [FieldError] = []) {
         self.code = code; self.message = message; self.errors = errors
     }
 

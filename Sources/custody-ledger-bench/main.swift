@@ -5,7 +5,7 @@
 //   custody-ledger-bench verify STATE       times a full ledger verification (no blobs); prints seconds
 import CustodyCore
 import CustodyLedger
-import CustodyProtocol
+import CustodyModel
 import CustodyStore
 import Foundation
 

@@ -1,7 +1,7 @@
 import CustodyCatalog
 import CustodyCore
 import CustodyIngest
-import CustodyProtocol
+import CustodyModel
 import CustodyTestSupport
 import CustodyUdev
 import Foundation
@@ -52,7 +52,7 @@ struct DeviceManagerTests {
         let done = try #require(try f.dock(DevicesFixture.bodycam))
         let jobID = try #require(done.jobId)
         #expect(done.waitingSince == nil && done.blockDevice == "/dev/sdb")
-        #expect(done.slots == [DeviceSlotDTO(slot: 0, blockDevice: "/dev/sdb", state: .done, since: done.slots[0].since,
+        #expect(done.slots == [DockSlot(slot: 0, blockDevice: "/dev/sdb", state: .done, since: done.slots[0].since,
                                              medium: "FAT32 \"BWC\" AAAA-0001", jobId: jobID, message: nil)])
         let job = try #require(try f.store.job(jobID, withFiles: false))
         #expect(job.state == .completed && job.stored == 3 && job.device == "BWC0001234")

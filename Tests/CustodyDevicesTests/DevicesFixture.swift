@@ -2,7 +2,7 @@ import CustodyCatalog
 import CustodyCore
 import CustodyDirectory
 import CustodyIngest
-import CustodyProtocol
+import CustodyModel
 import CustodyTestSupport
 import CustodyUdev
 import Foundation
@@ -114,11 +114,11 @@ final class HeldStore: EvidenceStore {
     }
     func jobIDs(in states: [JobState]) throws -> [Int64] { try inner.jobIDs(in: states) }
     func knownFiles(sourceID: Int64) throws -> [String: KnownFile] { try inner.knownFiles(sourceID: sourceID) }
-    func job(_ id: Int64, withFiles: Bool) throws -> JobDTO? { try inner.job(id, withFiles: withFiles) }
-    func jobs(limit: Int) throws -> [JobDTO] { try inner.jobs(limit: limit) }
-    func item(_ id: Int64) throws -> ItemDTO? { try inner.item(id) }
-    func items(_ query: ItemQuery) throws -> ItemListDTO { try inner.items(query) }
-    func events(_ query: EventQuery) throws -> [EventDTO] { try inner.events(query) }
+    func job(_ id: Int64, withFiles: Bool) throws -> Job? { try inner.job(id, withFiles: withFiles) }
+    func jobs(limit: Int) throws -> [Job] { try inner.jobs(limit: limit) }
+    func item(_ id: Int64) throws -> Item? { try inner.item(id) }
+    func items(_ query: ItemQuery) throws -> ItemPage { try inner.items(query) }
+    func events(_ query: EventQuery) throws -> [CustodyEvent] { try inner.events(query) }
     func totals() throws -> StoreTotals { try inner.totals() }
     func record(_ event: EventInput) throws { try inner.record(event) }
     func recover() throws -> RecoveryReport { try inner.recover() }
@@ -206,7 +206,7 @@ struct DevicesFixture {
         return dir.path + "/" + name
     }
 
-    func dock(_ device: USBDeviceDescription) throws -> DeviceDTO? {
+    func dock(_ device: USBDeviceDescription) throws -> Dock? {
         try store.docks(presentOnly: false, limit: 20).first { $0.busPath == device.busPath }
     }
 

@@ -1,27 +1,27 @@
-import CustodyProtocol
+import CustodyModel
 import Foundation
 import Testing
 @testable import CustodyExport
 
 @Suite("Export bundle layout and documents")
 struct ExportBundleTests {
-    static func item(_ id: Int64, path: String, sha: String, device: String? = "BC-1") -> ItemDTO {
-        ItemDTO(id: id, sha256: sha, size: 1000 + id, mediaType: "video/mp4", container: "mp4", recordedAt: "2026-11-20T10:00:00.000Z",
+    static func item(_ id: Int64, path: String, sha: String, device: String? = "BC-1") -> Item {
+        Item(id: id, sha256: sha, size: 1000 + id, mediaType: "video/mp4", container: "mp4", recordedAt: "2026-11-20T10:00:00.000Z",
                 recordedAtSource: "mp4.mvhd", utcOffsetSeconds: nil, durationSeconds: 3, ingestedAt: "2026-11-21T08:00:00.000Z",
-                source: ItemSourceDTO(device: device, path: path, root: "/media/card"),
-                tags: TagsDTO(officer: "4471", hearing: nil, case: "K-1", category: "unclassified"), jobId: 1, metadataProblems: [], fileModifiedAt: nil)
+                source: ItemSource(device: device, path: path, root: "/media/card"),
+                tags: ItemTags(officer: "4471", hearing: nil, case: "K-1", category: "unclassified"), jobId: 1, metadataProblems: [], fileModifiedAt: nil)
     }
 
     static func proven(_ seq: Int64, _ action: String, subject: String, detail: [String: JSONValue] = [:]) -> ExportedEvent {
-        let event = EventDTO(seq: seq, time: "2026-11-21T08:00:0\(seq % 10).000Z", actor: ActorDTO(uid: 1001, name: "ana"), action: action,
+        let event = CustodyEvent(seq: seq, time: "2026-11-21T08:00:0\(seq % 10).000Z", actor: Author(uid: 1001, name: "ana"), action: action,
                              subject: subject, outcome: "ok", detail: detail)
-        return ExportedEvent(event: event, proof: InclusionProofDTO(seq: seq, leafIndex: Int(seq - 1), entry: "{}", leafHash: "AA==", auditPath: ["BB=="]))
+        return ExportedEvent(event: event, proof: InclusionProof(seq: seq, leafIndex: Int(seq - 1), entry: "{}", leafHash: [0x00], auditPath: [[0x04]]))
     }
 
     static let input = ExportInput(
-        exportID: 9, createdAt: "2026-11-22T09:00:00.000Z", selection: "case K-1", reason: "disclosure", actor: ActorDTO(uid: 1002, name: "clerk"),
+        exportID: 9, createdAt: "2026-11-22T09:00:00.000Z", selection: "case K-1", reason: "disclosure", actor: Author(uid: 1002, name: "clerk"),
         station: "custody.example/station-1", verifierKey: "custody.example/station-1+01020304+AQID", publicKey: "AQID", toolVersion: "0.1.0",
-        checkpoint: CheckpointDTO(treeSize: 12, rootHash: "cm9vdA==", note: "custody.example/station-1\n12\ncm9vdA==\n\n— sig\n", madeAt: "now"),
+        checkpoint: SignedCheckpoint(treeSize: 12, rootHash: Array("root".utf8), note: "custody.example/station-1\n12\ncm9vdA==\n\n— sig\n", madeAt: "now"),
         items: [
             ExportedItem(item: item(3, path: "DCIM/100MEDIA/FILE0001.MP4", sha: String(repeating: "a", count: 64)),
                          events: [proven(4, "item.store", subject: "item:3", detail: ["sha256": .string(String(repeating: "a", count: 64))])]),
@@ -49,6 +49,10 @@ struct ExportBundleTests {
         let manifest = try JSONSerialization.jsonObject(with: Data(docs["manifest.json"]!.utf8)) as! [String: Any]
         #expect(manifest["format"] as? String == "custody-export/1")
         #expect((manifest["checkpoint"] as? [String: Any])?["treeSize"] as? Int == 12)
+        #expect((manifest["checkpoint"] as? [String: Any])?["rootHash"] as? String == "cm9vdA==", "the root hash is written base64")
+        let custody = try JSONSerialization.jsonObject(with: Data(docs["custody/item-3.json"]!.utf8)) as! [String: Any]
+        let proof = (custody["events"] as? [[String: Any]])?.first ?? [:]
+        #expect(proof["leafHash"] as? String == "AA==" && proof["auditPath"] as? [String] == ["BA=="], "proof hashes are written base64")
         let files = manifest["files"] as! [[String: Any]]
         #expect(files.map { $0["custody"] as? String } == ["custody/item-3.json", "custody/item-5.json"])
         #expect(files[1]["device"] is NSNull)

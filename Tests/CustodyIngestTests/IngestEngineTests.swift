@@ -1,5 +1,5 @@
 import CustodyCore
-import CustodyProtocol
+import CustodyModel
 import CustodyTestSupport
 import Crypto
 import Foundation
@@ -47,11 +47,11 @@ final class FullDiskStore: EvidenceStore {
     }
     func jobIDs(in states: [JobState]) throws -> [Int64] { try inner.jobIDs(in: states) }
     func knownFiles(sourceID: Int64) throws -> [String: KnownFile] { try inner.knownFiles(sourceID: sourceID) }
-    func job(_ id: Int64, withFiles: Bool) throws -> JobDTO? { try inner.job(id, withFiles: withFiles) }
-    func jobs(limit: Int) throws -> [JobDTO] { try inner.jobs(limit: limit) }
-    func item(_ id: Int64) throws -> ItemDTO? { try inner.item(id) }
-    func items(_ query: ItemQuery) throws -> ItemListDTO { try inner.items(query) }
-    func events(_ query: EventQuery) throws -> [EventDTO] { try inner.events(query) }
+    func job(_ id: Int64, withFiles: Bool) throws -> Job? { try inner.job(id, withFiles: withFiles) }
+    func jobs(limit: Int) throws -> [Job] { try inner.jobs(limit: limit) }
+    func item(_ id: Int64) throws -> Item? { try inner.item(id) }
+    func items(_ query: ItemQuery) throws -> ItemPage { try inner.items(query) }
+    func events(_ query: EventQuery) throws -> [CustodyEvent] { try inner.events(query) }
     func totals() throws -> StoreTotals { try inner.totals() }
     func record(_ event: EventInput) throws { try inner.record(event) }
     func recover() throws -> RecoveryReport { try inner.recover() }
@@ -95,7 +95,7 @@ struct IngestFixture {
     }
 
     /// Runs the engine until `job` is no longer queued or running.
-    func runUntilDone(_ engine: IngestEngine, _ job: Int64, on store: any EvidenceStore) async throws -> JobDTO {
+    func runUntilDone(_ engine: IngestEngine, _ job: Int64, on store: any EvidenceStore) async throws -> Job {
         let runner = Task { await engine.run() }
         defer { engine.shutdown(); runner.cancel() }
         for _ in 0..<3000 {
@@ -113,7 +113,7 @@ struct IngestFixture {
 
     /// Runs the engine until every one of `jobs` has ended (not only the first: a job
     /// still running when the engine shuts down would be left interrupted).
-    func runUntilDone(_ engine: IngestEngine, _ jobs: [Int64], on store: any EvidenceStore) async throws -> [JobDTO] {
+    func runUntilDone(_ engine: IngestEngine, _ jobs: [Int64], on store: any EvidenceStore) async throws -> [Job] {
         let runner = Task { await engine.run() }
         defer { engine.shutdown(); runner.cancel() }
         for _ in 0..<3000 {
@@ -138,7 +138,7 @@ struct IngestEngineTests {
         defer { f.dir.remove() }
         let hashes = try f.writeFiles(9, size: 40_000)
         let engine = IngestEngine(store: f.store, config: f.config(concurrency: concurrency), logger: Logger(label: "test"), drivers: f.drivers)
-        let job = try await engine.submit(IngestRequestDTO(path: f.card), caller: f.caller)
+        let job = try await engine.submit(IngestRequest(path: f.card), caller: f.caller)
         let done = try await f.runUntilDone(engine, job.jobID, on: f.store)
         #expect(done.state == .completed && done.stored == 9 && done.failed == 0)
         let items = try f.store.items(ItemQuery()).items
@@ -153,7 +153,7 @@ struct IngestEngineTests {
         defer { f.dir.remove() }
         _ = try f.writeFiles(300, size: 700)
         let engine = IngestEngine(store: f.store, config: f.config(concurrency: 4, batch: 64), logger: Logger(label: "test"), drivers: f.drivers)
-        let job = try await engine.submit(IngestRequestDTO(path: f.card), caller: f.caller)
+        let job = try await engine.submit(IngestRequest(path: f.card), caller: f.caller)
         let done = try await f.runUntilDone(engine, job.jobID, on: f.store)
         #expect(done.stored == 300)
         let open = openDescriptors(under: f.dir.path + "/state/tmp") + openDescriptors(under: f.dir.path + "/state/blobs")
@@ -167,11 +167,11 @@ struct IngestEngineTests {
         defer { f.dir.remove() }
         _ = try f.writeFiles(4, size: 1000)
         let engine = IngestEngine(store: f.store, config: f.config(), logger: Logger(label: "test"), drivers: f.drivers)
-        let job = try await engine.submit(IngestRequestDTO(path: f.card), caller: f.caller)
+        let job = try await engine.submit(IngestRequest(path: f.card), caller: f.caller)
         try FileManager.default.removeItem(atPath: f.card + "/clip2.bin")
         let done = try await f.runUntilDone(engine, job.jobID, on: f.store)
         #expect(done.state == .completedWithErrors && done.stored == 3 && done.failed == 1, "\(done)")
-        #expect(done.errors == [JobErrorDTO(path: "clip2.bin", message: "vanished before it could be read")])
+        #expect(done.errors == [FailedFile(path: "clip2.bin", message: "vanished before it could be read")])
     }
 
     @Test("a full disk stops the job as interrupted, commits what was verified, and loses nothing")
@@ -186,7 +186,7 @@ struct IngestEngineTests {
         var config = f.config(concurrency: 1, batch: 3)
         config.commitIntervalMilliseconds = 600_000
         let engine = IngestEngine(store: store, config: config, logger: Logger(label: "test"), drivers: f.drivers)
-        let job = try await engine.submit(IngestRequestDTO(path: f.card), caller: f.caller)
+        let job = try await engine.submit(IngestRequest(path: f.card), caller: f.caller)
         let done = try await f.runUntilDone(engine, job.jobID, on: store)
         #expect(done.state == .interrupted)
         #expect(done.stored == 3 && done.failed == 0 && done.pending == 7)
@@ -210,7 +210,7 @@ struct IngestEngineTests {
         var config = f.config()
         config.allowedPaths = [f.card]
         let engine = IngestEngine(store: f.store, config: config, logger: Logger(label: "test"), drivers: f.drivers)
-        await #expect(throws: IngestError.self) { _ = try await engine.submit(IngestRequestDTO(path: "card"), caller: f.caller) }
+        await #expect(throws: IngestError.self) { _ = try await engine.submit(IngestRequest(path: "card"), caller: f.caller) }
         let outside = try #require(throws: IngestError.self) { try engine.resolveAllowed(f.dir.path + "/state") }
         #expect(outside.code == .pathNotAllowed)
         symlink(f.dir.path + "/state", f.card + "/escape")
@@ -234,7 +234,7 @@ struct IngestEngineTests {
         defer { f.dir.remove() }
         _ = try f.writeFiles(6, size: 5000)
         let engine = IngestEngine(store: f.store, config: f.config(), logger: Logger(label: "test"), drivers: f.drivers)
-        let job = try await engine.submit(IngestRequestDTO(path: f.card), caller: f.caller)
+        let job = try await engine.submit(IngestRequest(path: f.card), caller: f.caller)
         let done = try await f.runUntilDone(engine, job.jobID, on: f.store)
         #expect((done.stored, done.duplicates, done.failed) == (6, 0, 0))
         let starts = try f.store.events(EventQuery()).filter { $0.action == "job.start" }
@@ -247,7 +247,7 @@ struct IngestEngineTests {
         defer { f.dir.remove() }
         let hashes = try f.writeFiles(2, size: 3000)
         let engine = IngestEngine(store: f.store, config: f.config(), logger: Logger(label: "test"), drivers: f.drivers)
-        let job = try await engine.submit(IngestRequestDTO(path: f.card + "/clip1.bin"), caller: f.caller)
+        let job = try await engine.submit(IngestRequest(path: f.card + "/clip1.bin"), caller: f.caller)
         let done = try await f.runUntilDone(engine, job.jobID, on: f.store)
         #expect(done.stored == 1)
         #expect(try f.store.items(ItemQuery()).items.map(\.sha256) == [hashes["clip1.bin"]!])

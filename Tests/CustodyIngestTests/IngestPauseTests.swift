@@ -1,6 +1,6 @@
 import CustodyCore
 import CustodyMetrics
-import CustodyProtocol
+import CustodyModel
 import Foundation
 import Logging
 import Synchronization
@@ -31,7 +31,7 @@ struct IngestPauseTests {
                                   space: gate, metrics: IngestMetrics(registry: registry), drivers: f.drivers)
         // No file fits above the pause limit: 7000 free less 3000 leaves 4000 < 5000.
         free.store(7000, ordering: .relaxed)
-        let job = try await engine.submit(IngestRequestDTO(path: f.card), caller: f.caller)
+        let job = try await engine.submit(IngestRequest(path: f.card), caller: f.caller)
         let runner = Task { await engine.run() }
         defer { engine.shutdown(); runner.cancel() }
         // Tests run in parallel on a loaded machine: wait for the pause (up to five minutes), then

@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import CustodyCore
-import CustodyProtocol
+import CustodyModel
 import CustodyTestSupport
 import Crypto
 import Foundation
@@ -49,7 +49,7 @@ struct SourceConfinementTests {
         try s.f.dir.write("card/DCIM/CLIP0001.MP4", Data("clip".utf8))
         try s.f.dir.write("card/sub/station.key", Data("decoy".utf8))
         let engine = s.engine(resolver)
-        let job = try await engine.submit(IngestRequestDTO(path: s.f.card), caller: s.f.caller)
+        let job = try await engine.submit(IngestRequest(path: s.f.card), caller: s.f.caller)
         // The planned "sub/station.key" now leads into the state directory's ledger.
         try FileManager.default.removeItem(atPath: s.f.card + "/sub")
         try FileManager.default.createSymbolicLink(atPath: s.f.card + "/sub", withDestinationPath: s.f.store.stateDirectory + "/ledger")
@@ -66,7 +66,7 @@ struct SourceConfinementTests {
         defer { s.f.dir.remove() }
         try s.f.dir.write("card/station.key", Data("decoy".utf8))
         let engine = s.engine(resolver)
-        let job = try await engine.submit(IngestRequestDTO(path: s.f.card), caller: s.f.caller)
+        let job = try await engine.submit(IngestRequest(path: s.f.card), caller: s.f.caller)
         try FileManager.default.moveItem(atPath: s.f.card, toPath: s.f.dir.path + "/card-moved")
         try FileManager.default.createSymbolicLink(atPath: s.f.card, withDestinationPath: s.f.store.stateDirectory + "/ledger")
         let done = try await s.f.runUntilDone(engine, job.jobID, on: s.f.store)
@@ -81,7 +81,7 @@ struct SourceConfinementTests {
         defer { s.f.dir.remove() }
         try s.f.dir.write("card/CLIP0001.MP4", Data("clip".utf8))
         let engine = s.engine(resolver)
-        let job = try await engine.submit(IngestRequestDTO(path: s.f.card), caller: s.f.caller)
+        let job = try await engine.submit(IngestRequest(path: s.f.card), caller: s.f.caller)
         try FileManager.default.moveItem(atPath: s.f.card, toPath: s.f.dir.path + "/card-moved")
         try s.f.dir.write("card/CLIP0001.MP4", Data("another clip".utf8))
         let done = try await s.f.runUntilDone(engine, job.jobID, on: s.f.store)
@@ -96,7 +96,7 @@ struct SourceConfinementTests {
         try s.f.dir.write("card/station.key", Data("decoy".utf8))
         // Submitted by one daemon, which stops before the job runs…
         let first = s.engine(resolver)
-        let job = try await first.submit(IngestRequestDTO(path: s.f.card), caller: s.f.caller)
+        let job = try await first.submit(IngestRequest(path: s.f.card), caller: s.f.caller)
         first.shutdown()
         #expect(try s.f.store.jobContext(job.jobID)?.rootIdentity != nil, "the root's identity is recorded with the job")
         try FileManager.default.moveItem(atPath: s.f.card, toPath: s.f.dir.path + "/card-moved")
@@ -117,8 +117,8 @@ struct SourceConfinementTests {
         try s.f.dir.write("card/station.key", Data("decoy".utf8))
         try s.f.dir.write("card/other.bin", Data("other".utf8))
         let engine = s.engine(resolver)
-        let linked = try await engine.submit(IngestRequestDTO(path: s.f.card + "/station.key"), caller: s.f.caller)
-        let renamed = try await engine.submit(IngestRequestDTO(path: s.f.card + "/other.bin"), caller: s.f.caller)
+        let linked = try await engine.submit(IngestRequest(path: s.f.card + "/station.key"), caller: s.f.caller)
+        let renamed = try await engine.submit(IngestRequest(path: s.f.card + "/other.bin"), caller: s.f.caller)
         try FileManager.default.removeItem(atPath: s.f.card + "/station.key")
         try FileManager.default.createSymbolicLink(atPath: s.f.card + "/station.key", withDestinationPath: s.keyPath)
         // Moved aside (still alive, so its inode number cannot be given to the newcomer).
@@ -140,16 +140,16 @@ struct SourceConfinementTests {
         let engine = s.engine(resolver, allowed: [s.f.dir.path])
         for inside in [s.f.store.stateDirectory, s.keyPath, s.f.store.stateDirectory + "/ledger"] {
             let refusal = await #expect(throws: IngestError.self) {
-                _ = try await engine.submit(IngestRequestDTO(path: inside), caller: s.f.caller)
+                _ = try await engine.submit(IngestRequest(path: inside), caller: s.f.caller)
             }
             #expect(refusal?.code == .pathNotAllowed && refusal?.message.contains("state directory") == true, "\(String(describing: refusal))")
         }
         let image = await #expect(throws: IngestError.self) {
-            _ = try await engine.submit(IngestRequestDTO(path: s.keyPath, image: true), caller: s.f.caller)
+            _ = try await engine.submit(IngestRequest(path: s.keyPath, image: true), caller: s.f.caller)
         }
         #expect(image?.code == .pathNotAllowed)
         // A tree that holds it lists it as not ingested, and reads nothing from it.
-        let job = try await engine.submit(IngestRequestDTO(path: s.f.dir.path), caller: s.f.caller)
+        let job = try await engine.submit(IngestRequest(path: s.f.dir.path), caller: s.f.caller)
         let done = try await s.f.runUntilDone(engine, job.jobID, on: s.f.store)
         #expect(done.stored == 1, "\(done)")
         #expect(done.errors.contains { $0.path == "state/" && $0.message.contains("state directory") }, "\(done.errors)")
@@ -164,8 +164,8 @@ struct SourceConfinementTests {
         try s.f.dir.write("card/b.bin", Data("b".utf8))
         try s.f.dir.write("other/c.bin", Data("c".utf8))
         let engine = s.engine(resolver)
-        let job = try await engine.submit(IngestRequestDTO(path: s.f.card), caller: s.f.caller)
-        let next = try await engine.submit(IngestRequestDTO(path: s.f.dir.path + "/other"), caller: s.f.caller)
+        let job = try await engine.submit(IngestRequest(path: s.f.card), caller: s.f.caller)
+        let next = try await engine.submit(IngestRequest(path: s.f.dir.path + "/other"), caller: s.f.caller)
         try FileManager.default.removeItem(atPath: s.f.card + "/b.bin")
         #expect(mkfifo(s.f.card + "/b.bin", 0o600) == 0)
         // One engine runs both: the FIFO must not hold the queue behind it.
@@ -183,7 +183,7 @@ struct SourceConfinementTests {
         #expect(mkfifo(s.f.dir.path + "/card.img", 0o600) == 0)
         let engine = s.engine(resolver)
         let refusal = await #expect(throws: IngestError.self) {
-            _ = try await engine.submit(IngestRequestDTO(path: s.f.dir.path + "/card.img", image: true), caller: s.f.caller)
+            _ = try await engine.submit(IngestRequest(path: s.f.dir.path + "/card.img", image: true), caller: s.f.caller)
         }
         #expect(refusal?.code == .badRequest && refusal?.message.contains("neither a disk image") == true, "\(String(describing: refusal))")
     }

@@ -3,7 +3,7 @@ import Glibc
 #endif
 import CustodyCore
 import CustodyDevices
-import CustodyProtocol
+import CustodyModel
 import CustodyTestSupport
 import Foundation
 import Testing

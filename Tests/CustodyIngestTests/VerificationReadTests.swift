@@ -3,7 +3,7 @@ import Glibc
 #endif
 import CLinuxSystem
 import CustodyCore
-import CustodyProtocol
+import CustodyModel
 import CustodyTestSupport
 import Crypto
 import Foundation

@@ -1,5 +1,5 @@
 import CustodyLedger
-import CustodyProtocol
+import CustodyModel
 import Foundation
 import Testing
 

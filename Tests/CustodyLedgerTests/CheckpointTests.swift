@@ -1,4 +1,4 @@
-import CustodyProtocol
+import CustodyModel
 import CustodyTestSupport
 import Crypto
 import Foundation
@@ -7,15 +7,22 @@ import Testing
 
 @Suite("Canonical entries and signed checkpoints")
 struct CheckpointTests {
-    static let event = EventDTO(seq: 42, time: "2026-11-22T13:05:09.250Z", actor: ActorDTO(uid: 1001, name: "ana"),
-                                action: "item.store", subject: "item:12", outcome: "ok",
+    static let event = CustodyEvent(seq: 42, time: "2026-11-22T13:05:09.250Z", actor: Author(uid: 1001, name: "ana"),
+                                    action: "item.store", subject: "item:12", outcome: "ok",
                                 detail: ["sha256": .string("ab"), "size": .number(3000000), "path": .string("AUDIO/саслушање \"1\".wav\n"),
                                          "verified": .bool(true), "device": .null, "z": .array([.number(1), .string("/")])])
 
     @Test("the canonical bytes equal Python's sorted, compact JSON of the same event")
     func canonicalMatchesPython() throws {
         let ours = String(decoding: CanonicalEntry.bytes(of: Self.event), as: UTF8.self)
-        let json = String(decoding: try Wire.encoder().encode(Self.event), as: UTF8.self)
+        // The event as a plain JSON object, written by Foundation's encoder for Python to read.
+        let e = Self.event
+        let object = JSONValue.object([
+            "seq": .number(Double(e.seq)), "time": .string(e.time), "action": .string(e.action), "subject": .string(e.subject),
+            "outcome": .string(e.outcome), "actor": .object(["uid": .number(Double(e.actor.uid)), "name": .string(e.actor.name)]),
+            "detail": .object(e.detail),
+        ])
+        let json = String(decoding: try JSONEncoder().encode(object), as: UTF8.self)
         let python = Process()
         python.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         python.arguments = ["-c", "import json,sys; e=json.load(sys.stdin); sys.stdout.write(json.dumps(e, sort_keys=True, separators=(',',':'), ensure_ascii=False))"]

@@ -1,6 +1,6 @@
 import CustodyAudio
 import CustodyCore
-import CustodyProtocol
+import CustodyModel
 @testable import CustodyRecording
 import CustodyStore
 import CustodyTestSupport
@@ -32,7 +32,7 @@ struct RecordingHearingTests {
         h.book.scripts.withLock { $0["scripted-7"] = [.bytes(stereoFrames(1500))] }
         h.start()
         await h.waitUntilRunning()
-        _ = try await h.manager.start(RecordingStartDTO(courtroom: "7", hearing: "H-7", durationFrames: 1500), caller: RecordingHarness.operatorCaller)
+        _ = try await h.manager.start(RecordingRequest(courtroom: "7", hearing: "H-7", durationFrames: 1500), caller: RecordingHarness.operatorCaller)
         try await h.eventually("two segments filed") { try h.store.segmentCounts(courtroom: "7").filed == 2 }
         try await h.eventually("the hearing's actual end recorded") { schedule.actuals.withLock { $0.count } == 2 }
 
@@ -65,12 +65,12 @@ struct RecordingHearingTests {
         let h = try RecordingHarness(courtrooms: [Self.manualRoom("3"), Self.manualRoom("4"), Self.manualRoom("5")], schedule: schedule)
         await h.waitUntilRunning()
         for (body, code, words) in [
-            (RecordingStartDTO(courtroom: "3", hearing: "H-MADE-UP"), RecordingError.Code.hearingNotFound, "no registered hearing H-MADE-UP"),
-            (RecordingStartDTO(courtroom: "3", hearing: "H-ELSEWHERE"), .hearingNotHere, "sits in courtroom 4, not 3"),
-            (RecordingStartDTO(courtroom: "3", hearing: "H-YESTERDAY"), .hearingNotHere, "may be recorded from"),
-            (RecordingStartDTO(courtroom: "3", hearing: "H-NEXT-WEEK"), .hearingNotHere, "may be recorded from"),
-            (RecordingStartDTO(courtroom: "3", hearing: "H-NOW", case: "K-FORGED"), .badRequest, "(K-NOW), not K-FORGED"),
-            (RecordingStartDTO(courtroom: "5", case: "K-FORGED"), .badRequest, "name the hearing, not case K-FORGED"),
+            (RecordingRequest(courtroom: "3", hearing: "H-MADE-UP"), RecordingError.Code.hearingNotFound, "no registered hearing H-MADE-UP"),
+            (RecordingRequest(courtroom: "3", hearing: "H-ELSEWHERE"), .hearingNotHere, "sits in courtroom 4, not 3"),
+            (RecordingRequest(courtroom: "3", hearing: "H-YESTERDAY"), .hearingNotHere, "may be recorded from"),
+            (RecordingRequest(courtroom: "3", hearing: "H-NEXT-WEEK"), .hearingNotHere, "may be recorded from"),
+            (RecordingRequest(courtroom: "3", hearing: "H-NOW", case: "K-FORGED"), .badRequest, "(K-NOW), not K-FORGED"),
+            (RecordingRequest(courtroom: "5", case: "K-FORGED"), .badRequest, "name the hearing, not case K-FORGED"),
         ] {
             do {
                 _ = try await h.manager.start(body, caller: RecordingHarness.operatorCaller)
@@ -94,9 +94,9 @@ struct RecordingHearingTests {
         h.book.scripts.withLock { $0["scripted-3"] = [.bytes(stereoFrames(300))]; $0["scripted-4"] = [.bytes(stereoFrames(300))] }
         await h.waitUntilRunning()
         // Half an hour before its start (a clerk setting up), and ten minutes after the other's end.
-        let early = try await h.manager.start(RecordingStartDTO(courtroom: "3", hearing: "H-3"), caller: RecordingHarness.operatorCaller)
+        let early = try await h.manager.start(RecordingRequest(courtroom: "3", hearing: "H-3"), caller: RecordingHarness.operatorCaller)
         #expect(early.session?.hearing == "H-3" && early.session?.case == "K-3/2026")
-        let late = try await h.manager.start(RecordingStartDTO(courtroom: "4", hearing: "H-4", case: "K-4/2026"), caller: RecordingHarness.operatorCaller)
+        let late = try await h.manager.start(RecordingRequest(courtroom: "4", hearing: "H-4", case: "K-4/2026"), caller: RecordingHarness.operatorCaller)
         #expect(late.session?.hearing == "H-4" && late.session?.case == "K-4/2026")
         let starts = try h.events("recording.start")
         let cases = starts.compactMap { event -> String? in if case .string(let c)? = event.detail["case"] { c } else { nil } }

@@ -1,6 +1,6 @@
 import CustodyAudio
 import CustodyCore
-import CustodyProtocol
+import CustodyModel
 @testable import CustodyRecording
 import CustodyStore
 import CustodyTestSupport
@@ -20,7 +20,7 @@ struct RecordingManagerTests {
         let audio = stereoFrames(2500)
         h.book.scripts.withLock { $0["scripted-3"] = [.bytes(audio)] }
         await h.waitUntilRunning()
-        let started = try await h.manager.start(RecordingStartDTO(courtroom: "3", hearing: "H-1", case: "K-1", durationFrames: 2500),
+        let started = try await h.manager.start(RecordingRequest(courtroom: "3", hearing: "H-1", case: "K-1", durationFrames: 2500),
                                                 caller: RecordingHarness.operatorCaller)
         #expect(started.state == .recording || started.state == .stopped)
         try await h.eventually("three segments filed") { try h.store.segmentCounts(courtroom: "3").filed == 3 }
@@ -80,10 +80,10 @@ struct RecordingManagerTests {
         }
         await h.waitUntilRunning()
         await #expect(throws: RecordingError.self) {
-            _ = try await h.manager.start(RecordingStartDTO(courtroom: "7"), caller: RecordingHarness.operatorCaller)
+            _ = try await h.manager.start(RecordingRequest(courtroom: "7"), caller: RecordingHarness.operatorCaller)
         }
         do {
-            _ = try await h.manager.start(RecordingStartDTO(courtroom: "7"), caller: RecordingHarness.operatorCaller)
+            _ = try await h.manager.start(RecordingRequest(courtroom: "7"), caller: RecordingHarness.operatorCaller)
         } catch {
             #expect(error.code == .pcmOpen)
             #expect(error.message.contains("hw:CARD=Nowhere"))
@@ -104,9 +104,9 @@ struct RecordingManagerTests {
         // 1,500 frames, then the PCM goes quiet until stopped.
         h.book.scripts.withLock { $0["scripted-1"] = [.bytes(stereoFrames(1500))] }
         await h.waitUntilRunning()
-        _ = try await h.manager.start(RecordingStartDTO(courtroom: "1"), caller: RecordingHarness.operatorCaller)
+        _ = try await h.manager.start(RecordingRequest(courtroom: "1"), caller: RecordingHarness.operatorCaller)
         do {
-            _ = try await h.manager.start(RecordingStartDTO(courtroom: "1"), caller: .daemon)
+            _ = try await h.manager.start(RecordingRequest(courtroom: "1"), caller: .daemon)
             Issue.record("a second session started in the same courtroom")
         } catch {
             #expect(error.code == .alreadyRecording && error.message.contains("clerk (uid 1042)"), "\(error)")
@@ -137,7 +137,7 @@ struct RecordingManagerTests {
         let silence = [UInt8](repeating: 0, count: 3000 * 4)
         h.book.scripts.withLock { $0["scripted-2"] = [.bytes(stereoFrames(500)), .gap(lostFrames: 80, cause: .overrun), .bytes(silence)] }
         await h.waitUntilRunning()
-        _ = try await h.manager.start(RecordingStartDTO(courtroom: "2", durationFrames: 3500), caller: RecordingHarness.operatorCaller)
+        _ = try await h.manager.start(RecordingRequest(courtroom: "2", durationFrames: 3500), caller: RecordingHarness.operatorCaller)
         try await h.eventually("the segment filed") { try h.store.segmentCounts(courtroom: "2").filed == 1 }
         let gap = try #require(try h.events("recording.gap").first)
         #expect(gap.detail["lostFrames"] == .number(80) && gap.detail["frameIndex"] == .number(500) && gap.outcome == "error")
@@ -158,11 +158,11 @@ struct RecordingManagerTests {
     func refusals() async throws {
         let h = try RecordingHarness(courtrooms: [RecordingHarness.courtroom("3")])
         await h.waitUntilRunning()
-        for (body, code) in [(RecordingStartDTO(courtroom: "9"), RecordingError.Code.notFound),
-                             (RecordingStartDTO(courtroom: "3", durationFrames: 0), .badRequest),
-                             (RecordingStartDTO(courtroom: "3", durationFrames: 5, durationSeconds: 1), .badRequest),
-                             (RecordingStartDTO(courtroom: "3", durationSeconds: 0.00001), .badRequest),
-                             (RecordingStartDTO(courtroom: "3", hearing: ""), .badRequest)] {
+        for (body, code) in [(RecordingRequest(courtroom: "9"), RecordingError.Code.notFound),
+                             (RecordingRequest(courtroom: "3", durationFrames: 0), .badRequest),
+                             (RecordingRequest(courtroom: "3", durationFrames: 5, durationSeconds: 1), .badRequest),
+                             (RecordingRequest(courtroom: "3", durationSeconds: 0.00001), .badRequest),
+                             (RecordingRequest(courtroom: "3", hearing: ""), .badRequest)] {
             do {
                 _ = try await h.manager.start(body, caller: .daemon)
                 Issue.record("accepted \(body)")
@@ -171,7 +171,7 @@ struct RecordingManagerTests {
             }
         }
         await #expect(throws: RecordingError.self) { _ = try await h.manager.stop(courtroom: "9", caller: .daemon) }
-        #expect(try RecordingManager.durationFrames(RecordingStartDTO(courtroom: "3", durationSeconds: 1.5), rate: 48000) == 72_000)
+        #expect(try RecordingManager.durationFrames(RecordingRequest(courtroom: "3", durationSeconds: 1.5), rate: 48000) == 72_000)
         #expect(try h.events("recording.fault").isEmpty)
         #expect(h.manager.liveStatus(h.manager.roomsByID["3"]!).state == .idle)
         await h.stop()
@@ -183,7 +183,7 @@ struct RecordingManagerTests {
         let h = try RecordingHarness(courtrooms: [RecordingHarness.courtroom("4", segmentFrames: 10_000)])
         h.book.scripts.withLock { $0["scripted-4"] = [.bytes(stereoFrames(700))] }
         await h.waitUntilRunning()
-        _ = try await h.manager.start(RecordingStartDTO(courtroom: "4"), caller: RecordingHarness.operatorCaller)
+        _ = try await h.manager.start(RecordingRequest(courtroom: "4"), caller: RecordingHarness.operatorCaller)
         try await h.eventually("700 frames") { h.manager.liveStatus(h.manager.roomsByID["4"]!).session?.framesCaptured == 700 }
         await h.stop()
         let counts = try h.store.segmentCounts(courtroom: "4")

@@ -1,6 +1,6 @@
 import CustodyAudio
 import CustodyCore
-import CustodyProtocol
+import CustodyModel
 @testable import CustodyRecording
 import CustodyStore
 import CustodyTestSupport
@@ -170,7 +170,7 @@ struct RecordingScheduleTests {
         // A person starting during hearing B gets B's tags; the schedule leaves that session alone.
         schedule.entries.withLock { $0.append(Self.hearing("B", 700, 900)) }
         clock.advance(by: 80)
-        _ = try await h.manager.start(RecordingStartDTO(courtroom: "3"), caller: RecordingHarness.operatorCaller)
+        _ = try await h.manager.start(RecordingRequest(courtroom: "3"), caller: RecordingHarness.operatorCaller)
         let manual = try #require(try h.manager.courtroom("3", segments: 0)?.session)
         #expect(manual.hearing == "B" && manual.case == "K-B" && !manual.automatic)
         clock.advance(by: 1000)

@@ -2,7 +2,7 @@ import CustodyAudio
 import CustodyCore
 import CustodyDirectory
 import CustodyIngest
-import CustodyProtocol
+import CustodyModel
 @testable import CustodyRecording
 import CustodyStore
 import CustodyTestSupport
@@ -93,7 +93,7 @@ final class RecordingHarness: Sendable {
         throw CancellationError()
     }
 
-    func events(_ action: String) throws -> [EventDTO] {
+    func events(_ action: String) throws -> [CustodyEvent] {
         var query = EventQuery()
         query.limit = 10_000
         return try store.events(query).filter { $0.action == action }

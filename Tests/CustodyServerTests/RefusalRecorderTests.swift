@@ -1,5 +1,5 @@
 import CustodyCore
-import CustodyProtocol
+import CustodyModel
 import CustodyStore
 import CustodyTestSupport
 import Foundation
@@ -19,7 +19,7 @@ struct RefusalRecorderTests {
 
     func caller(_ uid: UInt32) -> Caller { Caller(uid: uid, gid: uid, name: "user\(uid)", roles: []) }
 
-    func refusals() throws -> [EventDTO] {
+    func refusals() throws -> [CustodyEvent] {
         try store.events(EventQuery()).filter { $0.outcome == "denied" }
     }
 

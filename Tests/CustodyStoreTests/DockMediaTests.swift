@@ -1,5 +1,5 @@
 import CustodyCore
-import CustodyProtocol
+import CustodyModel
 import CustodyTestSupport
 import Foundation
 import GRDB
@@ -93,8 +93,8 @@ struct DockMediaTests {
         var listed = try #require(try f.store.docks(presentOnly: true, limit: 1).first)
         #expect(listed.state == .ingesting && listed.blockDevice == "/dev/sdc" && listed.jobId == a)
         #expect(listed.slots == [
-            DeviceSlotDTO(slot: 0, blockDevice: "/dev/sdc", state: .ingesting, since: t0, medium: "card A", jobId: a, message: nil),
-            DeviceSlotDTO(slot: 1, blockDevice: "/dev/sdd", state: .waitingForMedium, since: t0, medium: nil, jobId: nil,
+            DockSlot(slot: 0, blockDevice: "/dev/sdc", state: .ingesting, since: t0, medium: "card A", jobId: a, message: nil),
+            DockSlot(slot: 1, blockDevice: "/dev/sdd", state: .waitingForMedium, since: t0, medium: nil, jobId: nil,
                           message: "no medium in /dev/sdd"),
         ])
         #expect(try f.store.db.read { try Int64.fetchOne($0, sql: "SELECT dock_id FROM jobs WHERE id = ?", arguments: [a]) } == id)

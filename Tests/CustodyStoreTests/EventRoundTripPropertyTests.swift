@@ -1,6 +1,6 @@
 import CustodyCore
 import CustodyLedger
-import CustodyProtocol
+import CustodyModel
 import CustodyTestSupport
 import Crypto
 import Foundation
@@ -183,7 +183,7 @@ struct EventRoundTripPropertyTests {
             return outcome
         }
         for (i, (input, row)) in zip(written, stored).enumerated() {
-            let asWritten = EventDTO(seq: row.seq, time: row.time, actor: ActorDTO(uid: input.actor.uid, name: input.actor.name),
+            let asWritten = CustodyEvent(seq: row.seq, time: row.time, actor: Author(uid: input.actor.uid, name: input.actor.name),
                                      action: input.action, subject: input.subject, outcome: input.outcome, detail: input.detail)
             let bytes = CanonicalEntry.bytes(of: row)
             if bytes != CanonicalEntry.bytes(of: asWritten) { outcome.problems.append("written event \(i) reads back changed") }

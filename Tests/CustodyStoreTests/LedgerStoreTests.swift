@@ -1,6 +1,6 @@
 import CustodyCore
 import CustodyLedger
-import CustodyProtocol
+import CustodyModel
 import CustodyTestSupport
 import Crypto
 import Foundation
@@ -45,9 +45,9 @@ struct LedgerStoreTests {
     @Test("a leaf index is found by its event's sequence number, gaps included")
     func leafIndex() {
         let seqs: [Int64] = [1, 2, 4, 7, 8, 20]
-        for (i, seq) in seqs.enumerated() { #expect(LocalStore.leafIndex(ofSeq: seq, in: seqs) == i) }
-        for missing: Int64 in [0, 3, 9, 21] { #expect(LocalStore.leafIndex(ofSeq: missing, in: seqs) == nil) }
-        #expect(LocalStore.leafIndex(ofSeq: 1, in: []) == nil)
+        for (i, seq) in seqs.enumerated() { #expect(LeafIndex.of(seq: seq, in: seqs) == i) }
+        for missing: Int64 in [0, 3, 9, 21] { #expect(LeafIndex.of(seq: missing, in: seqs) == nil) }
+        #expect(LeafIndex.of(seq: 1, in: []) == nil)
     }
 
     @Test("the latest checkpoint is read on its own, and recording one returns the row kept")

@@ -1,6 +1,6 @@
 import CustodyCore
 import CustodyLedger
-import CustodyProtocol
+import CustodyModel
 import CustodyTestSupport
 import Crypto
 import Foundation
@@ -138,7 +138,7 @@ struct LocalStoreTests {
         #expect(throws: DatabaseError.self) { try f.store.db.write { try $0.execute(sql: "DELETE FROM events") } }
         let events = try f.store.events(EventQuery())
         #expect(events.map(\.action) == ["job.create", "item.store"])
-        #expect(events.allSatisfy { $0.actor == ActorDTO(uid: 1001, name: "ana") })
+        #expect(events.allSatisfy { $0.actor == Author(uid: 1001, name: "ana") })
         #expect(events[0].time == RFC3339.format(f.clock.now()))
     }
 
@@ -162,12 +162,12 @@ struct LocalStoreTests {
         let dto = try #require(try f.store.job(job.jobID, withFiles: true))
         #expect(dto.state == .interrupted && dto.device == "BWC-0042")
         #expect((dto.totalFiles, dto.stored, dto.failed, dto.pending) == (4, 1, 2, 1))
-        #expect(dto.errors == [JobErrorDTO(path: "bad.mp4", message: "read error at byte 0: Input/output error"),
-                               JobErrorDTO(path: "link", message: "symbolic link; not followed")])
+        #expect(dto.errors == [FailedFile(path: "bad.mp4", message: "read error at byte 0: Input/output error"),
+                               FailedFile(path: "link", message: "symbolic link; not followed")])
         #expect(try f.store.pendingFiles(job: job.jobID).map(\.path) == ["later.mp4"])
         #expect(try f.store.jobIDs(in: [.interrupted]) == [job.jobID])
         let item = try #require(try f.store.items(ItemQuery()).items.first)
-        #expect(item.source == ItemSourceDTO(device: "BWC-0042", path: "ok.mp4", root: "/media/card"))
+        #expect(item.source == ItemSource(device: "BWC-0042", path: "ok.mp4", root: "/media/card"))
     }
 
     @Test("items filter by recording time and text")

@@ -1,5 +1,5 @@
 import CustodyCore
-import CustodyProtocol
+import CustodyModel
 import Foundation
 import Testing
 @testable import CustodyStore
@@ -39,14 +39,14 @@ struct RegistryBoundsTests {
     func durationPastTheEnd() throws {
         let file = try Self.parse("hearings", Self.calendar(["DTSTART:99991231T000000Z", "DURATION:P2D"]), format: "ics")
         #expect(file.hearings.isEmpty && file.errors.map(\.field) == ["DURATION"])
-        #expect(file.errors.first?.message.contains(RequestBounds.timesText) == true)
+        #expect(file.errors.first?.message.contains(RecordBounds.timesText) == true)
     }
 
     @Test("year 0000 is refused in calendars and CSV, naming the field")
     func yearZero() throws {
         let ics = try Self.parse("hearings", Self.calendar(["DTSTART:00000101T090000Z", "DTEND:00000101T100000Z"]), format: "ics")
         #expect(ics.hearings.isEmpty && Set(ics.errors.compactMap(\.field)) == ["DTSTART", "DTEND"])
-        #expect(ics.errors.allSatisfy { $0.message.contains(RequestBounds.timesText) })
+        #expect(ics.errors.allSatisfy { $0.message.contains(RecordBounds.timesText) })
         let csv = try Self.parse("assignments", "device_serial,badge,from,to\nBWC-1,B-1,0000-03-16T09:00:00Z,\n")
         #expect(csv.assignments.isEmpty && csv.errors.map(\.field) == ["from"] && csv.errors.map(\.line) == [2])
         #expect(csv.errors.first?.message.contains("outside the times Custody keeps") == true)

@@ -1,5 +1,5 @@
 import CustodyCore
-import CustodyProtocol
+import CustodyModel
 import Foundation
 import Testing
 @testable import CustodyStore
@@ -59,7 +59,7 @@ struct RegistryImportTests {
     func notUTF8() throws {
         let bytes = Array("badge,name,unit\nB-1,Ana,North\n".utf8) + [0x42, 0x2D, 0x32, 0x2C, 0xC8, 0x2C, 0x0A]
         let file = try RegistryImport.parse(kind: "officers", format: nil, name: "x.csv", bytes: bytes).get()
-        #expect(file.errors == [FieldErrorDTO(line: 3, field: nil, value: nil, message: "not valid UTF-8 (save the file as UTF-8)")])
+        #expect(file.errors == [FieldError(line: 3, field: nil, value: nil, message: "not valid UTF-8 (save the file as UTF-8)")])
     }
 
     @Test("an unknown kind or format is a malformed request")

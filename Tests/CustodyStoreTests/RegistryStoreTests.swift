@@ -1,5 +1,5 @@
 import CustodyCore
-import CustodyProtocol
+import CustodyModel
 import CustodyTestSupport
 import Crypto
 import Foundation
@@ -21,7 +21,7 @@ struct RegistryFixture {
     func remove() { f.dir.remove() }
 
     @discardableResult
-    func load(_ kind: String, _ text: String, name: String? = nil) throws -> ImportReportDTO {
+    func load(_ kind: String, _ text: String, name: String? = nil) throws -> ImportReport {
         let file = try RegistryImport.parse(kind: kind, format: nil, name: name ?? "\(kind).csv", bytes: Array(text.utf8)).get()
         return try store.importRegistry(file, actor: supervisor)
     }
@@ -52,9 +52,9 @@ struct RegistryFixture {
         return recordings.map { byPath[$0.path]! }
     }
 
-    func item(_ id: Int64) throws -> ItemDTO { try store.item(id)! }
+    func item(_ id: Int64) throws -> Item { try store.item(id)! }
     func eventCount() throws -> Int { try store.events({ var q = EventQuery(); q.limit = 100_000; return q }()).count }
-    func events(_ subject: String) throws -> [EventDTO] { try store.events({ var q = EventQuery(); q.subject = subject; return q }()) }
+    func events(_ subject: String) throws -> [CustodyEvent] { try store.events({ var q = EventQuery(); q.subject = subject; return q }()) }
 
     func importError(_ kind: String, _ text: String) -> RegistryError? {
         do { try load(kind, text) } catch let e as RegistryError { return e } catch { Issue.record("\(error)") }
@@ -227,7 +227,7 @@ struct RegistryStoreTests {
         let ids = try r.record("BWC-1", [("a.mp4", "2026-03-14T08:00:00Z", 5), ("b.mp4", "2026-03-14T09:00:00Z", 5)])
         #expect(try r.item(ids[0]).tags.officer == nil)
         try r.load("officers", "badge,name,unit\nB-1,Ana,North\nB-2,Bo,North\nB-3,Cy,North\n")
-        _ = try r.store.tag(TagRequestDTO(item: ids[1], officer: "B-3"), categories: ["unclassified"], actor: r.supervisor)
+        _ = try r.store.tag(TagChange(item: ids[1], officer: "B-3"), categories: ["unclassified"], actor: r.supervisor)
         let report = try r.load("assignments", "device_serial,badge,from,to\nBWC-1,B-1,2026-03-14T06:00:00Z,\n")
         #expect(report.retagged == 1)
         #expect(try r.item(ids[0]).tags.officer == "B-1" && r.item(ids[1]).tags.officer == "B-3")
@@ -249,11 +249,11 @@ struct RegistryStoreTests {
         try r.load("hearings", "id,case,courtroom,judge,start,end\nH-1,K-1,CR1,Judge A,2026-03-16T09:00:00Z,2026-03-16T10:00:00Z\n")
         let id = try r.record(nil, [("x.wav", "2026-03-16T09:30:00Z", 5)])[0]
         let categories: Set<String> = ["unclassified", "evidential"]
-        var item = try r.store.tag(TagRequestDTO(item: id, officer: "B-1", note: "first note"), categories: categories, actor: r.supervisor)
+        var item = try r.store.tag(TagChange(item: id, officer: "B-1", note: "first note"), categories: categories, actor: r.supervisor)
         #expect(item.tags.officer == "B-1" && item.notes == ["first note"])
-        item = try r.store.tag(TagRequestDTO(item: id, officer: "B-2", hearing: "H-1", category: "evidential", note: "second"),
+        item = try r.store.tag(TagChange(item: id, officer: "B-2", hearing: "H-1", category: "evidential", note: "second"),
                                categories: categories, actor: r.supervisor)
-        #expect(item.tags == TagsDTO(officer: "B-2", hearing: "H-1", case: "K-1", category: "evidential", courtroom: "CR1"))
+        #expect(item.tags == ItemTags(officer: "B-2", hearing: "H-1", case: "K-1", category: "evidential", courtroom: "CR1"))
         #expect(item.notes == ["first note", "second"])
         let events = try r.events("item:\(id)").filter { $0.action == "item.tag" }
         #expect(events.count == 2)
@@ -261,19 +261,19 @@ struct RegistryStoreTests {
         #expect(events[1].detail["case"] == .string("K-1") && events[1].detail["case.was"] == .null)
         #expect(events[1].detail["category.was"] == .string("unclassified") && events[1].detail["by"] == .string("manual"))
         // The same again: nothing changes, no event.
-        _ = try r.store.tag(TagRequestDTO(item: id, officer: "B-2"), categories: categories, actor: r.supervisor)
+        _ = try r.store.tag(TagChange(item: id, officer: "B-2"), categories: categories, actor: r.supervisor)
         #expect(try r.events("item:\(id)").filter { $0.action == "item.tag" }.count == 2)
-        item = try r.store.tag(TagRequestDTO(item: id, officer: ""), categories: categories, actor: r.supervisor)
+        item = try r.store.tag(TagChange(item: id, officer: ""), categories: categories, actor: r.supervisor)
         #expect(item.tags.officer == nil)
         var q = ItemQuery()
         q.text = "second"
         #expect(try r.store.items(q).items.map(\.id) == [id])
         #expect(throws: RegistryError(.notFound, "no category \"bogus\" (configured: evidential, unclassified)")) {
-            try r.store.tag(TagRequestDTO(item: id, category: "bogus"), categories: categories, actor: r.supervisor)
+            try r.store.tag(TagChange(item: id, category: "bogus"), categories: categories, actor: r.supervisor)
         }
-        #expect(throws: RegistryError.self) { try r.store.tag(TagRequestDTO(item: id), categories: categories, actor: r.supervisor) }
+        #expect(throws: RegistryError.self) { try r.store.tag(TagChange(item: id), categories: categories, actor: r.supervisor) }
         #expect(throws: RegistryError(.notFound, "no hearing H-9")) {
-            try r.store.tag(TagRequestDTO(item: id, hearing: "H-9"), categories: categories, actor: r.supervisor)
+            try r.store.tag(TagChange(item: id, hearing: "H-9"), categories: categories, actor: r.supervisor)
         }
     }
 
@@ -341,9 +341,9 @@ struct RetentionStoreTests {
         ids += try r.record(nil, [("unclassified.mp4", "2020-01-01T10:00:00Z", 5), ("kept-longer.mp4", "2026-01-01T11:00:00Z", 5)])
         let categories = Set(Self.periods.keys)
         for (i, category) in [(0, "non-evidential"), (1, "non-evidential"), (2, "non-evidential"), (3, "non-evidential"), (5, "evidential")] {
-            _ = try r.store.tag(TagRequestDTO(item: ids[i], category: category), categories: categories, actor: r.supervisor)
+            _ = try r.store.tag(TagChange(item: ids[i], category: category), categories: categories, actor: r.supervisor)
         }
-        _ = try r.store.tag(TagRequestDTO(item: ids[2], case: "K-5/2026"), categories: categories, actor: r.supervisor)
+        _ = try r.store.tag(TagChange(item: ids[2], case: "K-5/2026"), categories: categories, actor: r.supervisor)
         let itemHold = try r.store.placeHold(item: ids[1], caseNumber: nil, reason: "complaint 3/2026", actor: r.supervisor)
         let caseHold = try r.store.placeHold(item: nil, caseNumber: "K-5/2026", reason: "appeal", actor: r.supervisor)
         #expect(caseHold.case == "K-5/2026" && itemHold.item == ids[1])
@@ -379,7 +379,7 @@ struct RetentionStoreTests {
         let ids = try r.record(nil, [("a.mp4", "2026-01-01T08:00:00Z", 5), ("b.mp4", "2026-01-01T09:00:00Z", 5)])
         r.clock.advance(by: 40 * 86_400)
         for id in ids {
-            _ = try r.store.tag(TagRequestDTO(item: id, category: "non-evidential"), categories: Set(Self.periods.keys), actor: r.supervisor)
+            _ = try r.store.tag(TagChange(item: id, category: "non-evidential"), categories: Set(Self.periods.keys), actor: r.supervisor)
         }
         let old = try r.store.makeRetentionPlan(periods: Self.periods, actor: r.supervisor)
         r.clock.advance(by: 86_400)
@@ -406,7 +406,7 @@ struct RetentionStoreTests {
         let a = try r.record(nil, [("a.mp4", "2026-01-01T08:00:00Z", 5)], bytes: same)[0]
         let b = try r.record(nil, [("b.mp4", "2026-01-01T08:00:00Z", 5)], bytes: same)[0]
         r.clock.advance(by: 40 * 86_400)
-        _ = try r.store.tag(TagRequestDTO(item: a, category: "non-evidential"), categories: Set(Self.periods.keys), actor: r.supervisor)
+        _ = try r.store.tag(TagChange(item: a, category: "non-evidential"), categories: Set(Self.periods.keys), actor: r.supervisor)
         let plan = try r.store.makeRetentionPlan(periods: Self.periods, actor: r.supervisor)
         #expect(plan.bytes == 0, "nothing is freed: the other item keeps the blob")
         let result = try r.store.applyRetentionPlan(plan.id, periods: Self.periods, actor: r.supervisor)

@@ -1,5 +1,5 @@
 import CustodyCore
-import CustodyProtocol
+import CustodyModel
 import CustodyTestSupport
 import Foundation
 import Synchronization
@@ -10,7 +10,7 @@ extension RegistryFixture {
     /// Ingests one file (`bytes`) at `path` under `root` (the same root is the same
     /// source), recorded at `recordedAt` as its medium claims; returns what the job did.
     @discardableResult
-    func ingestOne(root: String, path: String, bytes: [UInt8], recordedAt: Date, device: String? = nil) throws -> JobDTO {
+    func ingestOne(root: String, path: String, bytes: [UInt8], recordedAt: Date, device: String? = nil) throws -> Job {
         let job = try store.createJob(JobPlan(root: root, deviceSerial: device, files: [PlannedFile(path: path, size: Int64(bytes.count), modifiedAt: nil)]),
                                       caller: f.operatorCaller)
         let staged = try f.stage(bytes)
@@ -22,7 +22,7 @@ extension RegistryFixture {
     }
 
     func expire(_ item: Int64) throws {
-        _ = try store.tag(TagRequestDTO(item: item, category: "non-evidential"), categories: Set(RetentionStoreTests.periods.keys), actor: supervisor)
+        _ = try store.tag(TagChange(item: item, category: "non-evidential"), categories: Set(RetentionStoreTests.periods.keys), actor: supervisor)
     }
 }
 
@@ -69,7 +69,7 @@ struct RetentionTimeTests {
         let job = try r.ingestOne(root: "/media/rec", path: "S1.WAV", bytes: Array("ancient \(seconds)".utf8),
                                   recordedAt: Date(timeIntervalSince1970: seconds), device: "REC-1")
         let id = try #require(job.files?.first?.itemId)
-        _ = try r.store.tag(TagRequestDTO(item: id, hearing: "H-1"), categories: Set(Self.periods.keys), actor: r.supervisor)
+        _ = try r.store.tag(TagChange(item: id, hearing: "H-1"), categories: Set(Self.periods.keys), actor: r.supervisor)
         try r.expire(id)
         let item = try r.item(id)
         #expect(item.recordedAt.hasPrefix("000"), "years 0000–0001, bounded: \(item.recordedAt)")
@@ -141,7 +141,7 @@ struct ReacquisitionTests {
         // Retention has committed the deletion to the index and is about to unlink the
         // blob: exactly then, the same bytes arrive from another card and are committed
         // (their install finds the blob still there).
-        let reingested = Mutex<JobDTO?>(nil)
+        let reingested = Mutex<Job?>(nil)
         r.store.blobLifecycle.beforeRemoval.withLock { hook in
             hook = { shas in
                 guard reingested.withLock({ $0 == nil }), let again = try? r.ingestOne(root: "/media/two", path: "B.MP4", bytes: bytes, recordedAt: r.clock.now())

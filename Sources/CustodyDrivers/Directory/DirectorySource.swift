@@ -4,7 +4,7 @@ import Glibc
 import CLinuxSystem
 import CustodyCore
 import CustodyIngest
-import CustodyProtocol
+import CustodyModel
 import CustodyStore
 import Foundation
 

@@ -2,7 +2,7 @@ import CustodyCatalog
 import CustodyCore
 import CustodyDevices
 import CustodyIngest
-import CustodyProtocol
+import CustodyModel
 import CustodyStore
 import CustodyVolumes
 

@@ -3,7 +3,7 @@ import Glibc
 #endif
 import CustodyCore
 import CustodyIngest
-import CustodyProtocol
+import CustodyModel
 import CustodyStore
 import CustodyVolumes
 import Foundation

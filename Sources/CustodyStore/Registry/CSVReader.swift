@@ -1,4 +1,4 @@
-import CustodyProtocol
+import CustodyModel
 
 /// A CSV file with a header row (RFC 4180: quoted fields may hold commas, quotes as
 /// `""` and line breaks). UTF-8; a byte-order mark is skipped; the delimiter is a
@@ -19,41 +19,41 @@ public struct CSVTable: Sendable, Equatable {
 
 public enum CSVReader {
     /// Parses `text`; every malformed row is reported, not just the first.
-    public static func parse(_ text: String) -> (table: CSVTable, errors: [FieldErrorDTO]) {
+    public static func parse(_ text: String) -> (table: CSVTable, errors: [FieldError]) {
         var records = records(of: text)
         var errors = records.errors
         let badLines = Set(errors.map(\.line))
         guard !records.rows.isEmpty else {
-            return (CSVTable(header: [], rows: []), errors + [FieldErrorDTO(line: 1, field: nil, value: nil, message: "the file is empty: a header row is needed")])
+            return (CSVTable(header: [], rows: []), errors + [FieldError(line: 1, field: nil, value: nil, message: "the file is empty: a header row is needed")])
         }
         let head = records.rows.removeFirst()
         let header = head.fields
         // A NUL cannot be kept in the index (SQLite ends text there): its line is refused, naming the column.
         if header.contains(where: { $0.utf8.contains(0) }) {
-            return (CSVTable(header: [], rows: []), errors + [FieldErrorDTO(line: head.line, field: nil, value: nil,
+            return (CSVTable(header: [], rows: []), errors + [FieldError(line: head.line, field: nil, value: nil,
                                                                           message: "the header holds U+0000 (NUL), which cannot be kept")])
         }
         var rows: [CSVTable.Row] = []
         var seen: [String: Int] = [:]
         for name in header {
             let key = name.lowercased()
-            if key.isEmpty { errors.append(FieldErrorDTO(line: head.line, field: nil, value: nil, message: "the header has an empty column name")) }
+            if key.isEmpty { errors.append(FieldError(line: head.line, field: nil, value: nil, message: "the header has an empty column name")) }
             if let first = seen[key] {
-                errors.append(FieldErrorDTO(line: head.line, field: name, value: nil, message: "column \(name) appears twice (columns \(first + 1) and \(seen.count + 1))"))
+                errors.append(FieldError(line: head.line, field: name, value: nil, message: "column \(name) appears twice (columns \(first + 1) and \(seen.count + 1))"))
             }
             seen[key] = seen[key] ?? seen.count
         }
         for record in records.rows where !record.lines.contains(where: badLines.contains) {
             if record.fields.count != header.count {
                 let n = record.fields.count
-                errors.append(FieldErrorDTO(line: record.line, field: nil, value: nil,
+                errors.append(FieldError(line: record.line, field: nil, value: nil,
                                             message: "\(n) field\(n == 1 ? "" : "s"), but the header has \(header.count) columns"))
                 continue
             }
             let nul = zip(header, record.fields).filter { $0.1.utf8.contains(0) }.map(\.0)
             guard nul.isEmpty else {
                 for name in nul {
-                    errors.append(FieldErrorDTO(line: record.line, field: name.lowercased(), value: nil,
+                    errors.append(FieldError(line: record.line, field: name.lowercased(), value: nil,
                                                 message: "holds U+0000 (NUL), which cannot be kept; the row is not imported"))
                 }
                 continue
@@ -74,7 +74,7 @@ public enum CSVReader {
     }
 
     /// The records of `text` with the line each starts on.
-    static func records(of text: String) -> (rows: [Record], errors: [FieldErrorDTO]) {
+    static func records(of text: String) -> (rows: [Record], errors: [FieldError]) {
         var scalars = Array(text.unicodeScalars)
         if scalars.first == "\u{FEFF}" { scalars.removeFirst() }
         let delimiter: Unicode.Scalar = {
@@ -82,7 +82,7 @@ public enum CSVReader {
             return firstLine.contains(";") && !firstLine.contains(",") ? ";" : ","
         }()
         var rows: [Record] = []
-        var errors: [FieldErrorDTO] = []
+        var errors: [FieldError] = []
         var fields: [String] = []
         var field = String.UnicodeScalarView()
         var quoted = false        // inside a quoted field
@@ -124,7 +124,7 @@ public enum CSVReader {
                 quoteLine = line
                 field = String.UnicodeScalarView()
             case "\"":
-                errors.append(FieldErrorDTO(line: line, field: nil, value: nil,
+                errors.append(FieldError(line: line, field: nil, value: nil,
                                             message: "a quote inside an unquoted field (quote the whole field and double the quote: \"\")"))
                 field.append(c)
             case delimiter:
@@ -136,7 +136,7 @@ public enum CSVReader {
                 recordLine = line
             default:
                 if wasQuoted, c != " " && c != "\t", !junkAfterQuote {
-                    errors.append(FieldErrorDTO(line: line, field: nil, value: nil, message: "text after the closing quote of a field"))
+                    errors.append(FieldError(line: line, field: nil, value: nil, message: "text after the closing quote of a field"))
                     junkAfterQuote = true
                 }
                 if !wasQuoted { field.append(c) }
@@ -144,7 +144,7 @@ public enum CSVReader {
             i += 1
         }
         if quoted {
-            errors.append(FieldErrorDTO(line: quoteLine, field: nil, value: nil, message: "a quoted field is never closed"))
+            errors.append(FieldError(line: quoteLine, field: nil, value: nil, message: "a quoted field is never closed"))
         }
         endRecord()
         return (rows, errors)

@@ -1,5 +1,5 @@
 import CustodyCore
-import CustodyProtocol
+import CustodyModel
 import Foundation
 
 /// One property of an iCalendar component (RFC 5545 3.1): `NAME;PARAM=V:VALUE`.
@@ -26,8 +26,8 @@ public struct ICalEvent: Sendable, Equatable {
 /// (CRLF or LF followed by a space or tab continues the line, even inside a UTF-8
 /// sequence), then decoded as UTF-8.
 public enum ICalendarReader {
-    public static func events(_ bytes: [UInt8]) -> (events: [ICalEvent], errors: [FieldErrorDTO]) {
-        var errors: [FieldErrorDTO] = []
+    public static func events(_ bytes: [UInt8]) -> (events: [ICalEvent], errors: [FieldError]) {
+        var errors: [FieldError] = []
         var events: [ICalEvent] = []
         var current: ICalEvent?
         // An event with a line the index cannot keep is reported and not imported.
@@ -36,19 +36,19 @@ public enum ICalendarReader {
         var sawCalendar = false
         for (line, bytes) in unfold(bytes) {
             guard let text = String(validating: bytes, as: UTF8.self) else {
-                errors.append(FieldErrorDTO(line: line, field: nil, value: nil, message: "not valid UTF-8"))
+                errors.append(FieldError(line: line, field: nil, value: nil, message: "not valid UTF-8"))
                 continue
             }
             if text.trimmingSpaces.isEmpty { continue }
             if text.utf8.contains(0) {
                 let name = parse(text, line: line)?.name
-                errors.append(FieldErrorDTO(line: line, field: name, value: nil,
+                errors.append(FieldError(line: line, field: name, value: nil,
                                             message: "holds U+0000 (NUL), which cannot be kept; the event is not imported"))
                 if current != nil { currentRefused = true }
                 continue
             }
             guard let property = parse(text, line: line) else {
-                errors.append(FieldErrorDTO(line: line, field: nil, value: text.count > 60 ? String(text.prefix(60)) + "…" : text,
+                errors.append(FieldError(line: line, field: nil, value: text.count > 60 ? String(text.prefix(60)) + "…" : text,
                                             message: "not an iCalendar content line (NAME:VALUE)"))
                 continue
             }
@@ -58,7 +58,7 @@ public enum ICalendarReader {
                 if component == "VCALENDAR" { sawCalendar = true }
                 if component == "VEVENT" {
                     if current != nil {
-                        errors.append(FieldErrorDTO(line: line, field: "BEGIN", value: nil, message: "a VEVENT inside a VEVENT"))
+                        errors.append(FieldError(line: line, field: "BEGIN", value: nil, message: "a VEVENT inside a VEVENT"))
                     }
                     current = ICalEvent(line: line, properties: [])
                     currentRefused = false
@@ -67,7 +67,7 @@ public enum ICalendarReader {
             case "END":
                 let component = property.value.uppercased()
                 guard depth.last == component else {
-                    errors.append(FieldErrorDTO(line: line, field: "END", value: property.value,
+                    errors.append(FieldError(line: line, field: "END", value: property.value,
                                                 message: "END:\(property.value) does not close \(depth.last.map { "BEGIN:" + $0 } ?? "anything")"))
                     continue
                 }
@@ -82,9 +82,9 @@ public enum ICalendarReader {
             }
         }
         if !sawCalendar {
-            errors.append(FieldErrorDTO(line: 1, field: nil, value: nil, message: "no BEGIN:VCALENDAR: not an iCalendar file"))
+            errors.append(FieldError(line: 1, field: nil, value: nil, message: "no BEGIN:VCALENDAR: not an iCalendar file"))
         } else if let open = depth.last {
-            errors.append(FieldErrorDTO(line: current?.line ?? 1, field: nil, value: nil, message: "BEGIN:\(open) is never closed"))
+            errors.append(FieldError(line: current?.line ?? 1, field: nil, value: nil, message: "BEGIN:\(open) is never closed"))
         }
         return (events, errors)
     }
@@ -209,8 +209,8 @@ public enum ICalendarReader {
         guard let date = CivilClock.date(year: year, month: month, day: day, hour: hour, minute: minute, second: second, in: zone) else {
             return .failure(ICalTimeError("no such date and time: \(p.value)"))
         }
-        guard RequestBounds.times.contains(date) else {
-            return .failure(ICalTimeError("outside the times Custody keeps (\(RequestBounds.timesText))"))
+        guard RecordBounds.times.contains(date) else {
+            return .failure(ICalTimeError("outside the times Custody keeps (\(RecordBounds.timesText))"))
         }
         return .success(date)
     }

@@ -1,6 +1,6 @@
 import Crypto
 import CustodyCore
-import CustodyProtocol
+import CustodyModel
 import Foundation
 
 /// What a registry file holds.
@@ -25,7 +25,7 @@ public struct RegistryImport: Sendable, Equatable {
     public var sha256: String = ""
     /// Bad lines and fields found in the file itself; the import checks its good rows
     /// against the index too, so that one report names every bad line, then refuses.
-    public var errors: [FieldErrorDTO] = []
+    public var errors: [FieldError] = []
 
     public var rowCount: Int { officers.count + devices.count + courtrooms.count + assignments.count + hearings.count }
 
@@ -82,10 +82,10 @@ public struct RegistryImport: Sendable, Equatable {
 
     // MARK: CSV
 
-    private mutating func readCSV(_ bytes: [UInt8]) -> [FieldErrorDTO] {
+    private mutating func readCSV(_ bytes: [UInt8]) -> [FieldError] {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             let line = Self.firstInvalidUTF8Line(bytes)
-            return [FieldErrorDTO(line: line, field: nil, value: nil, message: "not valid UTF-8 (save the file as UTF-8)")]
+            return [FieldError(line: line, field: nil, value: nil, message: "not valid UTF-8 (save the file as UTF-8)")]
         }
         let (table, parseErrors) = CSVReader.parse(text)
         let errors = parseErrors
@@ -94,7 +94,7 @@ public struct RegistryImport: Sendable, Equatable {
         let present = Set(table.header.map { $0.lowercased() })
         let missing = required.filter { !present.contains($0) }
         if !missing.isEmpty {
-            return errors + [FieldErrorDTO(line: 1, field: missing.joined(separator: ","), value: nil,
+            return errors + [FieldError(line: 1, field: missing.joined(separator: ","), value: nil,
                                            message: "missing column\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")); \(kind.rawValue) files have \(required.joined(separator: ","))\(optional.isEmpty ? "" : " and optionally " + optional.joined(separator: ","))")]
         }
         ignoredColumns = table.header.filter { !required.contains($0.lowercased()) && !optional.contains($0.lowercased()) }
@@ -164,7 +164,7 @@ public struct RegistryImport: Sendable, Equatable {
 
     // MARK: iCalendar
 
-    private mutating func readCalendar(_ bytes: [UInt8]) -> [FieldErrorDTO] {
+    private mutating func readCalendar(_ bytes: [UInt8]) -> [FieldError] {
         let (events, parseErrors) = ICalendarReader.events(bytes)
         var check = RowChecker()
         var unused = Set<String>()
@@ -179,14 +179,14 @@ public struct RegistryImport: Sendable, Equatable {
             }
             func required(_ name: String, _ what: String) -> String? {
                 guard let (v, line) = value(name) else {
-                    check.errors.append(FieldErrorDTO(line: event.line, field: name, value: nil, message: "the event has no \(name) (\(what))"))
+                    check.errors.append(FieldError(line: event.line, field: name, value: nil, message: "the event has no \(name) (\(what))"))
                     return nil
                 }
                 check.row = line
                 return check.identifier(name, v, unique: name == "UID")
             }
             if let rrule = event.first("RRULE") {
-                check.errors.append(FieldErrorDTO(line: rrule.line, field: "RRULE", value: nil,
+                check.errors.append(FieldError(line: rrule.line, field: "RRULE", value: nil,
                                                   message: "recurring events are not read; export each hearing as its own event"))
                 continue
             }
@@ -200,7 +200,7 @@ public struct RegistryImport: Sendable, Equatable {
             } else if let organizer = event.first("ORGANIZER"), let cn = organizer.parameters["CN"], !cn.isEmpty {
                 judge = cn
             } else {
-                check.errors.append(FieldErrorDTO(line: event.line, field: Self.judgeProperty, value: nil,
+                check.errors.append(FieldError(line: event.line, field: Self.judgeProperty, value: nil,
                                                   message: "the event names no judge (\(Self.judgeProperty), or ORGANIZER with CN=)"))
             }
             func time(_ name: String) -> Date? {
@@ -208,13 +208,13 @@ public struct RegistryImport: Sendable, Equatable {
                 switch ICalendarReader.instant(p) {
                 case .success(let d): return d
                 case .failure(let e):
-                    check.errors.append(FieldErrorDTO(line: p.line, field: name, value: p.value, message: e.message))
+                    check.errors.append(FieldError(line: p.line, field: name, value: p.value, message: e.message))
                     return nil
                 }
             }
             let start = time("DTSTART")
             if event.first("DTSTART") == nil {
-                check.errors.append(FieldErrorDTO(line: event.line, field: "DTSTART", value: nil, message: "the event has no DTSTART"))
+                check.errors.append(FieldError(line: event.line, field: "DTSTART", value: nil, message: "the event has no DTSTART"))
             }
             var end = time("DTEND")
             if event.first("DTEND") == nil {
@@ -222,21 +222,21 @@ public struct RegistryImport: Sendable, Equatable {
                     // Bounded before it is added: the end must stay a time the index can keep.
                     if let seconds = ICalendarReader.duration(d.value), seconds > 0, seconds <= Self.longestHearingSeconds {
                         end = start.map { $0 + seconds }
-                        if let e = end, !RequestBounds.times.contains(e) {
-                            check.errors.append(FieldErrorDTO(line: d.line, field: "DURATION", value: d.value,
-                                                              message: "ends outside the times Custody keeps (\(RequestBounds.timesText))"))
+                        if let e = end, !RecordBounds.times.contains(e) {
+                            check.errors.append(FieldError(line: d.line, field: "DURATION", value: d.value,
+                                                              message: "ends outside the times Custody keeps (\(RecordBounds.timesText))"))
                             end = nil
                         }
                     } else {
-                        check.errors.append(FieldErrorDTO(line: d.line, field: "DURATION", value: d.value,
+                        check.errors.append(FieldError(line: d.line, field: "DURATION", value: d.value,
                                                           message: "not a positive duration of at most 366 days, such as PT2H"))
                     }
                 } else {
-                    check.errors.append(FieldErrorDTO(line: event.line, field: "DTEND", value: nil, message: "the event has no DTEND (or DURATION)"))
+                    check.errors.append(FieldError(line: event.line, field: "DTEND", value: nil, message: "the event has no DTEND (or DURATION)"))
                 }
             }
             if let start, let end, end <= start, let p = event.first("DTEND") ?? event.first("DURATION") {
-                check.errors.append(FieldErrorDTO(line: p.line, field: p.name, value: p.value, message: "ends at or before its start"))
+                check.errors.append(FieldError(line: p.line, field: p.name, value: p.value, message: "ends at or before its start"))
             }
             if let id, let caseNumber, let courtroom, let judge, let start, let end, start < end {
                 hearings.append(HearingRow(line: event.line, id: id, caseNumber: caseNumber, courtroom: courtroom, judge: judge,
@@ -263,12 +263,12 @@ public struct RegistryImport: Sendable, Equatable {
 /// Checks the fields of one row after another, collecting every error.
 struct RowChecker {
     var row = 0
-    var errors: [FieldErrorDTO] = []
+    var errors: [FieldError] = []
     /// First line of each value that must be unique in the file, by key.
     private var firstSeen: [String: Int] = [:]
 
     mutating func fail(_ field: String, _ value: String?, _ message: String) {
-        errors.append(FieldErrorDTO(line: row, field: field, value: value, message: message))
+        errors.append(FieldError(line: row, field: field, value: value, message: message))
     }
 
     /// An id: not empty, at most 100 characters, no control characters.
@@ -305,8 +305,8 @@ struct RowChecker {
             fail(field, value, "not an RFC 3339 time with an offset, such as 2026-03-16T09:00:00+01:00 or 2026-03-16T08:00:00Z")
             return nil
         }
-        guard RequestBounds.times.contains(date) else {
-            fail(field, value, "outside the times Custody keeps (\(RequestBounds.timesText))")
+        guard RecordBounds.times.contains(date) else {
+            fail(field, value, "outside the times Custody keeps (\(RecordBounds.timesText))")
             return nil
         }
         return date
