@@ -15,7 +15,7 @@ import json
 import time
 
 from conftest import ALSAFixtures, courtroom_toml, wav_payload
-from registered_hearings import register_hearings
+from test_recording import register_hearings
 
 MIN = -9223372036854775808
 MAX = 9223372036854775807

@@ -26,7 +26,7 @@ import time
 import pytest
 
 from conftest import ALSAFixtures, courtroom_toml, world_readable_tmp
-from registered_hearings import register_hearings
+from test_recording import register_hearings
 
 PER_USER = 32
 
