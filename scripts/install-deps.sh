@@ -24,6 +24,9 @@ packages=(
   systemd python3-prometheus-client man-db
   # packaging: make deb (strip, runtime paths) and its lintian check
   dpkg-dev binutils patchelf lintian
+  # the package test: a minimal Debian 12 root (debootstrap) that installs the .deb,
+  # and udevadm (udev), whose `udevadm test` evaluates the generated rules
+  debootstrap udev
   # the capture benchmark: CPU time of custody-capture-bench against arecord
   time
   # retention tests: a daemon run with its wall clock set back (libfaketime) ingests

@@ -5,7 +5,9 @@
 #
 # Binaries are stripped and lose the build machine's library search path; man
 # pages are compressed; the maintainer scripts (packaging/debian/) create the
-# users (systemd-sysusers), reload udev and enable the service.
+# users (systemd-sysusers), reload udev and enable the service. Depends: is the
+# shared libraries dpkg-shlibdeps finds in the stripped binaries, plus what the
+# package needs besides (scripts/deb-depends.sh).
 set -euo pipefail
 bin=${1:?directory of custodyd and custodyctl}
 generated=${2:?directory of generated man pages and completions}
@@ -37,10 +39,18 @@ sed -e "s/@VERSION@/$version/" -e "s/@DATE@/$date/" "$repo/packaging/debian/chan
 chmod 0644 "$doc/changelog.gz"
 
 mkdir -p "$root/DEBIAN"
-for s in postinst prerm postrm; do install -m 0755 "$repo/packaging/debian/$s" "$root/DEBIAN/$s"; done
+for s in prerm postrm; do install -m 0755 "$repo/packaging/debian/$s" "$root/DEBIAN/$s"; done
+# The postinst re-runs the udev rules beneath the devices they match: the
+# enumerations that find those come from the same catalog as the rules.
+enumerations=$("$bin/custodyctl" catalog udev-trigger --catalog "$repo/catalog" | sed 's/^/    /')
+awk -v text="$enumerations" '$0 == "#UDEV_TRIGGER_ENUMERATIONS#" { if (text != "") print text; next } { print }' \
+  "$repo/packaging/debian/postinst" > "$root/DEBIAN/postinst"
+chmod 0755 "$root/DEBIAN/postinst"
 install -m 0644 "$repo/packaging/debian/conffiles" "$root/DEBIAN/conffiles"
 size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
-sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" -e "s/@SIZE@/$size/" "$repo/packaging/debian/control.in" > "$root/DEBIAN/control"
+depends=$(bash "$repo/scripts/deb-depends.sh" "$root/usr/bin/custodyd" "$root/usr/bin/custodyctl")
+sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" -e "s/@SIZE@/$size/" -e "s/@DEPENDS@/$depends/" \
+  "$repo/packaging/debian/control.in" > "$root/DEBIAN/control"
 (cd "$root" && find . -type f ! -path './DEBIAN/*' -printf '%P\0' | sort -z | xargs -0 md5sum) > "$root/DEBIAN/md5sums"
 chmod 0644 "$root/DEBIAN/control" "$root/DEBIAN/md5sums"
 

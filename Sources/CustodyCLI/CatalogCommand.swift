@@ -6,7 +6,7 @@ import CustodyCore
 struct CatalogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "catalog", abstract: "Show the device catalog, or print the udev rules made from it.",
-        subcommands: [CatalogListCommand.self, CatalogUdevRulesCommand.self])
+        subcommands: [CatalogListCommand.self, CatalogUdevRulesCommand.self, CatalogUdevTriggerCommand.self])
 
     static let defaultDirectories = ["/usr/share/custody/catalog", "/etc/custody/catalog.d"]
 }
@@ -34,6 +34,18 @@ struct CatalogUdevRulesCommand: ParsableCommand {
 
     func run() throws {
         say(TerminalText(lines: try catalog.load().udevRules()), terminator: "")
+    }
+}
+
+/// `custodyctl catalog udev-trigger`: the enumerations the package's postinst runs to
+/// find the devices the udev rules match (it re-runs the rules beneath those alone).
+struct CatalogUdevTriggerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "udev-trigger", abstract: "Print the udevadm commands that list the devices the udev rules match.")
+    @OptionGroup var catalog: CatalogOptions
+
+    func run() throws {
+        say(TerminalText(lines: try catalog.load().udevTriggerScript()), terminator: "")
     }
 }
 

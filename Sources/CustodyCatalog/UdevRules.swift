@@ -50,6 +50,10 @@ enum UdevRuleText {
         # device nodes its driver reads, nothing else: PTP and MTP devices their USB
         # device node (0660, for libusb); mass storage its block devices, read-only
         # (0640); ALSA capture its sound card's nodes (0660).
+        #
+        # Mass-storage block devices are kept from udisks and desktop automounters
+        # (UDISKS_IGNORE, UDISKS_AUTO, UDISKS_SYSTEM): a mount writes to evidence
+        # media (journal replay, the FAT dirty bit, access times).
 
         """
 
@@ -57,6 +61,11 @@ enum UdevRuleText {
     static let usbAccess = #"GROUP="custody", MODE="0660""#
     static let blockAccess = #"GROUP="custody", MODE="0640""#
     static let soundAccess = #"GROUP="custody", MODE="0660""#
+    /// udisks2's documented hints (udisks(8)): hidden from desktops (UDISKS_IGNORE),
+    /// never mounted on their own (UDISKS_AUTO=0), and a system device, so mounting
+    /// asks for an administrator (UDISKS_SYSTEM). A mount writes to evidence media:
+    /// a journal replayed, the FAT dirty bit set, access times updated.
+    static let keepFromAutomounters = #"ENV{UDISKS_IGNORE}="1", ENV{UDISKS_AUTO}="0", ENV{UDISKS_SYSTEM}="1""#
 
     struct Rule: Equatable {
         var comment: String
@@ -83,8 +92,8 @@ enum UdevRuleText {
         }
         switch entry.driver {
         case .massStorage:
-            rules.append(Rule(comment: "block devices, read-only for custodyd",
-                              text: #"SUBSYSTEM=="block", "# + blockKeys(match) + ", " + blockAccess))
+            rules.append(Rule(comment: "block devices, read-only for custodyd, never automounted",
+                              text: #"SUBSYSTEM=="block", "# + blockKeys(match) + ", " + blockAccess + ", " + keepFromAutomounters))
         case .alsaCapture:
             rules.append(Rule(comment: "sound card nodes for custodyd",
                               text: #"SUBSYSTEM=="sound", SUBSYSTEMS=="usb", "# + soundKeys(match) + ", " + soundAccess))

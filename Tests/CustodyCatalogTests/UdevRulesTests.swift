@@ -57,11 +57,11 @@ struct UdevRulesTests {
             #"SUBSYSTEM=="usb", ENV{DEVTYPE}=="usb_device", ATTR{idVendor}=="0d8c", ATTR{idProduct}=="0014", TAG+="systemd", ENV{SYSTEMD_WANTS}+="custodyd.service""#,
             #"SUBSYSTEM=="sound", SUBSYSTEMS=="usb", ATTRS{idVendor}=="0d8c", ATTRS{idProduct}=="0014", GROUP="custody", MODE="0660""#,
             #"SUBSYSTEM=="usb", ENV{DEVTYPE}=="usb_device", ATTR{idVendor}=="2e8a", ATTR{idProduct}=="0c10", TAG+="systemd", ENV{SYSTEMD_WANTS}+="custodyd.service""#,
-            #"SUBSYSTEM=="block", ENV{ID_BUS}=="usb", ENV{ID_VENDOR_ID}=="2e8a", ENV{ID_MODEL_ID}=="0c10", GROUP="custody", MODE="0640""#,
+            #"SUBSYSTEM=="block", ENV{ID_BUS}=="usb", ENV{ID_VENDOR_ID}=="2e8a", ENV{ID_MODEL_ID}=="0c10", GROUP="custody", MODE="0640", ENV{UDISKS_IGNORE}="1", ENV{UDISKS_AUTO}="0", ENV{UDISKS_SYSTEM}="1""#,
             #"SUBSYSTEM=="usb", ENV{DEVTYPE}=="usb_device", ATTR{idVendor}=="04a9", GROUP="custody", MODE="0660", TAG+="systemd", ENV{SYSTEMD_WANTS}+="custodyd.service""#,
             #"SUBSYSTEM=="usb", ENV{DEVTYPE}=="usb_interface", ATTR{interface}=="MTP", TAG+="systemd", ENV{SYSTEMD_WANTS}+="custodyd.service""#,
             #"SUBSYSTEM=="usb", ENV{DEVTYPE}=="usb_device", ENV{ID_USB_INTERFACES}=="*:080650:*", TAG+="systemd", ENV{SYSTEMD_WANTS}+="custodyd.service""#,
-            #"SUBSYSTEM=="block", ENV{ID_BUS}=="usb", ENV{ID_USB_INTERFACES}=="*:080650:*", GROUP="custody", MODE="0640""#,
+            #"SUBSYSTEM=="block", ENV{ID_BUS}=="usb", ENV{ID_USB_INTERFACES}=="*:080650:*", GROUP="custody", MODE="0640", ENV{UDISKS_IGNORE}="1", ENV{UDISKS_AUTO}="0", ENV{UDISKS_SYSTEM}="1""#,
             #"SUBSYSTEM=="usb", ENV{DEVTYPE}=="usb_device", ENV{ID_USB_INTERFACES}=="*:01????:*", TAG+="systemd", ENV{SYSTEMD_WANTS}+="custodyd.service""#,
             #"SUBSYSTEM=="sound", SUBSYSTEMS=="usb", ATTRS{bInterfaceClass}=="01", GROUP="custody", MODE="0660""#,
             #"LABEL="custody_end""#,
@@ -89,7 +89,7 @@ struct UdevRulesTests {
         }
         #expect(checked == 10)
         #expect(lines.contains("# Bodycam (test.toml:1): 2e8a:0c10, bodyCamera, massStorage: the USB device starts custodyd"))
-        #expect(lines.contains("# Bodycam (test.toml:1): 2e8a:0c10, bodyCamera, massStorage: block devices, read-only for custodyd"))
+        #expect(lines.contains("# Bodycam (test.toml:1): 2e8a:0c10, bodyCamera, massStorage: block devices, read-only for custodyd, never automounted"))
         #expect(lines.contains("# Audio (test.toml:35): class 01/*/*, audioRecorder, alsaCapture: sound card nodes for custodyd"))
     }
 
@@ -100,6 +100,18 @@ struct UdevRulesTests {
                 #expect(!line.contains("0660"), "\(line)")
             }
         }
+    }
+
+    @Test("every mass-storage block device is kept from udisks and automounters, and nothing else is")
+    func blockDevicesKeptFromAutomounters() throws {
+        let lines = try Self.rules().split(separator: "\n").filter { !$0.hasPrefix("#") }
+        let hinted = lines.filter { $0.contains("UDISKS_") }
+        #expect(hinted.count == 2)
+        for line in hinted {
+            #expect(line.hasPrefix(#"SUBSYSTEM=="block", "#), "\(line)")
+            #expect(line.hasSuffix(#"ENV{UDISKS_IGNORE}="1", ENV{UDISKS_AUTO}="0", ENV{UDISKS_SYSTEM}="1""#), "\(line)")
+        }
+        #expect(try Self.rules().contains("# media (journal replay, the FAT dirty bit, access times)."))
     }
 
     @Test("the same catalog in another order gives the same text")
