@@ -10,6 +10,7 @@ import grp
 import os
 import re
 import shutil
+import socket
 import stat
 import subprocess
 from pathlib import Path
@@ -50,8 +51,10 @@ SAME_AS_REPO = {
 }
 
 
-def make(*args, timeout=900):
-    result = subprocess.run(["make", "-s", *args, f"BIN={BIN}"], cwd=REPO, capture_output=True, text=True, timeout=timeout)
+def make(*args, timeout=900, bin=BIN):
+    """make ARGS with BIN= the binaries under test; bin=None builds and uses the release ones."""
+    extra = [f"BIN={bin}"] if bin is not None else []
+    result = subprocess.run(["make", "-s", *args, *extra], cwd=REPO, capture_output=True, text=True, timeout=timeout)
     assert result.returncode == 0, f"make {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
     return result
 
@@ -233,13 +236,20 @@ def test_sysusers_and_tmpfiles_make_the_users_and_the_layout(installed, tmp_path
 # The Debian package
 
 
-def test_deb_package(tmp_path):
+@pytest.fixture(scope="module")
+def built_deb():
+    """out/deb/custody_VERSION_ARCH.deb, made by make deb from the release build (what
+    ships: its Swift runtime linked statically); make deb runs lintian --fail-on error."""
     if not shutil.which("lintian") or not shutil.which("dpkg-deb"):
         pytest.skip("needs dpkg-deb and lintian (scripts/install-deps.sh installs them)")
-    result = make("deb", timeout=1800)  # make deb runs lintian --fail-on error itself
+    make("deb", timeout=5400, bin=None)
     debs = sorted((REPO / "out/deb").glob("custody_*.deb"))
     assert len(debs) == 1
-    deb = debs[0]
+    return debs[0]
+
+
+def test_deb_package(built_deb, tmp_path):
+    deb = built_deb
     lintian = subprocess.run(["lintian", "--fail-on", "error", str(deb)], capture_output=True, text=True, timeout=600)
     assert lintian.returncode == 0 and not re.search(r"^E: ", lintian.stdout, re.M), lintian.stdout
     listing = subprocess.run(["dpkg-deb", "--contents", str(deb)], capture_output=True, text=True, check=True).stdout
@@ -256,11 +266,21 @@ def test_deb_package(tmp_path):
     assert (extracted / "usr/share/doc/custody/NOTICE").read_bytes() == (REPO / "NOTICE").read_bytes()
     info = subprocess.run(["dpkg-deb", "--info", str(deb)], capture_output=True, text=True, check=True).stdout
     assert "Package: custody" in info and "conffiles" in info
+    # Depends: is what dpkg-shlibdeps finds the packaged binaries linking, plus the declared rest.
+    depends = [d.strip().split()[0] for d in re.search(r"^ Depends: (.*)$", info, re.M).group(1).split(",")]
+    for needed in ("libasound2", "libusb-1.0-0", "libsqlite3-0", "libc6", "systemd", "udev", "init-system-helpers"):
+        assert needed in depends, f"Depends: lacks {needed}: {depends}"
     control = tmp_path / "control"
     subprocess.run(["dpkg-deb", "--control", str(deb), str(control)], check=True)
     postinst = (control / "postinst").read_text()
     assert "systemd-sysusers custody.conf" in postinst and "udevadm control --reload-rules" in postinst
     assert "deb-systemd-helper enable custodyd.socket custodyd.service" in postinst
+    # udev re-runs the rules as a change beneath the catalogued devices alone, never as an add.
+    assert "--action=add" not in postinst and "udevadm trigger --action=change $parents" in postinst
+    assert "#UDEV_TRIGGER_ENUMERATIONS#" not in postinst
+    enumerations = subprocess.run([str(BIN / "custodyctl"), "catalog", "udev-trigger", "--catalog", str(REPO / "catalog")],
+                                  capture_output=True, text=True, check=True).stdout.splitlines()
+    assert len(enumerations) == len(CATALOG) and all(f"    {line}" in postinst.splitlines() for line in enumerations)
     assert (control / "conffiles").read_text().split() == ["/etc/custody/custodyd.toml"]
     for script in ("postinst", "prerm", "postrm"):
         assert os.access(control / script, os.X_OK)
@@ -325,3 +345,124 @@ def test_postinst_makes_role_group_members_clients_on_upgrade_only(installed, tm
     (new / "etc/group").write_text("root:x:0:\n")
     groups = run_postinst(new, tmp_path, "configure")
     assert groups["custody-clients"][3] == "custody"
+
+
+# ---------------------------------------------------------------------------
+# The udev rules and the postinst's trigger, as udev evaluates them on emulated
+# devices: the body camera's USB mass storage (tests/umockdev/), a PTP still
+# camera, and a SATA disk no catalog entry matches.
+
+UMOCKDEV = REPO / "tests/umockdev"
+BODYCAM_USB = "/sys/devices/pci0000:00/0000:00:14.0/usb1/1-2/1-2.3"
+BODYCAM_DISK = BODYCAM_USB + "/1-2.3:1.0/host6/target6:0:0/6:0:0:0/block/sdb"
+SATA_DISK = "/sys/devices/pci0000:00/0000:00:17.0/ata1/host0/target0:0:0/0:0:0:0/block/sda"
+SATA_UMOCKDEV = """P: /devices/pci0000:00/0000:00:17.0/ata1/host0/target0:0:0/0:0:0:0/block/sda
+N: sda
+E: DEVNAME=/dev/sda
+E: DEVTYPE=disk
+E: MAJOR=8
+E: MINOR=0
+E: SUBSYSTEM=block
+E: ID_BUS=ata
+A: size=1000215216
+A: removable=0
+
+"""
+
+# udevadm test and trigger write udev's database (/run/udev) and /dev/block links even
+# when they only simulate: in a mount namespace of their own, both are scratch tmpfs,
+# and RULES is the only local rules directory (/etc/udev/rules.d).
+PRIVATE_UDEV = r"""
+set -e
+mount -t tmpfs tmpfs /run
+mkdir /run/host-dev && mount --rbind /dev /run/host-dev
+mount -t tmpfs -o mode=0755 tmpfs /dev
+for n in null zero random urandom; do touch /dev/$n; mount --bind /run/host-dev/$n /dev/$n; done
+mount --bind "$RULES" /etc/udev/rules.d
+exec "$@"
+"""
+
+
+def emulated(tmp_path, *command, rules=None, env=None):
+    """Runs command under umockdev (body camera, PTP camera, SATA disk) in a private mount namespace."""
+    if os.geteuid() != 0 or not all(shutil.which(t) for t in ("udevadm", "umockdev-run", "unshare")):
+        pytest.skip("needs root, udevadm (udev) and umockdev-run (scripts/install-deps.sh installs them)")
+    (tmp_path / "sata.umockdev").write_text(SATA_UMOCKDEV)
+    rules_dir = tmp_path / "rules.d"
+    rules_dir.mkdir(exist_ok=True)
+    if rules is not None:
+        shutil.copy(rules, rules_dir / "70-custody.rules")
+    devices = [UMOCKDEV / "bodycam-mass-storage.umockdev", UMOCKDEV / "ptp-still-camera.umockdev", tmp_path / "sata.umockdev"]
+    cmd = ["unshare", "-m", "sh", "-c", PRIVATE_UDEV, "private-udev", "umockdev-run",
+           *[a for d in devices for a in ("-d", str(d))], "--", *command]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=dict(os.environ, RULES=str(rules_dir), **(env or {})))
+
+
+def udev_properties(output):
+    """The KEY=VALUE lines udevadm test prints last (after its closing note)."""
+    tail = output.split("specified by a RUN key.", 1)[-1]
+    return dict(l.split("=", 1) for l in tail.splitlines() if re.fullmatch(r"[A-Z_0-9]+=.*", l))
+
+
+def test_udev_rules_keep_evidence_disks_from_udisks(tmp_path):
+    rules = REPO / "udev/70-custody.rules"
+    camera = emulated(tmp_path, "udevadm", "test", "--action=add", BODYCAM_DISK, rules=rules)
+    assert camera.returncode == 0, camera.stdout + camera.stderr
+    assert "Reading rules file: /etc/udev/rules.d/70-custody.rules" in camera.stdout + camera.stderr
+    props = udev_properties(camera.stdout)
+    assert props.get("ID_BUS") == "usb" and props.get("DEVNAME") == "/dev/sdb", props
+    assert (props.get("UDISKS_IGNORE"), props.get("UDISKS_AUTO"), props.get("UDISKS_SYSTEM")) == ("1", "0", "1"), props
+    # A disk no catalog entry matches is left to the desktop.
+    other = emulated(tmp_path, "udevadm", "test", "--action=add", SATA_DISK, rules=rules)
+    assert other.returncode == 0, other.stdout + other.stderr
+    props = udev_properties(other.stdout)
+    assert props.get("DEVNAME") == "/dev/sda" and not any(k.startswith("UDISKS_") for k in props), props
+
+
+def test_postinst_reruns_rules_as_change_beneath_catalogued_devices_only(built_deb, tmp_path):
+    control = tmp_path / "control"
+    subprocess.run(["dpkg-deb", "--control", str(built_deb), str(control)], check=True)
+    root = tmp_path / "root"
+    (root / "etc").mkdir(parents=True)
+    (root / "etc/passwd").write_text("root:x:0:0:root:/root:/bin/sh\n")
+    (root / "etc/group").write_text("root:x:0:\n")
+    # udev of the root being configured is running: its control socket is there.
+    (root / "run/udev").mkdir(parents=True)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    listener.bind(str(root / "run/udev/control"))
+    shims = tmp_path / "shims"
+    shims.mkdir()
+    log = tmp_path / "udevadm.log"
+    udevadm = shutil.which("udevadm")
+    sysusers = shutil.which("systemd-sysusers")
+    # udevadm as the postinst calls it: enumerations run for real; the reload is recorded;
+    # the change trigger is recorded and run as a dry run that lists what it would re-run.
+    (shims / "udevadm").write_text(f"""#!/bin/sh
+echo "udevadm $*" >> {log}
+case "$1 $2" in
+  "control --reload-rules") exit 0 ;;
+  "trigger --action=change") shift 2; exec {udevadm} trigger --dry-run --verbose --action=change "$@" >> {log} ;;
+  *) exec {udevadm} "$@" ;;
+esac
+""")
+    (shims / "systemd-sysusers").write_text(f'#!/bin/sh\nexec {sysusers} --root="$DPKG_ROOT" "$@"\n')
+    for tool in ("systemd-tmpfiles", "deb-systemd-helper", "deb-systemd-invoke"):
+        (shims / tool).write_text("#!/bin/sh\nexit 0\n")
+    for f in shims.iterdir():
+        f.chmod(0o755)
+    out = emulated(tmp_path, "sh", str(control / "postinst"), "configure",
+                   env={"DPKG_ROOT": str(root), "PATH": f"{shims}:{os.environ['PATH']}"})
+    listener.close()
+    assert out.returncode == 0, out.stdout + out.stderr
+    calls = log.read_text().splitlines()
+    assert not any("--action=add" in c for c in calls), calls
+    changes = [c for c in calls if c.startswith("udevadm trigger --action=change")]
+    assert len(changes) == 1, calls
+    parents = sorted(a.split("=", 1)[1] for a in changes[0].split()[3:])
+    assert parents == [BODYCAM_USB, "/sys/devices/pci0000:00/0000:00:1a.0/usb2/2-1"], changes[0]
+    rerun = [c for c in calls if c.startswith("/sys/")]
+    # The camera, its interface, SCSI host, target and device, and disk; the still camera
+    # and its interface; not the hub they hang off, not the SATA disk.
+    assert BODYCAM_DISK in rerun and BODYCAM_USB in rerun and "/sys/devices/pci0000:00/0000:00:1a.0/usb2/2-1" in rerun
+    assert all(p.startswith((BODYCAM_USB, "/sys/devices/pci0000:00/0000:00:1a.0/usb2/2-1")) for p in rerun), rerun
+    assert SATA_DISK not in rerun and "/sys/devices/pci0000:00/0000:00:14.0/usb1/1-2" not in rerun
