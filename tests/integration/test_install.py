@@ -419,11 +419,12 @@ def test_udev_rules_keep_evidence_disks_from_udisks(tmp_path):
     assert props.get("DEVNAME") == "/dev/sda" and not any(k.startswith("UDISKS_") for k in props), props
 
 
-def test_postinst_reruns_rules_as_change_beneath_catalogued_devices_only(built_deb, tmp_path):
+def test_postinst_reruns_rules_as_change_beneath_catalogued_devices_only(built_deb, installed, tmp_path):
     control = tmp_path / "control"
     subprocess.run(["dpkg-deb", "--control", str(built_deb), str(control)], check=True)
     root = tmp_path / "root"
-    (root / "etc").mkdir(parents=True)
+    shutil.copytree(installed, root, symlinks=True)
+    (root / "etc").mkdir(exist_ok=True)
     (root / "etc/passwd").write_text("root:x:0:0:root:/root:/bin/sh\n")
     (root / "etc/group").write_text("root:x:0:\n")
     # udev of the root being configured is running: its control socket is there.
