@@ -1,0 +1,53 @@
+import CustodyModel
+import GRDB
+import Synchronization
+
+/// Watches the index's writer connection and hands what each transaction changed to the
+/// ``ChangePublisher`` once it committed (nothing of a transaction rolled back): the
+/// custody events ``LocalStore/insertEvent`` wrote, in `seq` order, and which kinds of
+/// state rows changed. Commits are serial on the one writer, so subscribers see events
+/// in `seq` order and never one that is not durable.
+final class StoreChangeObserver: TransactionObserver, Sendable {
+    /// The tables whose rows make up each kind of state.
+    static let topics: [String: StateTopic] = [
+        "docks": .devices, "dock_slots": .devices,
+        "jobs": .jobs, "job_files": .jobs,
+        "recording_sessions": .recordings, "recording_segments": .recordings,
+    ]
+
+    struct Pending {
+        var events: [CustodyEvent] = []
+        var topics: Set<StateTopic> = []
+    }
+
+    let publisher: ChangePublisher
+    private let pending = Mutex(Pending())
+
+    init(publisher: ChangePublisher) { self.publisher = publisher }
+
+    /// A custody event written in the current transaction (published if it commits).
+    func inserted(_ event: CustodyEvent) {
+        pending.withLock { $0.events.append(event) }
+    }
+
+    func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool {
+        Self.topics[eventKind.tableName] != nil
+    }
+
+    func databaseDidChange(with event: DatabaseEvent) {
+        guard let topic = Self.topics[event.tableName] else { return }
+        pending.withLock { _ = $0.topics.insert(topic) }
+    }
+
+    func databaseDidCommit(_ db: Database) {
+        let done = pending.withLock { p in
+            defer { p = Pending() }
+            return p
+        }
+        publisher.publish(done.events.map(StoreChange.event) + done.topics.sorted().map(StoreChange.state))
+    }
+
+    func databaseDidRollback(_ db: Database) {
+        pending.withLock { $0 = Pending() }
+    }
+}
