@@ -18,13 +18,13 @@ extension ControlServer {
     static let backlogPage = 500
 
     /// Sends `GET /v1/events/stream` until the client goes, `seconds` pass, or the reader
-    /// falls behind (then a `cut` message says where to resume). It subscribes before it
-    /// reads the backlog, so an event committed meanwhile is either in the backlog or
+    /// falls behind (then a `cut` message says where to resume). The route subscribed
+    /// before the backlog is read, so an event committed meanwhile is either in the backlog or
     /// published after it, and one in both is sent once (by `seq`). Each message is
     /// written and awaited until the socket took it: a slow reader holds at most one
     /// message here and the publisher's bounded buffer, never the daemon.
     func writeStream(_ plan: EventStreamPlan, _ response: ControlResponse, version: HTTPVersion, channel: any Channel) async throws {
-        let subscription = plan.store.changes.subscribe()
+        let subscription = plan.subscription
         defer { subscription.close() }
         // The connection closing (the client went, the server stops) ends a waiting read.
         channel.closeFuture.whenComplete { _ in subscription.close() }
@@ -44,9 +44,9 @@ extension ControlServer {
         // No Content-Length: the stream is sent chunked, until it ends.
         try await channel.writeAndFlush(HTTPServerResponsePart.head(HTTPResponseHead(version: version, status: .ok, headers: headers))).get()
 
-        var last = try plan.after ?? plan.store.latestEventSeq()
+        var last = plan.after
         try await send(EventStreamFraming.message(.ready, id: last, json: try Wire.encoder().encode(EventStreamReadyDTO(after: last))), channel)
-        if plan.events, plan.after != nil {
+        if plan.events, plan.replay {
             while true {
                 var query = EventQuery()
                 query.afterSeq = last

@@ -5,14 +5,19 @@ import Foundation
 
 /// What `GET /v1/events/stream` was asked for; ``ControlServer`` sends it.
 public struct EventStreamPlan: Sendable {
-    /// Carry the custody events after this `seq`; nil: those recorded from now on.
-    public var after: Int64?
+    /// The stream carries the custody events after this `seq`.
+    public var after: Int64
+    /// Whether events up to now (after `after`) are read from the store first; false
+    /// when the stream starts from now on.
+    public var replay: Bool
     /// Carry custody events (false: only the state changes, as `custodyctl watch` reads).
     public var events: Bool
     /// End the stream after this many seconds; nil: when the client goes.
     public var seconds: Int?
-    /// Where the events are read (the backlog) and published (live).
+    /// Where the backlog is read.
     let store: any EvidenceStore
+    /// Subscribed before the store was first read, so that nothing committed since is missed.
+    let subscription: ChangeSubscription
 }
 
 extension ControlRoutes {
@@ -39,8 +44,13 @@ extension ControlRoutes {
         if request.query["seconds"] != nil {
             seconds = try intParameter(request, "seconds", default: 1, range: 1...86_400)
         }
+        // Subscribed first; then the index is read once, so a store that cannot answer
+        // is a 500 before the stream begins.
+        let subscription = store.changes.subscribe()
+        let latest = try store.latestEventSeq()
         var response = ControlResponse(contentType: API.eventStreamContentType, body: Data())
-        response.stream = EventStreamPlan(after: after, events: events, seconds: seconds, store: store)
+        response.stream = EventStreamPlan(after: after ?? latest, replay: after != nil, events: events, seconds: seconds,
+                                          store: store, subscription: subscription)
         return response
     }
 }
