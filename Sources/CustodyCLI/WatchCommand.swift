@@ -52,7 +52,12 @@ struct WatchCommand: ParsableCommand {
         var watch = WatchLooks()
         try look(client, &watch, StateTopic.all, first: true)
         while true {
-            guard case .message(let message) = try stream.next(until: end) else { return }
+            let message: EventStreamMessage
+            switch try stream.next(until: end) {
+            case .message(let m): message = m
+            case .timedOut: return
+            case .ended: throw ClientError("custodyd ended the event stream (is it stopping?)")
+            }
             var topics = Set<String>()
             var cut = Self.topics(of: message, into: &topics)
             // What has already arrived is looked at once.

@@ -32,14 +32,14 @@ public final class EventStreamReader {
     init(client: UnixHTTPClient, path: String) throws(ClientError) {
         socketPath = client.socketPath
         silenceSeconds = client.timeoutSeconds
-        fd = try client.request(method: "GET", path: path, body: nil, accept: API.eventStreamContentType)
+        let socket = try client.request(method: "GET", path: path, body: nil, accept: API.eventStreamContentType)
         var ok = false
-        defer { if !ok { close(fd) } }
+        defer { if !ok { close(socket) } }
         var received = Data()
         var buffer = [UInt8](repeating: 0, count: 65536)
         let separator = Data("\r\n\r\n".utf8)
         while received.range(of: separator) == nil {
-            let n = try client.receive(fd, &buffer)
+            let n = try client.receive(socket, &buffer)
             guard n > 0 else { throw ClientError("custodyd closed the connection without a complete answer") }
             received.append(contentsOf: buffer[0..<n])
         }
@@ -47,7 +47,7 @@ public final class EventStreamReader {
         let head = try UnixHTTPClient.parseHead(Data(received[..<split.lowerBound]))
         guard (200..<300).contains(head.status) else {
             while true {
-                let n = try client.receive(fd, &buffer)
+                let n = try client.receive(socket, &buffer)
                 if n == 0 { break }
                 received.append(contentsOf: buffer[0..<n])
             }
@@ -57,6 +57,7 @@ public final class EventStreamReader {
             }
             throw ClientError("custodyd answered \(reply.status)", status: reply.status)
         }
+        fd = socket
         chunked = head.headers["transfer-encoding"]?.lowercased() == "chunked"
         raw = Data(received[split.upperBound...])
         ok = true

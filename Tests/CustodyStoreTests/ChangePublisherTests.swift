@@ -52,7 +52,7 @@ struct ChangePublisherTests {
         defer { f.dir.remove() }
         let subscription = f.store.changes.subscribe()
         #expect(throws: Abandoned.self) {
-            try f.store.db.write { db in
+            try f.store.db.write { (db: Database) -> Void in
                 try f.store.insertEvent(db, EventInput(actor: daemon, action: "test.rolled-back", subject: "test"))
                 throw Abandoned()
             }

@@ -98,8 +98,9 @@ public final class ChangePublisher: Sendable {
     /// Hands `changes` to every subscriber, in order; never waits.
     public func publish(_ changes: [StoreChange]) {
         guard !changes.isEmpty else { return }
-        var woken: [(CheckedContinuation<ChangeDelivery, Never>, ChangeDelivery)] = []
-        state.withLock { s in
+        let limit = bufferLimit
+        let woken = state.withLock { s -> [(CheckedContinuation<ChangeDelivery, Never>, ChangeDelivery)] in
+            var woken: [(CheckedContinuation<ChangeDelivery, Never>, ChangeDelivery)] = []
             for id in Array(s.subscribers.keys) {
                 guard s.subscribers[id]?.behind == false else { continue }
                 var rest = changes[...]
@@ -107,7 +108,7 @@ public final class ChangePublisher: Sendable {
                     s.subscribers[id]?.waiter = nil
                     woken.append((waiter, .change(rest.removeFirst())))
                 }
-                if (s.subscribers[id]?.unread ?? 0) + rest.count > bufferLimit {
+                if (s.subscribers[id]?.unread ?? 0) + rest.count > limit {
                     // Cut: its buffer is freed at once; it reads `fellBehind` next.
                     s.subscribers[id]?.behind = true
                     s.subscribers[id]?.buffer = []
@@ -116,6 +117,7 @@ public final class ChangePublisher: Sendable {
                     s.subscribers[id]?.buffer.append(contentsOf: rest)
                 }
             }
+            return woken
         }
         for (waiter, delivery) in woken { waiter.resume(returning: delivery) }
     }
