@@ -4,6 +4,7 @@ clients, it is refused to a role that may not read the custody events, and
 `custodyctl watch` follows docks through it without asking anything while nothing
 happens."""
 
+import datetime
 import grp
 import json
 import os
@@ -28,7 +29,10 @@ class Stream:
         self.conn = UnixHTTPConnection(str(d.socket), timeout=120)
         self.conn.request("GET", "/v1/events/stream" + query, headers=headers or {})
         self.resp = self.conn.getresponse()
-        assert self.resp.status == 200, (self.resp.status, self.resp.read())
+        if self.resp.status != 200:
+            body = self.resp.read()
+            self.conn.close()
+            raise AssertionError(f"the stream answered {self.resp.status}: {body[:300]!r}")
         assert self.resp.getheader("content-type") == "text/event-stream"
 
     def next(self):
@@ -134,6 +138,28 @@ def test_a_stalled_reader_holds_back_neither_ingest_nor_other_clients(daemon_fac
     stalled.close()
 
 
+def test_a_stream_counts_against_the_connection_caps(daemon_factory):
+    d = daemon_factory(config='[control]\nsocketGroup = ""\nmaxConnections = 2\nmaxConnectionsPerUser = 1\n')
+    # Once the daemon has let go of the connections of its start-up checks, a stream is served.
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            stream = Stream(d)
+            break
+        except AssertionError:
+            assert time.monotonic() < deadline, "no stream was ever served"
+            time.sleep(0.05)
+    assert stream.next()["event"] == "ready"
+    # While it is open, the same user's other connections are refused with 503.
+    reply = d.request("GET", "/v1/status")
+    assert reply.status == 503 and reply.json()["code"] == "too-many-connections", reply.body
+    stream.close()
+    deadline = time.monotonic() + 60
+    while d.request("GET", "/v1/status").status != 200:
+        assert time.monotonic() < deadline, "the stream's connection was never let go"
+        time.sleep(0.05)
+
+
 def test_a_role_without_event_access_is_refused_the_stream_and_watch_still_follows(daemon_factory, public_tmp):
     if os.geteuid() != 0 or not shutil.which("setpriv"):
         pytest.skip("needs root and setpriv to connect as another user")
@@ -164,6 +190,10 @@ def test_a_role_without_event_access_is_refused_the_stream_and_watch_still_follo
 REQUEST_LINE = re.compile(rb"\((\d+)\) (GET|POST|PUT|PATCH|DELETE) (\S+) \xe2\x86\x92 \d{3}")
 
 
+def instant(text):
+    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
 def requests_logged(d):
     return [m.group(3).decode() for m in REQUEST_LINE.finditer(d.log_path.read_bytes())]
 
@@ -189,6 +219,12 @@ def test_watch_shows_a_dock_from_the_stream_and_asks_nothing_while_nothing_happe
         watch.wait_for(lambda e: e["event"] == "dock" and e["device"]["productId"] == "0c50")
         # It looked again because the stream said so.
         assert "/v1/devices?all=true" in requests_logged(d)[len(before):]
+        # How long after the dock was recorded the watch looked (reported, not asserted: timing is the machine's).
+        shown = next(e for e in watch.events() if e["event"] == "dock" and e["device"]["productId"] == "0c50")
+        docked = next(e for e in d.request("GET", "/v1/events?limit=10000").json()["events"]
+                      if e["action"] == "device.dock" and e["subject"] == f"dock:{shown['device']['id']}")
+        delay = instant(shown["time"]) - instant(docked["time"])
+        print(f"watch showed the dock {delay.total_seconds() * 1000:.0f} ms after it was recorded")
     finally:
         if watch is not None:
             watch.stop()
