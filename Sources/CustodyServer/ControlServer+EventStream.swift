@@ -23,7 +23,18 @@ extension ControlServer {
     /// published after it, and one in both is sent once (by `seq`). Each message is
     /// written and awaited until the socket took it: a slow reader holds at most one
     /// message here and the publisher's bounded buffer, never the daemon.
-    func writeStream(_ plan: EventStreamPlan, _ response: ControlResponse, version: HTTPVersion, channel: any Channel) async throws {
+    func writeStream(_ plan: EventStreamPlan, _ response: ControlResponse, version: HTTPVersion, channel: any Channel,
+                     uid: UInt32) async throws {
+        // The daemon stopping ends the stream at once, even one whose reader stalled mid-write.
+        try await withTaskCancellationHandler {
+            try await streamMessages(plan, version: version, channel: channel, uid: uid)
+        } onCancel: {
+            channel.close(promise: nil)
+        }
+    }
+
+    private func streamMessages(_ plan: EventStreamPlan, version: HTTPVersion, channel: any Channel, uid: UInt32) async throws {
+        let emit = { (text: String) async throws in try await self.send(text, channel, uid: uid) }
         let subscription = plan.subscription
         defer { subscription.close() }
         // The connection closing (the client went, the server stops) ends a waiting read.
@@ -45,7 +56,7 @@ extension ControlServer {
         try await channel.writeAndFlush(HTTPServerResponsePart.head(HTTPResponseHead(version: version, status: .ok, headers: headers))).get()
 
         var last = plan.after
-        try await send(EventStreamFraming.message(.ready, id: last, json: try Wire.encoder().encode(EventStreamReadyDTO(after: last))), channel)
+        try await emit(EventStreamFraming.message(.ready, id: last, json: try Wire.encoder().encode(EventStreamReadyDTO(after: last))))
         if plan.events, plan.replay {
             while true {
                 var query = EventQuery()
@@ -55,7 +66,7 @@ extension ControlServer {
                 guard !page.isEmpty else { break }
                 var text = ""
                 for event in page { text += try Self.message(event) }
-                try await send(text, channel)
+                try await emit(text)
                 last = page.last!.seq
                 if page.count < Self.backlogPage { break }
             }
@@ -64,12 +75,12 @@ extension ControlServer {
             switch await subscription.next() {
             case .change(.event(let event)):
                 guard plan.events, event.seq > last else { continue }
-                try await send(try Self.message(event), channel)
+                try await emit(try Self.message(event))
                 last = event.seq
             case .change(.state(let topic)):
-                try await send(EventStreamFraming.message(.change, json: try Wire.encoder().encode(StateChangeDTO(topic: topic.rawValue))), channel)
+                try await emit(EventStreamFraming.message(.change, json: try Wire.encoder().encode(StateChangeDTO(topic: topic.rawValue))))
             case .wake:
-                try await send(EventStreamFraming.keepAlive, channel)
+                try await emit(EventStreamFraming.keepAlive)
             case .fellBehind:
                 let cut = EventStreamCutDTO(
                     code: "fell-behind",
@@ -77,7 +88,7 @@ extension ControlServer {
                         + "nothing is lost: open it again with ?after=\(last) (or Last-Event-ID: \(last))",
                     resumeAfter: last)
                 logger.notice("event stream cut: its reader fell more than \(plan.store.changes.bufferLimit) changes behind (at seq \(last))")
-                try await send(EventStreamFraming.message(.cut, json: try Wire.encoder().encode(cut)), channel)
+                try await emit(EventStreamFraming.message(.cut, json: try Wire.encoder().encode(cut)))
                 return try await end(channel)
             case .closed:
                 return try await end(channel)
@@ -89,10 +100,21 @@ extension ControlServer {
         EventStreamFraming.message(.custody, id: event.seq, json: try Wire.encoder().encode(EventDTO(event)))
     }
 
-    private func send(_ text: String, _ channel: any Channel) async throws {
+    /// Writes one message and waits until the socket took it. A reader that takes nothing
+    /// for the idle timeout (its socket full all that time) is cut: one message is far
+    /// below the channel's high-water mark, so the connection's own stall clock, which
+    /// follows writability, would never start.
+    private func send(_ text: String, _ channel: any Channel, uid: UInt32) async throws {
         var buffer = channel.allocator.buffer(capacity: text.utf8.count)
         buffer.writeString(text)
-        try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(buffer))).get()
+        let written = channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(buffer)))
+        let seconds = options.limits.idleTimeoutSeconds, notices = self.notices
+        let stall = channel.eventLoop.scheduleTask(in: .seconds(Int64(seconds))) {
+            notices.log(uid: uid, kind: "stalled", "connection of uid \(uid) closed: \(ConnectionDeadlines.Cut.stalled(seconds))")
+            channel.close(promise: nil)
+        }
+        written.whenComplete { _ in stall.cancel() }
+        try await written.get()
     }
 
     private func end(_ channel: any Channel) async throws {

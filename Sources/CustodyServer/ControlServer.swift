@@ -224,7 +224,8 @@ public final class ControlServer: Sendable {
                         logger.debug("\(caller.name)(\(caller.uid)) \(h.method.rawValue) \(RefusalRecorder.capped(h.uri, 256)) → \(response.status.code)")
                         if let stream = response.stream {
                             // A stream ends its connection: nothing follows it.
-                            return try await writeStream(stream, response, version: h.version, channel: connection.channel)
+                            return try await writeStream(stream, response, version: h.version, channel: connection.channel,
+                                                         uid: credentials.uid)
                         }
                         try await write(response, keepAlive: h.isKeepAlive, version: h.version, to: outbound, channel: connection.channel)
                         if !h.isKeepAlive { return }

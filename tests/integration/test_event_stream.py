@@ -107,7 +107,8 @@ def test_a_stalled_reader_holds_back_neither_ingest_nor_other_clients(daemon_fac
     card.mkdir()
     files = 1500
     for n in range(files):
-        (card / f"F{n:05d}.JPG").write_bytes(f"still {n}\n".encode())
+        # Long names: each event is several hundred bytes, all of them far more than the sockets hold.
+        (card / f"STILL-{n:05d}-{'X' * 120}.JPG").write_bytes(f"still {n}\n".encode())
     # A reader that asks for everything and never reads a byte, with a small receive buffer.
     stalled = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
