@@ -37,7 +37,10 @@ struct ChangePublisherTests {
         try f.store.record(batch: [EventInput(actor: daemon, action: "test.two", subject: "test"),
                                    EventInput(actor: daemon, action: "test.three", subject: "test")])
         let read = await drain(subscription)
-        let events = read.compactMap { if case .change(.event(let e)) = $0 { e } else { nil } }
+        let events = read.compactMap { (delivery: ChangeDelivery) -> CustodyEvent? in
+            if case .change(.event(let e)) = delivery { return e }
+            return nil
+        }
         #expect(events.map(\.action) == ["test.one", "test.two", "test.three"])
         #expect(events.map(\.seq) == events.map(\.seq).sorted() && Set(events.map(\.seq)).count == 3)
         // They are what the index holds, to the byte.
@@ -59,7 +62,11 @@ struct ChangePublisherTests {
         }
         try f.store.record(EventInput(actor: daemon, action: "test.kept", subject: "test"))
         let read = await drain(subscription)
-        #expect(read.map { if case .change(.event(let e)) = $0 { e.action } else { "\($0)" } } == ["test.kept"])
+        let actions = read.map { (delivery: ChangeDelivery) -> String in
+            if case .change(.event(let e)) = delivery { return e.action }
+            return "\(delivery)"
+        }
+        #expect(actions == ["test.kept"])
     }
 
     @Test("a job's rows changing publish a jobs change after the job's event")
@@ -69,7 +76,10 @@ struct ChangePublisherTests {
         let subscription = f.store.changes.subscribe()
         try f.ingest(root: "/media/card", paths: ["/a.mp4"]) { _ in [1, 2, 3] }
         let read = await drain(subscription)
-        guard let created = read.firstIndex(where: { if case .change(.event(let e)) = $0 { e.action == "job.create" } else { false } }) else {
+        guard let created = read.firstIndex(where: { (delivery: ChangeDelivery) -> Bool in
+            if case .change(.event(let e)) = delivery { return e.action == "job.create" }
+            return false
+        }) else {
             Issue.record("no job.create event in \(read)")
             return
         }
@@ -88,7 +98,7 @@ struct ChangePublisherTests {
             publisher.publish([event(n)])
             read.append(await reader.next())
         }
-        #expect(read == (Int64(1)...10).map { .change(event($0)) })
+        #expect(read == (Int64(1)...10).map { ChangeDelivery.change(event($0)) })
         // The stalled one read nothing past its limit: it is told it fell behind, then closed.
         #expect(await stalled.next() == .fellBehind)
         #expect(await stalled.next() == .closed)
