@@ -339,6 +339,8 @@ def test_document_describes_every_member():
                 assert "#/components/schemas/Problem" in chain, f"{what} {status}: errors use the Problem schema"
             elif template == "/metrics":
                 assert list(response.get("content", {})) == [TEXT], f"{what} {status}: metrics are {TEXT}"
+            elif template == "/v1/events/stream":
+                assert list(response.get("content", {})) == [STREAM], f"{what} {status}: the live stream is {STREAM}"
             else:
                 assert list(response.get("content", {})) in ([JSON], [BINARY]), f"{what} {status}: answers are {JSON} (or a file)"
     # Every schema member is documented; every object the server writes is closed.
