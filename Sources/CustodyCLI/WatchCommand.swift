@@ -40,12 +40,14 @@ struct WatchCommand: ParsableCommand {
     func run() throws {
         let client = global.client()
         let end = seconds.map { Date().addingTimeInterval($0) }
+        // Opened before the first look: whatever changes after it is announced on the stream.
         var stream: EventStreamReader
-        do {
-            // Opened before the first look: whatever changes after it is announced on the stream.
-            stream = try client.eventStream(events: false)
-        } catch let error as ClientError where error.status == 403 {
+        switch Result(catching: { () throws(ClientError) -> EventStreamReader in try client.eventStream(events: false) }) {
+        case .success(let opened):
+            stream = opened
+        case .failure(let refused):
             // A caller who may not read the custody events (an operator) follows the lists by looking again.
+            guard refused.status == 403 else { throw refused }
             return try poll(client, end: end)
         }
         guard try ready(stream, end: end) else { return }

@@ -107,7 +107,9 @@ extension ControlServer {
     private func send(_ text: String, _ channel: any Channel, uid: UInt32) async throws {
         var buffer = channel.allocator.buffer(capacity: text.utf8.count)
         buffer.writeString(text)
-        let written = channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(buffer)))
+        let promise = channel.eventLoop.makePromise(of: Void.self)
+        channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(buffer)), promise: promise)
+        let written = promise.futureResult
         let seconds = options.limits.idleTimeoutSeconds, notices = self.notices
         let stall = channel.eventLoop.scheduleTask(in: .seconds(Int64(seconds))) {
             notices.log(uid: uid, kind: "stalled", "connection of uid \(uid) closed: \(ConnectionDeadlines.Cut.stalled(seconds))")
