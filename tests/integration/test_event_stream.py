@@ -59,6 +59,7 @@ class Stream:
                 data.append(value)
 
     def close(self):
+        self.resp.close()  # the response holds the socket too
         self.conn.close()
 
 
@@ -180,7 +181,7 @@ def test_a_role_without_event_access_is_refused_the_stream_and_watch_still_follo
     reply = json.loads(out.stdout)
     assert reply["status"] == 403, reply
     problem = json.loads(reply["body"])
-    assert problem["code"] == "forbidden" and "needs one of: admin, auditor, supervisor" in problem["detail"], problem
+    assert problem["code"] == "forbidden" and "needs one of: supervisor, auditor, admin" in problem["detail"], problem
     # The same caller's watch follows the lists it may read.
     out = subprocess.run([*as_operator, str(CUSTODYCTL), "watch", "--json", "--seconds", "1"], capture_output=True, text=True,
                          timeout=120, env=dict(os.environ, CUSTODY_SOCKET=str(d.socket)))
