@@ -87,6 +87,21 @@ struct ChangePublisherTests {
         #expect(!read.contains(.change(.state(.devices))) && !read.contains(.change(.state(.recordings))))
     }
 
+    @Test("a dock's rows updated (no event in the transaction) publish a devices change")
+    func dockUpdates() async throws {
+        let f = try StoreFixture()
+        defer { f.dir.remove() }
+        let id = try DockMediaTests().dock(f)
+        let subscription = f.store.changes.subscribe()
+        try f.store.updateDock(id, state: .done, message: nil, jobID: nil)
+        #expect(await drain(subscription) == [.change(.state(.devices))])
+        try f.store.updateSlot(dock: id, DockSlotRecord(slot: 0, blockDevice: "/dev/sdc", state: .waitingForMedium))
+        #expect(await drain(subscription) == [.change(.state(.devices))])
+        try f.store.updateSlot(dock: id, DockSlotRecord(slot: 0, blockDevice: "/dev/sdc", state: .ingesting))
+        let updated = await drain(subscription)
+        #expect(updated == [.change(.state(.devices))])
+    }
+
     @Test("a subscriber that does not read is cut once its buffer is full; the publisher and the others go on")
     func slowSubscriberCut() async {
         let publisher = ChangePublisher(bufferLimit: 3)

@@ -30,14 +30,17 @@ final class StoreChangeObserver: TransactionObserver, Sendable {
         pending.withLock { $0.events.append(event) }
     }
 
+    /// Asked before each statement of a write runs, with what it may change: a statement
+    /// that may write a state table counts as a change to it. (GRDB reports the rows of an
+    /// upsert, `INSERT … ON CONFLICT DO UPDATE`, to no observer of its table, so rows are
+    /// not waited for: at worst a reader looks again at rows that did not change.)
     func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool {
-        Self.topics[eventKind.tableName] != nil
+        guard let topic = Self.topics[eventKind.tableName] else { return false }
+        pending.withLock { _ = $0.topics.insert(topic) }
+        return true
     }
 
-    func databaseDidChange(with event: DatabaseEvent) {
-        guard let topic = Self.topics[event.tableName] else { return }
-        pending.withLock { _ = $0.topics.insert(topic) }
-    }
+    func databaseDidChange(with event: DatabaseEvent) {}
 
     func databaseDidCommit(_ db: Database) {
         let done = pending.withLock { p in
