@@ -8,11 +8,12 @@ import Synchronization
 /// state rows changed. Commits are serial on the one writer, so subscribers see events
 /// in `seq` order and never one that is not durable.
 final class StoreChangeObserver: TransactionObserver, Sendable {
-    /// The tables whose rows make up each kind of state.
-    static let topics: [String: StateTopic] = [
-        "docks": .devices, "dock_slots": .devices,
-        "jobs": .jobs, "job_files": .jobs,
-        "recording_sessions": .recordings, "recording_segments": .recordings,
+    /// The kinds of state each table's rows make up. A dock's and a slot's state as shown
+    /// follow their job's (`DockStore.following`), so a job's rows are the devices' too.
+    static let topics: [String: [StateTopic]] = [
+        "docks": [.devices], "dock_slots": [.devices],
+        "jobs": [.jobs, .devices], "job_files": [.jobs],
+        "recording_sessions": [.recordings], "recording_segments": [.recordings],
     ]
 
     struct Pending {
@@ -35,8 +36,8 @@ final class StoreChangeObserver: TransactionObserver, Sendable {
     /// upsert, `INSERT … ON CONFLICT DO UPDATE`, to no observer of its table, so rows are
     /// not waited for: at worst a reader looks again at rows that did not change.)
     func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool {
-        guard let topic = Self.topics[eventKind.tableName] else { return false }
-        pending.withLock { _ = $0.topics.insert(topic) }
+        guard let topics = Self.topics[eventKind.tableName] else { return false }
+        pending.withLock { $0.topics.formUnion(topics) }
         return true
     }
 
