@@ -245,9 +245,15 @@ def test_deb_package(tmp_path):
     listing = subprocess.run(["dpkg-deb", "--contents", str(deb)], capture_output=True, text=True, check=True).stdout
     packaged = {line.split()[-1].lstrip("./") for line in listing.splitlines() if not line.startswith("d")}
     expected = {p + (".gz" if "/man/" in p else "") for p in EXPECTED} | {
-        "usr/share/doc/custody/copyright", "usr/share/doc/custody/changelog.gz"}
+        "usr/share/doc/custody/copyright", "usr/share/doc/custody/changelog.gz", "usr/share/doc/custody/NOTICE"}
     assert packaged == expected
     assert all(" root/root " in line for line in listing.splitlines())
+    # The notices of what is built into the binaries travel with them.
+    notice = subprocess.run(["dpkg-deb", "--fsys-tarfile", str(deb)], capture_output=True, check=True).stdout
+    extracted = tmp_path / "fsys"
+    extracted.mkdir()
+    subprocess.run(["tar", "-x", "-C", str(extracted), "./usr/share/doc/custody/NOTICE"], input=notice, check=True)
+    assert (extracted / "usr/share/doc/custody/NOTICE").read_bytes() == (REPO / "NOTICE").read_bytes()
     info = subprocess.run(["dpkg-deb", "--info", str(deb)], capture_output=True, text=True, check=True).stdout
     assert "Package: custody" in info and "conffiles" in info
     control = tmp_path / "control"
