@@ -9,6 +9,8 @@ public enum API {
     public static let items = "/v1/items"
     public static func item(_ id: Int64) -> String { "/v1/items/\(id)" }
     public static let events = "/v1/events"
+    /// The custody events and state changes as they happen (Server-Sent Events).
+    public static let eventStream = "/v1/events/stream"
     public static let devices = "/v1/devices"
     public static let ledger = "/v1/ledger"
     public static let checkpoints = "/v1/checkpoints"
@@ -30,4 +32,6 @@ public enum API {
     /// Media type of error bodies (RFC 9457).
     public static let problemContentType = "application/problem+json"
     public static let jsonContentType = "application/json"
+    /// Media type of the live event stream (Server-Sent Events).
+    public static let eventStreamContentType = "text/event-stream"
 }

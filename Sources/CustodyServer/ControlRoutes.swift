@@ -148,6 +148,8 @@ public struct ControlRoutes: Sendable {
             q.afterSeq = try intParameter(request, "after", default: 0, range: RequestBounds.position)
             q.limit = try intParameter(request, "limit", default: 1000, range: 1...10000)
             return .json(EventListDTO(events: try store.events(q).map(EventDTO.init)))
+        case ("GET", "/v1/events/stream"):
+            return try eventStream(request)
         default:
             guard let response = try await registryRoute(route, segments, request) else {
                 throw ProblemDTO.internalError("no handler for \(route.method) \(route.template)")

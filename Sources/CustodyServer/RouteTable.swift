@@ -48,6 +48,8 @@ public enum RouteTable {
         Route(.GET, "/v1/items", anyRole),
         Route(.GET, "/v1/items/{id}", anyRole),
         Route(.GET, "/v1/events", auditReaders),
+        // The same custody events, live: the same readers.
+        Route(.GET, "/v1/events/stream", auditReaders),
         Route(.GET, "/v1/devices", anyRole),
         Route(.GET, "/v1/ledger", anyRole),
         Route(.GET, "/v1/checkpoints", anyRole),

@@ -39,6 +39,7 @@ JSON = "application/json"
 PROBLEM = "application/problem+json"
 BINARY = "application/octet-stream"
 TEXT = "text/plain"  # GET /metrics: the Prometheus text exposition format
+STREAM = "text/event-stream"  # GET /v1/events/stream: Server-Sent Events
 
 # What this module provoked: (METHOD, documented path, status), and the answers
 # given outside any operation ("405" for a documented path's other methods,
@@ -105,9 +106,9 @@ def check_response(reply, response, what):
     content = response.get("content", {})
     assert reply.content_type in content, (
         f"{what}: content type {reply.content_type!r}, the document gives {sorted(content)}")
-    if reply.content_type == TEXT:
+    if reply.content_type in (TEXT, STREAM):
         body = reply.body.decode()
-        validate(body, content[TEXT]["schema"], what)
+        validate(body, content[reply.content_type]["schema"], what)
         return body
     if reply.content_type == BINARY:
         assert reply.headers.get("content-length") == str(len(reply.body)), f"{what}: Content-Length names the body's size"
@@ -338,6 +339,8 @@ def test_document_describes_every_member():
                 assert "#/components/schemas/Problem" in chain, f"{what} {status}: errors use the Problem schema"
             elif template == "/metrics":
                 assert list(response.get("content", {})) == [TEXT], f"{what} {status}: metrics are {TEXT}"
+            elif template == "/v1/events/stream":
+                assert list(response.get("content", {})) == [STREAM], f"{what} {status}: the live stream is {STREAM}"
             else:
                 assert list(response.get("content", {})) in ([JSON], [BINARY]), f"{what} {status}: answers are {JSON} (or a file)"
     # Every schema member is documented; every object the server writes is closed.
@@ -585,6 +588,32 @@ def test_events(loaded):
     assert {e["subject"] for e in theirs} == {f"item:{item['id']}", subject}
 
 
+def stream_messages(text):
+    """The messages of a Server-Sent Events body, as (event, id, data as JSON); comments skipped."""
+    messages = []
+    for block in text.split("\n\n"):
+        fields = [line.partition(":") for line in block.split("\n") if line and not line.startswith(":")]
+        if fields:
+            named = {name: value[1:] if value.startswith(" ") else value for name, _, value in fields}
+            messages.append((named.get("event"), named.get("id"), json.loads(named["data"])))
+    return messages
+
+
+def test_event_stream(loaded):
+    events = expect(loaded.request("GET", "/v1/events?limit=10000"), "GET", "/v1/events", 200)["events"]
+    text = expect(loaded.request("GET", f"/v1/events/stream?after={events[1]['seq']}&seconds=1"), "GET", "/v1/events/stream", 200)
+    messages = stream_messages(text)
+    assert messages[0] == ("ready", str(events[1]["seq"]), {"after": events[1]["seq"]}), messages[0]
+    custody = [(m[1], m[2]) for m in messages if m[0] == "custody"]
+    # The log after `after`, each event once, in order, as GET /v1/events gives it, its seq as the id.
+    assert [data for _, data in custody] == [e for e in events[2:] if e["seq"] <= custody[-1][1]["seq"]]
+    assert [ident for ident, _ in custody] == [str(data["seq"]) for _, data in custody]
+    quiet = stream_messages(expect(loaded.request("GET", "/v1/events/stream?events=false&seconds=1"), "GET", "/v1/events/stream", 200))
+    assert quiet[0][0] == "ready" and quiet[0][2]["after"] >= events[-1]["seq"] and all(m[0] != "custody" for m in quiet), quiet
+    problem = expect(loaded.request("GET", "/v1/events/stream", headers={"Last-Event-ID": "seven"}), "GET", "/v1/events/stream", 400)
+    assert problem["code"] == "bad-request" and "Last-Event-ID" in problem["detail"], problem
+
+
 def test_status_reports_free_space(loaded):
     body = expect(loaded.request("GET", "/v1/status"), "GET", "/v1/status", 200)
     space = body["space"]
@@ -644,6 +673,9 @@ def test_metrics(loaded):
     ("GET", "/v1/events", "/v1/events?after=-1", None),
     ("GET", "/v1/events", "/v1/events?after=x", None),
     ("GET", "/v1/events", "/v1/events?item=abc", None),
+    ("GET", "/v1/events/stream", "/v1/events/stream?after=-1", None),
+    ("GET", "/v1/events/stream", "/v1/events/stream?events=maybe", None),
+    ("GET", "/v1/events/stream", "/v1/events/stream?seconds=0", None),
     ("GET", "/v1/devices", "/v1/devices?limit=0", None),
     ("GET", "/v1/devices", "/v1/devices?limit=x", None),
     ("POST", "/v1/jobs", "/v1/jobs", "not json"),
@@ -758,7 +790,9 @@ def test_roles_are_enforced_as_documented(daemon_factory, sample_media, public_t
     second = expect(d.request("POST", "/v1/checkpoints"), "POST", "/v1/checkpoints", 201)
     # An operation whose query decides what it answers is called in each of its forms:
     # an item's inclusion proofs carry its events, a consistency proof only hashes.
-    forms = {"/v1/proofs": [f"?item={item['id']}", f"?from={first['treeSize']}&to={second['treeSize']}"]}
+    forms = {"/v1/proofs": [f"?item={item['id']}", f"?from={first['treeSize']}&to={second['treeSize']}"],
+             # The live stream, for one second (it ends when its client goes, or after `seconds`).
+             "/v1/events/stream": ["?after=0&seconds=1"]}
     # A file is fetched for an export its caller made: the latest one made by this uid.
     exports = []
     refused = 0
