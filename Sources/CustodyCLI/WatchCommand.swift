@@ -8,7 +8,7 @@ import CustodyProtocol
 import Foundation
 
 /// `custodyctl watch`: follows docks, undocks, jobs and courtroom recording as they happen, until interrupted.
-/// It reads the daemon's event stream (`GET /v1/events/stream?events=false`) and looks at a
+/// It reads the daemon's state-change stream (`GET /v1/changes/stream`) and looks at a
 /// list again only when the stream says it changed: nothing is asked while nothing happens.
 struct WatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -40,16 +40,9 @@ struct WatchCommand: ParsableCommand {
     func run() throws {
         let client = global.client()
         let end = seconds.map { Date().addingTimeInterval($0) }
-        // Opened before the first look: whatever changes after it is announced on the stream.
-        var stream: EventStreamReader
-        switch Result(catching: { () throws(ClientError) -> EventStreamReader in try client.eventStream(events: false) }) {
-        case .success(let opened):
-            stream = opened
-        case .failure(let refused):
-            // A caller who may not read the custody events (an operator) follows the lists by looking again.
-            guard refused.status == 403 else { throw refused }
-            return try poll(client, end: end)
-        }
+        // Opened before the first look: whatever changes after it is announced on the stream,
+        // which every role may read (it says only which kinds of state changed).
+        var stream = try client.changeStream()
         guard try ready(stream, end: end) else { return }
         var watch = WatchLooks()
         try look(client, &watch, StateTopic.all, first: true)
@@ -68,7 +61,7 @@ struct WatchCommand: ParsableCommand {
             }
             if cut {
                 // The stream fell behind and ended: open it again, and look at everything.
-                stream = try client.eventStream(events: false)
+                stream = try client.changeStream()
                 guard try ready(stream, end: end) else { return }
                 topics = StateTopic.all
             }
@@ -96,17 +89,6 @@ struct WatchCommand: ParsableCommand {
             return true
         default:
             return false
-        }
-    }
-
-    /// Before the stream (and for callers who may not read it): the lists, looked at every 250 ms.
-    private func poll(_ client: CustodyClient, end: Date?) throws {
-        var watch = WatchLooks()
-        var first = true
-        while end.map({ Date() < $0 }) ?? true {
-            try look(client, &watch, StateTopic.all, first: first)
-            first = false
-            usleep(250_000)
         }
     }
 

@@ -26,6 +26,11 @@ public struct CustodyClient: Sendable {
         return try EventStreamReader(client: http, path: API.eventStream + Self.queryString(query))
     }
 
+    /// The live state changes alone (which kinds of state changed), which every role may read.
+    public func changeStream() throws(ClientError) -> EventStreamReader {
+        try EventStreamReader(client: http, path: API.changeStream)
+    }
+
     public func devices(all: Bool = false) throws(ClientError) -> DeviceListDTO { try get(API.devices + (all ? "?all=true" : "")) }
 
     public func ledger() throws(ClientError) -> LedgerDTO { try get(API.ledger) }

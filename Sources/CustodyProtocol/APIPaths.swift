@@ -11,6 +11,8 @@ public enum API {
     public static let events = "/v1/events"
     /// The custody events and state changes as they happen (Server-Sent Events).
     public static let eventStream = "/v1/events/stream"
+    /// Only which kinds of state changed, live (Server-Sent Events), for every role.
+    public static let changeStream = "/v1/changes/stream"
     public static let devices = "/v1/devices"
     public static let ledger = "/v1/ledger"
     public static let checkpoints = "/v1/checkpoints"

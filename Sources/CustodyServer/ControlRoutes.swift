@@ -150,6 +150,8 @@ public struct ControlRoutes: Sendable {
             return .json(EventListDTO(events: try store.events(q).map(EventDTO.init)))
         case ("GET", "/v1/events/stream"):
             return try eventStream(request)
+        case ("GET", "/v1/changes/stream"):
+            return try changeStream(request)
         default:
             guard let response = try await registryRoute(route, segments, request) else {
                 throw ProblemDTO.internalError("no handler for \(route.method) \(route.template)")

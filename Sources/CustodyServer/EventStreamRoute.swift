@@ -40,10 +40,21 @@ extension ControlRoutes {
         case "false": events = false
         case let other?: throw ProblemDTO.badRequest("events must be true or false, not \"\(Self.echo(other))\"")
         }
-        var seconds: Int?
-        if request.query["seconds"] != nil {
-            seconds = try intParameter(request, "seconds", default: 1, range: 1...86_400)
-        }
+        return try streamResponse(after: after, events: events, seconds: streamSeconds(request))
+    }
+
+    /// `GET /v1/changes/stream`: the `ready`, `change` and `cut` messages alone (no custody
+    /// event), for every role; `seconds` only.
+    func changeStream(_ request: ControlRequest) throws -> ControlResponse {
+        try streamResponse(after: nil, events: false, seconds: streamSeconds(request))
+    }
+
+    private func streamSeconds(_ request: ControlRequest) throws -> Int? {
+        guard request.query["seconds"] != nil else { return nil }
+        return try intParameter(request, "seconds", default: 1, range: 1...86_400)
+    }
+
+    private func streamResponse(after: Int64?, events: Bool, seconds: Int?) throws -> ControlResponse {
         // Subscribed first; then the index is read once, so a store that cannot answer
         // is a 500 before the stream begins.
         let subscription = store.changes.subscribe()

@@ -50,6 +50,9 @@ public enum RouteTable {
         Route(.GET, "/v1/events", auditReaders),
         // The same custody events, live: the same readers.
         Route(.GET, "/v1/events/stream", auditReaders),
+        // Which kinds of state changed (docks, jobs, recording), live, and nothing else: what
+        // every role may already list, so an operator's watch follows it too.
+        Route(.GET, "/v1/changes/stream", anyRole),
         Route(.GET, "/v1/devices", anyRole),
         Route(.GET, "/v1/ledger", anyRole),
         Route(.GET, "/v1/checkpoints", anyRole),

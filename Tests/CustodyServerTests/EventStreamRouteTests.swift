@@ -65,4 +65,24 @@ struct EventStreamRouteTests {
         #expect(r.status == .badRequest && r.stream == nil)
         #expect(try f.problem(r).detail.contains(named))
     }
+
+    @Test("GET /v1/changes/stream: every role; state changes from now on, never a custody event; seconds checked")
+    func changeStream() async throws {
+        let f = try RoutesFixture()
+        defer { f.dir.remove() }
+        if case .found(let route, _) = RouteTable.match(method: .GET, path: "/v1/changes/stream") {
+            #expect(route.roles == Set(Role.allCases))
+        } else {
+            Issue.record("GET /v1/changes/stream is not in the route table")
+        }
+        try f.store.record(EventInput(actor: .daemon, action: "test.event", subject: "test"))
+        let latest = try f.store.latestEventSeq()
+        // `after` asks for custody events, which this stream never carries: it is not read.
+        let r = await call(f, "/v1/changes/stream?after=0&seconds=3", roles: [.operator_])
+        #expect(r.status == .ok && r.contentType == "text/event-stream")
+        #expect(r.stream?.events == false && r.stream?.replay == false && r.stream?.after == latest && r.stream?.seconds == 3)
+        let bad = await call(f, "/v1/changes/stream?seconds=0", roles: [.operator_])
+        #expect(bad.status == .badRequest && bad.stream == nil)
+        #expect(try f.problem(bad).detail.contains("seconds"))
+    }
 }

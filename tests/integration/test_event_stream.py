@@ -1,8 +1,8 @@
 """The live event stream (GET /v1/events/stream) over the real socket: resuming loses
 nothing and repeats nothing, a stalled reader holds back neither ingest nor other
-clients, it is refused to a role that may not read the custody events, and
-`custodyctl watch` follows docks through it without asking anything while nothing
-happens."""
+clients, it is refused to a role that may not read the custody events; and
+`custodyctl watch`, for every role, follows docks through the state-change stream
+(GET /v1/changes/stream) without asking anything while nothing happens."""
 
 import datetime
 import grp
@@ -162,7 +162,8 @@ def test_a_stream_counts_against_the_connection_caps(daemon_factory):
         time.sleep(0.05)
 
 
-def test_a_role_without_event_access_is_refused_the_stream_and_watch_still_follows(daemon_factory, public_tmp):
+def test_an_operator_is_refused_the_custody_events_and_watch_follows_the_state_changes_asking_nothing_while_idle(
+        daemon_factory, public_tmp):
     if os.geteuid() != 0 or not shutil.which("setpriv"):
         pytest.skip("needs root and setpriv to connect as another user")
     groups = [g for g in grp.getgrall() if g.gr_gid != 0 and re.fullmatch(r"[a-z][a-z0-9_-]*", g.gr_name)]
@@ -182,11 +183,19 @@ def test_a_role_without_event_access_is_refused_the_stream_and_watch_still_follo
     assert reply["status"] == 403, reply
     problem = json.loads(reply["body"])
     assert problem["code"] == "forbidden" and "needs one of: supervisor, auditor, admin" in problem["detail"], problem
-    # The same caller's watch follows the lists it may read.
-    out = subprocess.run([*as_operator, str(CUSTODYCTL), "watch", "--json", "--seconds", "1"], capture_output=True, text=True,
+    # The same caller's watch follows the state changes, which every role may read: for six
+    # seconds in which nothing happens it asks only its first look (polling every 250 ms
+    # asked each list 24 times).
+    assert d.request("PUT", "/v1/log-level", {"level": "debug"}).status == 200
+    mark = len(d.log_path.read_bytes())
+    out = subprocess.run([*as_operator, str(CUSTODYCTL), "watch", "--json", "--seconds", "6"], capture_output=True, text=True,
                          timeout=120, env=dict(os.environ, CUSTODY_SOCKET=str(d.socket)))
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout.splitlines()[0])["event"] == "watching", out.stdout
+    asked = [m.group(3).decode() for m in REQUEST_LINE.finditer(d.log_path.read_bytes()[mark:])
+             if m.group(1) == str(uid).encode()]
+    assert asked[0] == "/v1/changes/stream", asked
+    assert sorted(asked[1:]) == ["/v1/devices?all=true", "/v1/jobs?limit=50", "/v1/recordings?limit=50"], asked
 
 
 REQUEST_LINE = re.compile(rb"\((\d+)\) (GET|POST|PUT|PATCH|DELETE) (\S+) \xe2\x86\x92 \d{3}")
@@ -212,7 +221,7 @@ def test_watch_shows_a_dock_from_the_stream_and_asks_nothing_while_nothing_happe
         while not {"/v1/devices?all=true", "/v1/jobs?limit=50"} <= set(requests_logged(d)):
             assert time.monotonic() < deadline, requests_logged(d)
             time.sleep(0.1)
-        assert "/v1/events/stream?events=false" in requests_logged(d)
+        assert "/v1/changes/stream" in requests_logged(d)
         before = requests_logged(d)
         time.sleep(5)  # nothing happens: the watch must ask nothing (polling every 250 ms asked 60 times)
         assert requests_logged(d) == before, requests_logged(d)[len(before):]

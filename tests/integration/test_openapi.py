@@ -339,7 +339,7 @@ def test_document_describes_every_member():
                 assert "#/components/schemas/Problem" in chain, f"{what} {status}: errors use the Problem schema"
             elif template == "/metrics":
                 assert list(response.get("content", {})) == [TEXT], f"{what} {status}: metrics are {TEXT}"
-            elif template == "/v1/events/stream":
+            elif template in ("/v1/events/stream", "/v1/changes/stream"):
                 assert list(response.get("content", {})) == [STREAM], f"{what} {status}: the live stream is {STREAM}"
             else:
                 assert list(response.get("content", {})) in ([JSON], [BINARY]), f"{what} {status}: answers are {JSON} (or a file)"
@@ -610,6 +610,9 @@ def test_event_stream(loaded):
     assert [ident for ident, _ in custody] == [str(data["seq"]) for _, data in custody]
     quiet = stream_messages(expect(loaded.request("GET", "/v1/events/stream?events=false&seconds=1"), "GET", "/v1/events/stream", 200))
     assert quiet[0][0] == "ready" and quiet[0][2]["after"] >= events[-1]["seq"] and all(m[0] != "custody" for m in quiet), quiet
+    # The state changes alone, for every role: no custody event in it.
+    changes = stream_messages(expect(loaded.request("GET", "/v1/changes/stream?seconds=1"), "GET", "/v1/changes/stream", 200))
+    assert changes[0][0] == "ready" and all(m[0] != "custody" for m in changes), changes
     problem = expect(loaded.request("GET", "/v1/events/stream", headers={"Last-Event-ID": "seven"}), "GET", "/v1/events/stream", 400)
     assert problem["code"] == "bad-request" and "Last-Event-ID" in problem["detail"], problem
 
@@ -676,6 +679,7 @@ def test_metrics(loaded):
     ("GET", "/v1/events/stream", "/v1/events/stream?after=-1", None),
     ("GET", "/v1/events/stream", "/v1/events/stream?events=maybe", None),
     ("GET", "/v1/events/stream", "/v1/events/stream?seconds=0", None),
+    ("GET", "/v1/changes/stream", "/v1/changes/stream?seconds=86401", None),
     ("GET", "/v1/devices", "/v1/devices?limit=0", None),
     ("GET", "/v1/devices", "/v1/devices?limit=x", None),
     ("POST", "/v1/jobs", "/v1/jobs", "not json"),
@@ -792,7 +796,7 @@ def test_roles_are_enforced_as_documented(daemon_factory, sample_media, public_t
     # an item's inclusion proofs carry its events, a consistency proof only hashes.
     forms = {"/v1/proofs": [f"?item={item['id']}", f"?from={first['treeSize']}&to={second['treeSize']}"],
              # The live stream, for one second (it ends when its client goes, or after `seconds`).
-             "/v1/events/stream": ["?after=0&seconds=1"]}
+             "/v1/events/stream": ["?after=0&seconds=1"], "/v1/changes/stream": ["?seconds=1"]}
     # A file is fetched for an export its caller made: the latest one made by this uid.
     exports = []
     refused = 0
