@@ -1,6 +1,7 @@
 import CustodyCore
 import CustodyLedger
 import CustodyModel
+import CustodyTagging
 import Foundation
 import GRDB
 
@@ -11,12 +12,15 @@ public final class LocalStore: EvidenceStore {
     let blobStore: BlobStore
     let db: DatabasePool
     let clock: any WallClock
+    /// The Tagger stage, run inside each commit's transaction and on every re-tag.
+    let tagger: Tagger
     /// Serialises installing blobs (with their items' commit) against retention removing them.
     let blobLifecycle = BlobLifecycle()
 
-    public init(stateDirectory: String, clock: any WallClock = SystemWallClock()) throws {
+    public init(stateDirectory: String, clock: any WallClock = SystemWallClock(), tagger: Tagger = Tagger()) throws {
         self.stateDirectory = stateDirectory
         self.clock = clock
+        self.tagger = tagger
         try POSIXFile.makeDirectories(stateDirectory)
         blobStore = try BlobStore(root: stateDirectory)
         var configuration = Configuration()
