@@ -19,8 +19,8 @@ public final class LocalStore: EvidenceStore {
 
     public init(stateDirectory: String, clock: any WallClock = SystemWallClock(), tagger: Tagger = Tagger()) throws {
         self.stateDirectory = stateDirectory
-        self.clock = clock
         self.tagger = tagger
+        self.clock = clock
         try POSIXFile.makeDirectories(stateDirectory)
         blobStore = try BlobStore(root: stateDirectory)
         var configuration = Configuration()
