@@ -90,9 +90,11 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         // Media type sniffing and recording-time extraction (MP4/MOV, JPEG EXIF, WAV/BWF).
         .target(name: "CustodyMetadata", exclude: ["README.md"], swiftSettings: swiftSettings),
+        // The Tagger stage: a registry view and a recording's facts in, tags and their reasons out; pure.
+        .target(name: "CustodyTagging", dependencies: ["CustodyModel"], exclude: ["README.md"], swiftSettings: swiftSettings),
         // The storage and indexing module: blobs, SQLite index, custody events.
         .target(name: "CustodyStore", dependencies: [
-            "CLinuxSystem", "CustodyCore", "CustodyModel", "CustodyLedger",
+            "CLinuxSystem", "CustodyCore", "CustodyModel", "CustodyLedger", "CustodyTagging",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: swiftSettings),
@@ -151,8 +153,9 @@ let package = Package(
         .testTarget(name: "CustodyCoreTests", dependencies: ["CustodyCore", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyTOMLTests", dependencies: ["CustodyTOML", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyMetadataTests", dependencies: ["CustodyMetadata"], swiftSettings: swiftSettings),
+        .testTarget(name: "CustodyTaggingTests", dependencies: ["CustodyTagging", "CustodyModel"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyStoreTests", dependencies: [
-            "CustodyStore", "CustodyLedger", "CustodyModel", "CustodyTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+            "CustodyStore", "CustodyLedger", "CustodyModel", "CustodyTagging", "CustodyTestSupport", .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyIngestTests", dependencies: ["CustodyIngest", "CustodyStore", "CustodyMetrics", "CustodyModel", "CustodyTestSupport",
                                                               "CustodyDirectory", "CustodyMassStorage"], swiftSettings: swiftSettings),

@@ -1,6 +1,7 @@
 import CustodyCore
 import CustodyLedger
 import CustodyModel
+import CustodyTagging
 import Foundation
 import GRDB
 
@@ -11,6 +12,8 @@ public final class LocalStore: EvidenceStore {
     let blobStore: BlobStore
     let db: DatabasePool
     let clock: any WallClock
+    /// The Tagger stage, run inside each commit's transaction and on every re-tag.
+    let tagger: Tagger
     /// Serialises installing blobs (with their items' commit) against retention removing them.
     let blobLifecycle = BlobLifecycle()
     /// What the store commits (custody events, state changes), as it commits it.
@@ -18,8 +21,9 @@ public final class LocalStore: EvidenceStore {
     /// Feeds ``changes`` from the writer connection's commits.
     let changeObserver: StoreChangeObserver
 
-    public init(stateDirectory: String, clock: any WallClock = SystemWallClock()) throws {
+    public init(stateDirectory: String, clock: any WallClock = SystemWallClock(), tagger: Tagger = Tagger()) throws {
         self.stateDirectory = stateDirectory
+        self.tagger = tagger
         self.clock = clock
         changes = ChangePublisher()
         changeObserver = StoreChangeObserver(publisher: changes)
