@@ -24,7 +24,7 @@ public struct MassStorageDriver: EvidenceDriver {
             return .deferred("its storage has not appeared yet")
         }
         do {
-            return try await BlockingWork.run { Self.probe(node: node) }
+            return try await BlockingDoor.media.run { Self.probe(node: node) }
         } catch {
             return .unsupported("cannot probe \(node): \(error)")
         }
@@ -64,7 +64,7 @@ public struct MassStorageDriver: EvidenceDriver {
     /// its medium, so that it is resumed wherever that medium is docked again.
     static func submit(node: String, deviceSerial: String?, include: @escaping @Sendable (String) -> Bool,
                        origin: [String: JSONValue], engine: IngestEngine) async throws -> JobContext {
-        let source = try await BlockingWork.run { () throws(IngestError) -> VolumeSource in
+        let source = try await BlockingDoor.media.run { () throws(IngestError) -> VolumeSource in
             try VolumeSource(devicePath: node, access: .dockedNode)
         }
         return try await engine.submit(source, deviceSerial: deviceSerial, caller: .daemon, include: include, origin: origin)
