@@ -500,7 +500,7 @@ public final class IngestEngine: Sendable {
                 return .retry(file)
             }
         }
-        let result = (try? await BlockingDoor.media.run { ingester.ingest(file, from: source, job: job, cancel: cancel) }) ?? .cancelled
+        let result = await BlockingDoor.media.run { ingester.ingest(file, from: source, job: job, cancel: cancel) }
         space?.release(bytes: file.size)
         if case .noSpace(let why) = result {
             guard let space else { return .file(.storeFailure(why)) }

@@ -17,8 +17,8 @@ extension RouteTable {
         // The same custody events, live: the same readers. The server sends the stream itself.
         .blocking(.GET, API.eventStream, auditReaders) { try $0.eventStream($1.request) },
         .blocking(.GET, API.devices, anyRole) { try $0.devices($1) },
-        .blocking(.GET, API.ledger, anyRole) { try $0.ledger() },
-        .blocking(.GET, API.checkpoints, anyRole) { try $0.checkpoints() },
+        .blocking(.GET, API.ledger, anyRole) { r, _ in try r.ledger() },
+        .blocking(.GET, API.checkpoints, anyRole) { r, _ in try r.checkpoints() },
         .blocking(.POST, API.checkpoints, anyRole) { try $0.makeCheckpoint($1) },
         .blocking(.POST, API.verify, auditReaders) { try $0.verify($1.request) },
         // An item's inclusion proofs carry every custody event of the item in full.

@@ -23,11 +23,7 @@ public struct MassStorageDriver: EvidenceDriver {
         guard let node = device.blockDevice else {
             return .deferred("its storage has not appeared yet")
         }
-        do {
-            return try await BlockingDoor.media.run { Self.probe(node: node) }
-        } catch {
-            return .unsupported("cannot probe \(node): \(error)")
-        }
+        return await BlockingDoor.media.run { Self.probe(node: node) }
     }
 
     /// Opens the node read-only and reads its partition table and boot sectors: no
