@@ -74,10 +74,11 @@ public final class BlockingDoor: @unchecked Sendable {
 
     private func startThread(_ index: Int) {
         let thread = Thread { [self] in
+            // Named for `top -H` and debuggers (best effort: the door knows its threads by `threadKey`).
+            Thread.current.name = "\(name)-\(index)"
             Thread.current.threadDictionary[Self.threadKey] = name
             while true { take()() }
         }
-        thread.name = "\(name)-\(index)"
         thread.start()
     }
 
