@@ -78,15 +78,16 @@ struct BlockingDispatchTests {
         // One more than Swift's cooperative threads (one per core), fewer than the door's.
         let blocked = ProcessInfo.processInfo.activeProcessorCount + 1
         try #require(blocked < BlockingDoor.store.threads)
-        // The last resort: whatever happens, the held handlers are let go in the end.
-        DispatchQueue.global().asyncAfter(deadline: .now() + 60) { gate.release() }
+        // The last resort: whatever happens, the held handlers are let go in the end. Generous:
+        // in a full parallel run, other suites' tests hold cooperative threads for minutes.
+        DispatchQueue.global().asyncAfter(deadline: .now() + 300) { gate.release() }
         let held = Task {
             await withTaskGroup(of: Void.self) { group in
                 for _ in 0..<blocked { group.addTask { _ = await routes.handle(Self.request(.GET, API.metrics)) } }
             }
         }
         // Every held handler is inside the store before the next request is made.
-        let deadline = ContinuousClock.now + .seconds(60)
+        let deadline = ContinuousClock.now + .seconds(300)
         while gate.state.entered < blocked, !gate.state.released, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(10))
         }
