@@ -37,7 +37,7 @@ extension RecordingManager {
             return
         }
         if pending.state == .filed {
-            removeWorkingFile(path, courtroom: room.id)
+            await Offload.run { self.removeWorkingFile(path, courtroom: room.id) }
             return
         }
         var jobID = pending.jobID
@@ -46,7 +46,8 @@ extension RecordingManager {
             switch await readJob(id, files: false)?.state {
             case .interrupted?:
                 guard !isShuttingDown else { return }
-                do { try engine.resume(id, caller: .daemon) } catch { jobID = nil }
+                let engine = self.engine
+                if case .failure = await Offload.run({ Result { try engine.resume(id, caller: .daemon) } }) { jobID = nil }
             case .failed?, nil:
                 jobID = nil
             default:
@@ -55,7 +56,7 @@ extension RecordingManager {
         }
         if jobID == nil {
             guard FileManager.default.fileExists(atPath: path) else {
-                fail(path, room: room, "its working file \(path) is missing")
+                await Offload.run { self.fail(path, room: room, "its working file \(path) is missing") }
                 return
             }
             guard !isShuttingDown || filingTimeLeft else { return }
@@ -68,7 +69,8 @@ extension RecordingManager {
                 if let jobID {
                     logger.error("courtroom \(room.id): segment \(path) is being filed by job \(jobID), not recorded: \(error)")
                 } else {
-                    fail(path, room: room, "its ingest job could not start: \(error)")
+                    let why = "its ingest job could not start: \(error)"
+                    await Offload.run { self.fail(path, room: room, why) }
                     return
                 }
             }
@@ -76,7 +78,7 @@ extension RecordingManager {
         guard let jobID, let job = await finishedJob(jobID) else { return }
         guard let file = job.files?.first(where: { $0.state == .stored || $0.state == .duplicate }), let item = file.itemId else {
             let why = job.files?.first?.message ?? job.message ?? "its ingest job \(jobID) ended \(job.state.rawValue)"
-            fail(path, room: room, why)
+            await Offload.run { self.fail(path, room: room, why) }
             return
         }
         let detail: [String: JSONValue] = ["sha256": file.sha256.map { .string($0) } ?? .null, "size": .number(Double(file.size))]

@@ -62,7 +62,9 @@ extension ControlServer {
                 var query = EventQuery()
                 query.afterSeq = last
                 query.limit = Self.backlogPage
-                let page = try plan.store.events(query)
+                // Read through the store's door: the backlog may wait for the disk.
+                let (store, asked) = (plan.store, query)
+                let page = try await routes.door.run { try store.events(asked) }
                 guard !page.isEmpty else { break }
                 var text = ""
                 for event in page { text += try Self.message(event) }

@@ -371,22 +371,30 @@ def test_document_describes_every_member():
 
 
 def test_server_routes_are_the_documented_operations():
-    # The server's route table (RouteTable.swift: every operation's method, path
-    # template and roles, the one place the daemon takes a route's roles from) and its
-    # path constants name exactly the documented operations, each with the roles of its
-    # x-custody-roles: a route added or a role changed without the document fails here
-    # even before any test calls it.
-    table = (REPO / "Sources" / "CustodyServer" / "RouteTable.swift").read_text()
-    paths_text = "".join(p.read_text() for p in sorted((REPO / "Sources" / "CustodyProtocol").glob("APIPaths*.swift")))
+    # The server's route table (RouteTable.swift and RouteTable+Routes.swift: every
+    # operation's method, path and roles, the one place the daemon takes a route's roles
+    # from) and the path constants and templates it shares with the client
+    # (CustodyProtocol's APIPath*.swift) name exactly the documented operations, each with
+    # the roles of its x-custody-roles: a route added or a role changed without the
+    # document fails here even before any test calls it.
+    server = REPO / "Sources" / "CustodyServer"
+    table = (server / "RouteTable.swift").read_text() + (server / "RouteTable+Routes.swift").read_text()
+    paths_text = "".join(p.read_text() for p in sorted((REPO / "Sources" / "CustodyProtocol").glob("APIPath*.swift")))
+    # API.status, API.Template.job, …: the paths the table names, as the protocol defines them.
+    path_names = {name: path for name, path in re.findall(r'static let (\w+) = "(/v1/[^"]*|/metrics)"', paths_text)}
+    path_names.update({"Template." + name: path
+                       for name, path in re.findall(r'static let (\w+) = APIPathTemplate\("([^"]+)"\)', paths_text)})
     role_names = {"operator_": "operator", "supervisor": "supervisor", "auditor": "auditor", "admin": "admin"}
     sets = {name: set(role_names.values()) if members == "Set(Role.allCases)"
             else {role_names[r] for r in re.findall(r"\.(\w+)", members)}
             for name, members in re.findall(r"static let (\w+): Set<Role> = (Set\(Role\.allCases\)|\[[^\]]*\])", table)}
     routes = {}
-    for method, template, roles in re.findall(r'Route\(\.(\w+), "([^"]+)", (\w+)\)', table):
+    for method, name, roles in re.findall(r'\.(?:blocking|suspending)\(\.(\w+), API\.([\w.]+), (\w+)\)', table):
+        assert name in path_names, f"API.{name} names no path in CustodyProtocol's APIPath*.swift"
+        template = path_names[name]
         assert (method, template) not in routes, f"{method} {template} is in the route table twice"
         routes[(method, template)] = sets[roles]
-    assert routes, "no routes found in Sources/CustodyServer/RouteTable.swift; has the route table changed shape?"
+    assert routes, "no routes found in Sources/CustodyServer/RouteTable+Routes.swift; has the route table changed shape?"
     documented = {(m, t): set(op["x-custody-roles"]) for m, t, op in operations()}
     assert set(routes) == set(documented), (f"routes in RouteTable.swift but not documented: {sorted(set(routes) - set(documented))}; "
                                             f"documented but not routed: {sorted(set(documented) - set(routes))}")
