@@ -181,6 +181,47 @@ def test_a_pcm_that_does_not_exist_is_an_error_naming_it_and_the_courtroom_shows
     assert out.returncode == 1 and 'no courtroom "nowhere"' in out.stderr
 
 
+def wav_frames_on_disk(path, frame_bytes=4):
+    """Whole frames in a working WAV file's data chunk as it is on disk (its header's sizes
+    are written only when the segment closes); None before its data chunk is written."""
+    data = path.read_bytes()
+    pos = 12
+    while pos + 8 <= len(data):
+        ident, size = data[pos:pos + 4], int.from_bytes(data[pos + 4:pos + 8], "little")
+        if ident == b"data":
+            return (len(data) - pos - 8) // frame_bytes
+        pos += 8 + size + (size & 1)
+    return None
+
+
+def all_threads_stopped(pid):
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+        return all(open(f"/proc/{pid}/task/{t}/stat").read().rsplit(")", 1)[1].split()[0] == "T" for t in tasks)
+    except FileNotFoundError:
+        return False
+
+
+def freeze_then_kill_mid_segment(d, directory, low, high, timeout=120):
+    """SIGKILLs custodyd while it is frozen with exactly one working segment on disk holding
+    between `low` and `high` whole frames; between looks it runs."""
+    pid = d.proc.pid
+    deadline = time.monotonic() + timeout
+    while True:
+        assert time.monotonic() < deadline, "never found a single working segment between the bounds"
+        os.kill(pid, signal.SIGSTOP)
+        while not all_threads_stopped(pid):
+            assert time.monotonic() < deadline, "custodyd's threads never all stopped"
+            time.sleep(0.001)
+        working = sorted(directory.glob("*.wav"))
+        frames = wav_frames_on_disk(working[0]) if len(working) == 1 else None
+        if frames is not None and low <= frames <= high:
+            d.kill()  # SIGKILL ends a stopped process too
+            return frames
+        os.kill(pid, signal.SIGCONT)
+        time.sleep(0.005)
+
+
 def test_sigkill_mid_segment_then_restart_repairs_and_files_the_partial_segment(daemon_factory, alsa):
     # Two-second segments of a 90 s recording, checkpointed every 20 ms of audio (slow
     # enough, with a durable write each time, that the session is still running when
@@ -192,13 +233,13 @@ def test_sigkill_mid_segment_then_restart_repairs_and_files_the_partial_segment(
     d.ctl("record", "start", "--courtroom", "5", "--hearing", "H-5", "--duration", f"{total}f", check=True)
     wait_for("the first segment filed", lambda: any(s["state"] == "filed" for s in segments(d, courtroom="5")), step=0.01)
 
-    def well_into_a_segment():
-        # Several checkpoints into a segment and far from its end: the kill lands mid-segment.
-        room = d.request("GET", "/v1/recordings/5").json()
-        assert room["state"] == "recording", room
-        return 4000 <= (room["session"].get("currentSegmentFrames") or 0) <= 60000
-    wait_for("a segment well under way", well_into_a_segment, step=0.002)
-    d.kill()
+    # The kill must land mid-segment: several checkpoints into one and far from its end,
+    # with no earlier segment still waiting to be filed. A status read and then a kill
+    # could land anywhere (capture goes on between the two), so custodyd is frozen
+    # (SIGSTOP) and the working files on disk are looked at; only then is it killed, or
+    # let go on to look again.
+    assert d.request("GET", "/v1/recordings/5").json()["state"] == "recording"
+    freeze_then_kill_mid_segment(d, d.state / "recordings" / "5", 4000, 60000)
     partial = sorted((d.state / "recordings" / "5").glob("*.wav"))
     assert partial, "a segment was being written when custodyd was killed"
 
