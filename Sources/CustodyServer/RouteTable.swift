@@ -22,7 +22,7 @@ public struct Route: Sendable, Equatable {
 /// Every operation of the control API and who may call it: the one place a route's
 /// roles are decided. The routes authorize from this table before any handler runs,
 /// 405 answers derive their `Allow` header from it, and `docs/api/openapi.yaml`'s
-/// `x-custody-roles` says the same (`tests/integration/test_openapi.py` calls every
+/// `x-custody-roles` says the same (`system-tests/integration/test_openapi.py` calls every
 /// operation as every role and holds the daemon to the document).
 public enum RouteTable {
     static let anyRole: Set<Role> = Set(Role.allCases)
