@@ -1,5 +1,6 @@
 // Block devices: image files, loop devices (sector size from the kernel), windows
 // onto partitions, and the errors that name what and where.
+import CustodyTestSupport
 import CustodyVolumes
 import Foundation
 import Testing
@@ -52,9 +53,10 @@ struct BlockDeviceTests {
     @Test("a loop device: size by lseek, sector size by BLKSSZGET", arguments: [512, 4096])
     func loopDevice(_ sectorSize: Int) throws {
         let image = try TestImages.path("exfat.img")
-        let loop = String(decoding: try Tools.run("losetup", ["--find", "--show", "--read-only", "--sector-size", String(sectorSize), image]),
+        let loop = String(decoding: try ExternalTool.losetup.runBlocking(["--find", "--show", "--read-only", "--sector-size", String(sectorSize), image],
+                                                                          timeout: 300),
                           as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        defer { _ = try? Tools.run("losetup", ["--detach", loop]) }
+        defer { _ = try? ExternalTool.losetup.runBlocking(["--detach", loop], timeout: 300) }
         let device = try FileBlockDevice(path: loop)
         #expect(device.isBlockDevice)
         #expect(device.sectorSize == sectorSize)

@@ -1,6 +1,7 @@
 // A listing keeps to its bounds whatever the card says: a crafted card nesting
 // directories thousands deep with 255-character names (scripts/make-deep-image.py,
 // checked by fsck.fat and The Sleuth Kit), and the real images under small bounds.
+import CustodyTestSupport
 import CustodyVolumes
 import Foundation
 import Testing
@@ -11,7 +12,7 @@ struct ListingLimitsTests {
     static func deepCard(depth: Int, nameLength: Int = 255) throws -> String {
         let path = TestImages.scratch.appendingPathComponent("deep-\(depth)-\(UUID().uuidString).img").path
         let script = TestImages.packageRoot.appendingPathComponent("scripts/make-deep-image.py").path
-        _ = try Tools.run("/usr/bin/python3", [script, path, "--depth", "\(depth)", "--name-length", "\(nameLength)"])
+        _ = try ExternalTool.python3.runBlocking([script, path, "--depth", "\(depth)", "--name-length", "\(nameLength)"], timeout: 300)
         return path
     }
 

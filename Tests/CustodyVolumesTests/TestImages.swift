@@ -1,6 +1,7 @@
 // The real file-system images the tests read: made once per test process by
 // scripts/make-test-images.sh (mkfs.fat + mtools, mkfs.exfat + exfat-fuse, sfdisk),
 // or taken from $CUSTODY_TEST_IMAGES when that names a directory.
+import CustodyTestSupport
 import CustodyVolumes
 import Foundation
 import Testing
@@ -53,7 +54,7 @@ enum TestImages {
         }
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            _ = try Tools.run("/bin/bash", [script.path] + (mode.map { [$0] } ?? []) + [directory.path])
+            _ = try ExternalTool.bash.runBlocking([script.path] + (mode.map { [$0] } ?? []) + [directory.path], timeout: 300)
         } catch {
             return .failure(TestSetupError(description: "cannot make the test images with \(script.path): \(error)"))
         }

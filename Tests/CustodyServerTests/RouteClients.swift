@@ -1,0 +1,257 @@
+// The routes reached two ways behind one client protocol (as Hummingbird's testing
+// setups `.router` and `.live`): in process, calling ControlRoutes.handle with a chosen
+// caller, or live, over a real ControlServer on a temporary Unix socket, where the
+// caller is whoever really connected (SO_PEERCRED) and its roles are what its real
+// groups grant. A route test written against `RouteClient` runs both ways.
+#if canImport(Glibc)
+import Glibc
+#endif
+import CustodyCore
+import CustodyProtocol
+import CustodyTestSupport
+import Foundation
+import Logging
+import NIOHTTP1
+import Testing
+@testable import CustodyServer
+
+/// How a route test reaches the routes.
+enum RouteSetup: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    /// `ControlRoutes.handle` called directly, with a caller the test chooses.
+    case inProcess
+    /// A real `ControlServer` on a Unix socket, reached by a real client process.
+    case live
+
+    var testDescription: String { rawValue }
+}
+
+/// An answer as a client sees it.
+struct RouteReply: Sendable {
+    var status: HTTPResponseStatus
+    var contentType: String
+    /// The answer's own headers (`Allow`, …): not those the server adds to every answer
+    /// (Content-Type, Content-Length, Connection, Server).
+    var headers: [(String, String)]
+    var body: Data
+}
+
+/// A client of the routes, with the identity the routes see.
+protocol RouteClient: Sendable {
+    /// The caller every request of this client is made as.
+    var caller: Caller { get }
+    func call(_ method: HTTPMethod, _ uri: String, body: Data) async throws -> RouteReply
+}
+
+/// The routes in process: the request handed to `ControlRoutes.handle` with `caller`.
+struct InProcessRouteClient: RouteClient {
+    let routes: ControlRoutes
+    let caller: Caller
+
+    func call(_ method: HTTPMethod, _ uri: String, body: Data) async throws -> RouteReply {
+        let response = await routes.handle(ControlRequest(method: method, uri: uri, body: body, caller: caller))
+        return RouteReply(status: response.status, contentType: response.contentType, headers: response.headers, body: response.body)
+    }
+}
+
+/// A real Unix account a live client connects as.
+struct LiveIdentity: Sendable {
+    var uid: UInt32
+    var gid: UInt32
+    /// The name of its primary group, which the server's role map is told grants the roles wanted.
+    var groupName: String
+    /// True when it is this test process itself; otherwise the client runs through `setpriv`.
+    var isSelf: Bool
+
+    /// This process.
+    static func current() throws -> LiveIdentity {
+        LiveIdentity(uid: geteuid(), gid: getegid(), groupName: try groupName(getegid()), isSelf: true)
+    }
+
+    /// `nobody`, with its own primary group and no other (only root can become it).
+    static func nobody() throws -> LiveIdentity {
+        guard let entry = getpwnam("nobody") else { throw LiveServerError(description: "no user 'nobody' in the user database") }
+        let gid = entry.pointee.pw_gid
+        return LiveIdentity(uid: entry.pointee.pw_uid, gid: gid, groupName: try groupName(gid), isSelf: false)
+    }
+
+    /// Who has exactly `roles` through real group membership: root is admin whatever its
+    /// groups, so as root only the admin role is this process's own, and any other set
+    /// is given to `nobody`; a process of another user uses its own primary group.
+    static func having(_ roles: Set<Role>) throws -> LiveIdentity {
+        guard geteuid() == 0 else { return try current() }
+        return roles == [.admin] ? try current() : try nobody()
+    }
+
+    private static func groupName(_ gid: gid_t) throws -> String {
+        guard let entry = getgrgid(gid), let name = entry.pointee.gr_name else {
+            throw LiveServerError(description: "group \(gid) has no name in the group database")
+        }
+        return String(cString: name)
+    }
+}
+
+/// A live server could not be set up.
+struct LiveServerError: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// A real `ControlServer` serving the fixture's routes on its own socket, and a client
+/// process (curl, as `identity`) that connects to it.
+final class LiveRouteClient: RouteClient, @unchecked Sendable {
+    let caller: Caller
+    let socketPath: String
+    let identity: LiveIdentity
+    private let serving: Task<Void, any Error>
+
+    /// Starts a server whose role map gives `roles` to `identity`'s primary group (every
+    /// other role to no group), so that the caller's roles come from the group database
+    /// exactly as the daemon's do; fails unless the server sees exactly those roles.
+    init(routes: ControlRoutes, directory: String, roles: Set<Role>) async throws {
+        identity = try LiveIdentity.having(roles)
+        var control = ControlConfiguration()
+        control.operatorGroup = roles.contains(.operator_) ? identity.groupName : ""
+        control.supervisorGroup = roles.contains(.supervisor) ? identity.groupName : ""
+        control.auditorGroup = roles.contains(.auditor) ? identity.groupName : ""
+        control.adminGroup = roles.contains(.admin) && identity.uid != 0 ? identity.groupName : ""
+        let roleMap = RoleMap(control)
+        caller = roleMap.caller(uid: identity.uid, gid: identity.gid)
+        guard caller.roles == roles else {
+            throw LiveServerError(description: "\(caller.name) (uid \(caller.uid)) would have roles \(caller.roles), not \(roles)")
+        }
+        socketPath = directory + "/control-\(UUID().uuidString.prefix(8)).sock"
+        // Another user reaches the socket through its group, never through "others".
+        let options = ControlServer.Options(socketPath: socketPath, socketMode: 0o660,
+                                            socketGroup: identity.isSelf ? "" : identity.groupName,
+                                            maxRequestBytes: control.maxRequestBytes)
+        let server = ControlServer(options: options, routes: routes, roles: roleMap, logger: Logger(label: "custody-live-routes"))
+        let (listening, signal) = AsyncStream<Void>.makeStream()
+        serving = Task {
+            defer { signal.finish() }
+            try await server.run(onListening: { signal.yield() })
+        }
+        var listens = false
+        for await _ in listening {
+            listens = true
+            break
+        }
+        if !listens {
+            try await serving.value
+            throw LiveServerError(description: "the control server on \(socketPath) stopped before listening")
+        }
+    }
+
+    /// Stops the server (its socket is removed).
+    func stop() async {
+        serving.cancel()
+        _ = try? await serving.value
+    }
+
+    /// One request by curl over the socket, as `identity` (through `setpriv` when that is
+    /// another user): the request and the answer cross the real socket, and the server
+    /// takes the caller from the connection's SO_PEERCRED.
+    func call(_ method: HTTPMethod, _ uri: String, body: Data) async throws -> RouteReply {
+        // -i: the answer's head before its body; "Expect:": no 100-continue round; --path-as-is: the path exactly as given.
+        var curl = [try ExternalTool.curl.path(), "--silent", "--show-error", "--include", "--path-as-is", "--unix-socket", socketPath,
+                    "-X", method.rawValue, "-H", "Expect:"]
+        if !body.isEmpty { curl += ["-H", "Content-Type: application/json", "--data-binary", "@-"] }
+        curl.append("http://custodyd" + uri)
+        let outcome: ToolOutcome
+        if identity.isSelf {
+            outcome = try await ExternalTool.curl.outcome(Array(curl.dropFirst()), input: body.isEmpty ? nil : body)
+        } else {
+            let switchUser = ["--reuid=\(identity.uid)", "--regid=\(identity.gid)", "--clear-groups"]
+            outcome = try await ExternalTool.setpriv.outcome(switchUser + curl, input: body.isEmpty ? nil : body)
+        }
+        guard outcome.status == 0 else {
+            throw LiveServerError(description: "curl \(method.rawValue) \(uri) as uid \(identity.uid) exited with \(outcome.status): \(outcome.errors)")
+        }
+        return try Self.parse(outcome.standardOutput, method: method, uri: uri)
+    }
+
+    /// Headers the server puts on every answer; the rest are the answer's own.
+    static let transportHeaders: Set<String> = ["content-type", "content-length", "connection", "server"]
+
+    /// Splits curl's `--include` output into the status, the headers and the body.
+    static func parse(_ output: Data, method: HTTPMethod, uri: String) throws -> RouteReply {
+        let separator = Data("\r\n\r\n".utf8)
+        guard let end = output.range(of: separator) else {
+            throw LiveServerError(description: "no complete answer head for \(method.rawValue) \(uri): \(String(decoding: output, as: UTF8.self))")
+        }
+        let lines = String(decoding: output[..<end.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
+        let statusFields = lines[0].split(separator: " ")
+        guard statusFields.count >= 2, let code = Int(statusFields[1]) else {
+            throw LiveServerError(description: "bad status line for \(method.rawValue) \(uri): \(lines[0])")
+        }
+        var contentType = ""
+        var headers: [(String, String)] = []
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let name = String(line[..<colon])
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            if name.lowercased() == "content-type" { contentType = value }
+            if !transportHeaders.contains(name.lowercased()) { headers.append((name, value)) }
+        }
+        return RouteReply(status: HTTPResponseStatus(statusCode: code), contentType: contentType, headers: headers,
+                          body: Data(output[end.upperBound...]))
+    }
+}
+
+/// The fixture's routes reached one way, with a client per set of roles (live: a server
+/// each, started when first needed and stopped by ``close()``).
+actor RouteSession {
+    let setup: RouteSetup
+    let fixture: RoutesFixture
+    private var clients: [Set<Role>: any RouteClient] = [:]
+    private var servers: [LiveRouteClient] = []
+
+    init(_ setup: RouteSetup, _ fixture: RoutesFixture) {
+        self.setup = setup
+        self.fixture = fixture
+    }
+
+    /// The client whose requests carry exactly `roles`.
+    func client(roles: Set<Role>) async throws -> any RouteClient {
+        if let client = clients[roles] { return client }
+        let client: any RouteClient
+        switch setup {
+        case .inProcess:
+            client = InProcessRouteClient(routes: fixture.routes, caller: Caller(uid: 2000, gid: 2000, name: "tester", roles: roles))
+        case .live:
+            let live = try await LiveRouteClient(routes: fixture.routes, directory: fixture.dir.path, roles: roles)
+            servers.append(live)
+            client = live
+        }
+        clients[roles] = client
+        return client
+    }
+
+    /// One request with `roles`.
+    func call(_ method: HTTPMethod, _ uri: String, body: String = "", roles: Set<Role>) async throws -> RouteReply {
+        try await client(roles: roles).call(method, uri, body: Data(body.utf8))
+    }
+
+    /// Stops every live server.
+    func close() async {
+        for server in servers { await server.stop() }
+        servers = []
+    }
+}
+
+extension RoutesFixture {
+    /// Runs `body` with the routes reached the `setup` way, then stops what it started.
+    func with(_ setup: RouteSetup, _ body: (RouteSession) async throws -> Void) async throws {
+        let session = RouteSession(setup, self)
+        do {
+            try await body(session)
+        } catch {
+            await session.close()
+            throw error
+        }
+        await session.close()
+    }
+
+    func problem(_ r: RouteReply) throws -> ProblemDTO {
+        #expect(r.contentType == "application/problem+json")
+        return try Wire.decoder.decode(ProblemDTO.self, from: r.body)
+    }
+}
