@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 
 /// What a tool did: its exit status and everything it printed.
@@ -44,7 +47,10 @@ extension ExternalTool {
         }
         defer { run.scratch.remove() }
         let launched: Bool = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-            run.process.terminationHandler = { _ in continuation.resume(returning: true) }
+            run.process.terminationHandler = { _ in
+                run.markEnded()
+                continuation.resume(returning: true)
+            }
             do {
                 try run.process.run()
                 run.killAfter(timeout)
@@ -75,6 +81,7 @@ extension ExternalTool {
             try run.process.run()
             run.killAfter(timeout)
             run.process.waitUntilExit()
+            run.markEnded()
         } catch {
             launched = false
         }
@@ -112,6 +119,7 @@ public struct RunningTool: @unchecked Sendable {
     public func finish() throws(ToolError) -> ToolOutcome {
         _ = try? standardOutput.readToEnd()
         run.process.waitUntilExit()
+        run.markEnded()
         defer { run.scratch.remove() }
         return try run.finish(launched: true, timeout: nil)
     }
@@ -127,6 +135,7 @@ final class ToolRun: @unchecked Sendable {
     private let err: FileHandle
     private var inputHandle: FileHandle?
     private let timedOut = LockedFlag()
+    private let ended = LockedFlag()
 
     init(_ tool: ExternalTool, _ executable: String, _ arguments: [String], environment extra: [String: String],
          input: Data?) throws(ToolError) {
@@ -160,17 +169,21 @@ final class ToolRun: @unchecked Sendable {
         process.standardError = err
     }
 
-    /// Kills the process if it still runs `timeout` seconds from now.
+    /// Kills the process (SIGKILL) if it has not ended `timeout` seconds from now.
     func killAfter(_ timeout: Double?) {
         guard let timeout else { return }
-        let process = self.process, timedOut = self.timedOut
+        let pid = process.processIdentifier, timedOut = self.timedOut, ended = self.ended
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
-            if process.isRunning {
+            // Under the lock that marks the end, so a pid already reaped (and reused) is never signalled.
+            ended.unlessSet {
                 timedOut.set()
-                process.terminate()
+                kill(pid, SIGKILL)
             }
         }
     }
+
+    /// Marks the process as ended (it has been waited for).
+    func markEnded() { ended.set() }
 
     /// What the run did, once it ended (or failed to start).
     func finish(launched: Bool, timeout: Double?) throws(ToolError) -> ToolOutcome {
@@ -198,12 +211,14 @@ extension ToolOutcome {
     }
 }
 
-/// A flag set from another thread (the timeout's), read after the process ended.
+/// A flag set from one thread and read from another (the timeout's).
 final class LockedFlag: @unchecked Sendable {
     private let lock = NSLock()
     private var value = false
     func set() { lock.withLock { value = true } }
     var isSet: Bool { lock.withLock { value } }
+    /// Runs `body` with the lock held, unless the flag is set.
+    func unlessSet(_ body: () -> Void) { lock.withLock { if !value { body() } } }
 }
 
 /// A counting semaphore for tool runs, for tests that start many heavy tools at once

@@ -123,7 +123,9 @@ final class LiveRouteClient: RouteClient, @unchecked Sendable {
         let options = ControlServer.Options(socketPath: socketPath, socketMode: 0o660,
                                             socketGroup: identity.isSelf ? "" : identity.groupName,
                                             maxRequestBytes: control.maxRequestBytes)
-        let server = ControlServer(options: options, routes: routes, roles: roleMap, logger: Logger(label: "custody-live-routes"))
+        var logger = Logger(label: "custody-live-routes")
+        logger.logLevel = .warning
+        let server = ControlServer(options: options, routes: routes, roles: roleMap, logger: logger)
         let (listening, signal) = AsyncStream<Void>.makeStream()
         serving = Task {
             defer { signal.finish() }
