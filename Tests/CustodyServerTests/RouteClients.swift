@@ -120,19 +120,20 @@ final class LiveRouteClient: RouteClient, @unchecked Sendable {
         }
         socketPath = directory + "/control-\(UUID().uuidString.prefix(8)).sock"
         // Another user reaches the socket through its group, never through "others".
+        let listening = try Self.listeningSocket(at: socketPath, group: identity.isSelf ? nil : identity.gid)
         let options = ControlServer.Options(socketPath: socketPath, socketMode: 0o660,
                                             socketGroup: identity.isSelf ? "" : identity.groupName,
-                                            maxRequestBytes: control.maxRequestBytes)
+                                            maxRequestBytes: control.maxRequestBytes, inheritedDescriptor: listening)
         var logger = Logger(label: "custody-live-routes")
         logger.logLevel = .warning
         let server = ControlServer(options: options, routes: routes, roles: roleMap, logger: logger)
-        let (listening, signal) = AsyncStream<Void>.makeStream()
+        let (ready, signal) = AsyncStream<Void>.makeStream()
         serving = Task {
             defer { signal.finish() }
             try await server.run(onListening: { signal.yield() })
         }
         var listens = false
-        for await _ in listening {
+        for await _ in ready {
             listens = true
             break
         }
@@ -142,10 +143,41 @@ final class LiveRouteClient: RouteClient, @unchecked Sendable {
         }
     }
 
-    /// Stops the server (its socket is removed).
+    /// A listening Unix socket at `path`, mode 0660, of group `group` (nil: this process's),
+    /// handed to the server as systemd hands custodyd its socket (`inheritedDescriptor`).
+    /// The server's own bind sets the process's umask for a moment, and the other tests
+    /// running in this process would create their files under it.
+    static func listeningSocket(at path: String, group: gid_t?) throws -> Int32 {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw LiveServerError(description: "socket(AF_UNIX): \(String(cString: strerror(errno)))") }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            close(fd)
+            throw LiveServerError(description: "socket path too long: \(path)")
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0, listen(fd, 64) == 0,
+              group.map({ chown(path, uid_t.max, $0) == 0 }) ?? true, chmod(path, 0o660) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw LiveServerError(description: "cannot listen on \(path): \(reason)")
+        }
+        return fd
+    }
+
+    /// Stops the server and removes its socket.
     func stop() async {
         serving.cancel()
         _ = try? await serving.value
+        unlink(socketPath)
     }
 
     /// One request by curl over the socket, as `identity` (through `setpriv` when that is

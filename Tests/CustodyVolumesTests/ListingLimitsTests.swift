@@ -65,7 +65,7 @@ struct ListingLimitsTests {
         #expect(problem.path == listing.directories.last && problem.message.contains("nor anything under it"), "\(problem)")
     }
 
-    @Test("a directory with more entries than the bound lists the first ones (directory-too-many-entries)", arguments: ["fat32.img", "exfat.img"])
+    @Test("a directory with more entries than the bound lists the first ones (directory-too-many-entries)", .needsTestImages, arguments: ["fat32.img", "exfat.img"])
     func tooManyEntries(_ image: String) throws {
         let volume = try TestImages.volume(image)
         let all = volume.list()
@@ -78,7 +78,7 @@ struct ListingLimitsTests {
         #expect(listed == 3)
     }
 
-    @Test("a listing over its memory bound stops and says so (listing-too-large)", arguments: ["fat16.img", "exfat.img"])
+    @Test("a listing over its memory bound stops and says so (listing-too-large)", .needsTestImages, arguments: ["fat16.img", "exfat.img"])
     func listingTooLarge(_ image: String) throws {
         let volume = try TestImages.volume(image)
         let all = volume.list()
@@ -87,7 +87,7 @@ struct ListingLimitsTests {
         #expect(listing.files.count < all.files.count)
     }
 
-    @Test("the everyday images are listed whole under the standard bounds", arguments: ["fat12.img", "fat16.img", "fat32.img", "exfat.img"])
+    @Test("the everyday images are listed whole under the standard bounds", .needsTestImages, arguments: ["fat12.img", "fat16.img", "fat32.img", "exfat.img"])
     func everydayWithinBounds(_ image: String) throws {
         let listing = try TestImages.volume(image).list()
         let bounds: Set<VolumeError.Code> = [.directoryTooDeep, .pathTooLong, .directoryTooManyEntries, .listingTooLarge]
