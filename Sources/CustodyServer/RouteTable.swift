@@ -63,7 +63,7 @@ struct RouteCall: Sendable {
 /// answers it (the list is in RouteTable+Routes.swift). Dispatch, the role check (before
 /// any handler runs), 404 and 405 with its `Allow` header are all derived from it;
 /// `docs/api/openapi.yaml`'s `x-custody-roles` says the same
-/// (`tests/integration/test_openapi.py` calls every operation as every role and holds the
+/// (`system-tests/integration/test_openapi.py` calls every operation as every role and holds the
 /// daemon to the document).
 public enum RouteTable {
     static let anyRole: Set<Role> = Set(Role.allCases)

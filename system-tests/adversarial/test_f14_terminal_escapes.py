@@ -66,7 +66,7 @@ def test_a_refusal_quoting_a_hostile_path_is_escaped(daemon):
     assert "\\u{001B}[31mred\\u{202E}" in r.stderr, r.stderr
 
 
-UMOCKDEV = REPO / "tests" / "umockdev"
+UMOCKDEV = REPO / "system-tests" / "umockdev"
 HOSTILE_SERIAL = "BWC\x1b[2J\x1b]0;x\x07\u202eEVIL"
 
 
@@ -82,7 +82,7 @@ def hostile_bodycam(tmp_path: Path) -> Path:
 
 def test_a_hostile_usb_serial_is_escaped_in_devices_and_watch(daemon_factory, tmp_path):
     catalog = REPO / "catalog"
-    d = daemon_factory(config=f'[devices]\ncatalog = ["{catalog}", "{REPO / "tests" / "catalog"}"]\n[control]\nsocketGroup = ""\n',
+    d = daemon_factory(config=f'[devices]\ncatalog = ["{catalog}", "{REPO / "system-tests" / "catalog"}"]\n[control]\nsocketGroup = ""\n',
                        start=False)
     d.start(wrapper=["umockdev-run", "-d", str(hostile_bodycam(tmp_path)), "--"])
     deadline = time.monotonic() + 30

@@ -1,70 +1,15 @@
-// Running the independent tools: the image script, The Sleuth Kit (fls, icat, fsstat) and blkid.
+// What the independent tools say of a volume: The Sleuth Kit (fls, icat, fsstat) and
+// blkid, run through CustodyTestSupport's ExternalTool.
+import CustodyTestSupport
 import CustodyVolumes
 import Foundation
-
-enum Tools {
-    /// Runs `executable` (a path, or a name looked up on PATH) to completion with
-    /// TZ=UTC; returns its standard output, or throws naming the tool, its exit status
-    /// and its standard error.
-    /// A tool still running after `timeout` seconds is killed (fsstat, for one, can spin
-    /// forever on some exFAT volumes) and the run fails.
-    @discardableResult
-    static func run(_ executable: String, _ arguments: [String], timeout: Double = 300) throws -> Data {
-        let process = try launch(executable, arguments)
-        let running = process.process
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
-            if running.isRunning { running.terminate() }
-        }
-        let output = process.stdout.fileHandleForReading.readDataToEndOfFile()
-        let errors = process.stderr.fileHandleForReading.readDataToEndOfFile()
-        running.waitUntilExit()
-        guard running.terminationStatus == 0 else {
-            throw TestSetupError(description: "\(executable) \(arguments.joined(separator: " ")) exited with \(running.terminationStatus) (killed after \(Int(timeout)) s if still running): \(String(decoding: errors, as: UTF8.self))")
-        }
-        return output
-    }
-
-    struct Running {
-        var process: Process
-        var stdout: Pipe
-        var stderr: Pipe
-    }
-
-    static func launch(_ executable: String, _ arguments: [String]) throws -> Running {
-        let path = try locate(executable)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["TZ"] = "UTC"
-        environment["LC_ALL"] = "C.UTF-8"
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        return Running(process: process, stdout: stdout, stderr: stderr)
-    }
-
-    static func locate(_ name: String) throws -> String {
-        if name.hasPrefix("/") { return name }
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for directory in path.split(separator: ":").map(String.init) + ["/usr/sbin", "/sbin"] {
-            let candidate = "\(directory)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        throw TestSetupError(description: "required tool '\(name)' is not installed (scripts/install-deps.sh installs it)")
-    }
-}
 
 /// util-linux's view of a volume.
 enum Blkid {
     /// `blkid -p -O OFFSET -o udev IMAGE`, without the "ID_FS_" prefix: TYPE, LABEL
     /// (UTF-8 as is; blanks would read "_"), UUID (the serial), VERSION….
     static func probe(_ image: String, byteOffset: UInt64) throws -> [String: String] {
-        let output = try Tools.run("blkid", ["-p", "-O", String(byteOffset), "-o", "udev", image], timeout: 60)
+        let output = try ExternalTool.blkid.runBlocking(["-p", "-O", String(byteOffset), "-o", "udev", image], timeout: 60)
         var fields: [String: String] = [:]
         for line in String(decoding: output, as: UTF8.self).split(separator: "\n") where line.hasPrefix("ID_FS_") {
             guard let equals = line.firstIndex(of: "=") else { continue }
@@ -90,7 +35,7 @@ enum SleuthKit {
     /// `fls -r -p [-o OFFSET] IMAGE`: regular files (r/r), without TSK's virtual entries
     /// and volume label entries.
     static func regularFiles(_ image: String, offset: UInt64) throws -> [Entry] {
-        let output = try Tools.run("fls", ["-r", "-p", "-o", String(offset), image], timeout: 120)
+        let output = try ExternalTool.fls.runBlocking(["-r", "-p", "-o", String(offset), image], timeout: 120)
         var entries: [Entry] = []
         for line in String(decoding: output, as: UTF8.self).split(separator: "\n") {
             guard let tab = line.firstIndex(of: "\t") else { continue }
@@ -108,7 +53,7 @@ enum SleuthKit {
 
     /// `fsstat`'s "key: value" lines.
     static func fsstat(_ image: String, offset: UInt64) throws -> [String: String] {
-        let output = try Tools.run("fsstat", ["-o", String(offset), image], timeout: 60)
+        let output = try ExternalTool.fsstat.runBlocking(["-o", String(offset), image], timeout: 60)
         var fields: [String: String] = [:]
         for line in String(decoding: output, as: UTF8.self).split(separator: "\n") {
             guard let colon = line.firstIndex(of: ":") else { continue }
@@ -126,8 +71,8 @@ enum SleuthKit {
     @discardableResult
     static func compare(_ image: String, offset: UInt64, inode: String, with reader: inout any VolumeFileReader,
                         bufferSize: Int, path: String) throws -> UInt64 {
-        let running = try Tools.launch("icat", ["-o", String(offset), image, inode])
-        let pipe = running.stdout.fileHandleForReading
+        let running = try ExternalTool.icat.launch(["-o", String(offset), image, inode])
+        let pipe = running.standardOutput
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 16)
         defer { buffer.deallocate() }
         var position: UInt64 = 0
@@ -155,13 +100,11 @@ enum SleuthKit {
         if failure == nil, let extra = try pipe.read(upToCount: 1), !extra.isEmpty {
             failure = "'\(path)': icat gives more than our \(position) bytes"
         }
-        if failure != nil { running.process.terminate() }
-        _ = try? pipe.readToEnd()
-        _ = running.stderr.fileHandleForReading.readDataToEndOfFile()
-        running.process.waitUntilExit()
+        if failure != nil { running.terminate() }
+        let outcome = try running.finish()
         if let failure { throw TestSetupError(description: failure) }
-        guard running.process.terminationStatus == 0 else {
-            throw TestSetupError(description: "icat of '\(path)' exited with \(running.process.terminationStatus)")
+        guard outcome.status == 0 else {
+            throw TestSetupError(description: "icat of '\(path)' exited with \(outcome.status)")
         }
         return position
     }

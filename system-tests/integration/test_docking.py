@@ -1,5 +1,5 @@
 """Docking under umockdev: the real custodyd and the real libusb see emulated USB
-devices (tests/umockdev/*.umockdev), match them against the shipped catalog, and
+devices (system-tests/umockdev/*.umockdev), match them against the shipped catalog, and
 show them to operators."""
 
 import json
@@ -10,9 +10,9 @@ import pytest
 
 from conftest import CUSTODYCTL, REPO
 
-UMOCKDEV = REPO / "tests" / "umockdev"
+UMOCKDEV = REPO / "system-tests" / "umockdev"
 CATALOG = REPO / "catalog"
-TEST_CATALOG = REPO / "tests" / "catalog"
+TEST_CATALOG = REPO / "system-tests" / "catalog"
 
 # Each emulated device, and what the shipped catalog says it is.
 EXPECTED = {
@@ -88,7 +88,7 @@ def test_a_bad_catalog_entry_stops_the_daemon_naming_file_and_line(daemon_factor
 
 
 class UmockdevTestbed:
-    """Docks and undocks emulated devices while custodyd runs (tests/umockdev/testbed-driver.py)."""
+    """Docks and undocks emulated devices while custodyd runs (system-tests/umockdev/testbed-driver.py)."""
 
     def __init__(self, control):
         self.control = control

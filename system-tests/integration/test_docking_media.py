@@ -1,6 +1,6 @@
 """Media that appear after their device docked, under umockdev with the real libusb,
 the real libudev monitor and emulated sysfs, the device tree added in the order the
-kernel creates it (tests/umockdev/testbed-driver.py): the USB device and its
+kernel creates it (system-tests/umockdev/testbed-driver.py): the USB device and its
 interfaces first, then the SCSI host, target, device and each disk; a card inserted
 into or taken out of a reader's slot is a "change" uevent with DISK_MEDIA_CHANGE=1.
 The delays are the emulation's; every assertion waits for a state."""

@@ -14,13 +14,13 @@
 #      kernel's order (USB device, then each slot's disk), inserting and taking out media.
 #
 # Each phase fails unless the test run passed, ran at least one test and skipped none.
-# Usage (from anywhere): tests/umockdev/run-usb-tests.sh
+# Usage (from anywhere): system-tests/umockdev/run-usb-tests.sh
 #   Builds the tests first (`swift build --build-tests`) unless CUSTODY_SKIP_BUILD=1.
 #   SWIFT and PYTHON override the tools (default: swift, /usr/bin/python3).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-HERE="$ROOT/tests/umockdev"
+HERE="$ROOT/system-tests/umockdev"
 SWIFT=${SWIFT:-swift}
 PYTHON=${PYTHON:-/usr/bin/python3}
 cd "$ROOT"

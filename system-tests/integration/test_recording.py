@@ -346,12 +346,12 @@ def test_a_bad_courtroom_table_stops_custodyd_naming_file_line_and_key(daemon_fa
 
 
 def test_a_courtroom_named_by_its_audio_interface_records_from_that_interfaces_card(daemon_factory, alsa):
-    """The interface is emulated by umockdev (tests/umockdev/usb-audio-interface.umockdev:
+    """The interface is emulated by umockdev (system-tests/umockdev/usb-audio-interface.umockdev:
     serial AUD0000003, ALSA card Courtroom3); the catalog matches it, its card gives the
     PCM, and the test ALSA configuration's `hw` replays speech."""
     room = ('[[courtroom]]\nid = "CR3"\ninterface = "AUD0000003"\nchannels = 2\nrate = 48000\nformat = "S16_LE"\n'
             'channelNames = ["judge", "witness"]\nsegmentFrames = 48000\n')
-    devices = f'[devices]\ncatalog = ["{REPO / "catalog"}", "{REPO / "tests" / "catalog"}"]\n'
+    devices = f'[devices]\ncatalog = ["{REPO / "catalog"}", "{REPO / "system-tests" / "catalog"}"]\n'
     # Not docked: nothing to record from, and the answer says so.
     undocked = daemon_factory(config='[devices]\nenabled = false\n' + room, start=False, name="undocked")
     undocked.start(extra_env=alsa.env)
@@ -360,7 +360,7 @@ def test_a_courtroom_named_by_its_audio_interface_records_from_that_interfaces_c
     undocked.stop()
 
     d = daemon_factory(config=devices + room, start=False)
-    d.start(wrapper=["umockdev-run", "-d", str(REPO / "tests" / "umockdev" / "usb-audio-interface.umockdev"), "--"],
+    d.start(wrapper=["umockdev-run", "-d", str(REPO / "system-tests" / "umockdev" / "usb-audio-interface.umockdev"), "--"],
             extra_env=alsa.env)
     dock = wait_for("the interface docked", lambda: [x for x in d.request("GET", "/v1/devices").json()["devices"]
                                                       if x.get("serial") == "AUD0000003" and x.get("message")])[0]

@@ -12,7 +12,7 @@ bridge to its real Unix socket. It fails on any answer that breaks the document:
 The bridge runs as root, whom the daemon maps to the admin role: admin may call every
 documented operation, so a refusal can only come from the document and the server
 disagreeing about the request itself, never from the caller's roles (the role table is
-held to the document by tests/integration/test_openapi.py). The seed is fixed and the
+held to the document by system-tests/integration/test_openapi.py). The seed is fixed and the
 example database off, so every run sends the same requests.
 """
 
