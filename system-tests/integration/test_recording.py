@@ -194,6 +194,21 @@ def wav_frames_on_disk(path, frame_bytes=4):
     return None
 
 
+def wav_header_states_its_size(path):
+    """Whether a segment's header states the sizes its file has (it was closed and its
+    header written), so that a restart has nothing to repair in it."""
+    data = path.read_bytes()
+    if len(data) < 12 or int.from_bytes(data[4:8], "little") != len(data) - 8:
+        return False
+    pos = 12
+    while pos + 8 <= len(data):
+        ident, size = data[pos:pos + 4], int.from_bytes(data[pos + 4:pos + 8], "little")
+        if ident == b"data":
+            return size == len(data) - pos - 8
+        pos += 8 + size + (size & 1)
+    return False
+
+
 def all_threads_stopped(pid):
     try:
         tasks = os.listdir(f"/proc/{pid}/task")
@@ -203,18 +218,23 @@ def all_threads_stopped(pid):
 
 
 def freeze_then_kill_mid_segment(d, directory, low, high, timeout=120):
-    """SIGKILLs custodyd while it is frozen with exactly one working segment on disk holding
-    between `low` and `high` whole frames; between looks it runs."""
+    """SIGKILLs custodyd while it is frozen with the segment it is writing holding between
+    `low` and `high` whole frames on disk, and every segment before it closed with its
+    header written; between looks it runs."""
     pid = d.proc.pid
     deadline = time.monotonic() + timeout
     while True:
-        assert time.monotonic() < deadline, "never found a single working segment between the bounds"
+        assert time.monotonic() < deadline, "never found the segment being written between the bounds"
         os.kill(pid, signal.SIGSTOP)
         while not all_threads_stopped(pid):
             assert time.monotonic() < deadline, "custodyd's threads never all stopped"
             time.sleep(0.001)
+        # Segments are named by their start: the last is the one being written; those
+        # before it are closed, and their headers must be written already (a segment
+        # closed a moment ago whose header is not yet written would be repaired too).
         working = sorted(directory.glob("*.wav"))
-        frames = wav_frames_on_disk(working[0]) if len(working) == 1 else None
+        closed_whole = all(wav_header_states_its_size(p) for p in working[:-1])
+        frames = wav_frames_on_disk(working[-1]) if working and closed_whole else None
         if frames is not None and low <= frames <= high:
             d.kill()  # SIGKILL ends a stopped process too
             return frames
@@ -233,8 +253,8 @@ def test_sigkill_mid_segment_then_restart_repairs_and_files_the_partial_segment(
     d.ctl("record", "start", "--courtroom", "5", "--hearing", "H-5", "--duration", f"{total}f", check=True)
     wait_for("the first segment filed", lambda: any(s["state"] == "filed" for s in segments(d, courtroom="5")), step=0.01)
 
-    # The kill must land mid-segment: several checkpoints into one and far from its end,
-    # with no earlier segment still waiting to be filed. A status read and then a kill
+    # The kill must land mid-segment: several checkpoints into one and far from its end.
+    # A status read and then a kill
     # could land anywhere (capture goes on between the two), so custodyd is frozen
     # (SIGSTOP) and the working files on disk are looked at; only then is it killed, or
     # let go on to look again.
