@@ -102,7 +102,11 @@ public final class RecordingManager: Sendable {
                 throw RecordingError(.badRequest, "\(name) must be 1–200 characters on one line, not \"\(value.prefix(60))\"")
             }
         }
-        let (hearing, caseNumber) = try hearingTags(body, room: room, automatic: automatic)
+        // The hearing is checked against the registry's index: through the store's door.
+        let tags = await BlockingDoor.store.run {
+            Result { () throws(RecordingError) in try self.hearingTags(body, room: room, automatic: automatic) }
+        }
+        let (hearing, caseNumber) = try tags.get()
         let (pcm, interfaceSerial) = try resolvePCM(room)
         do {
             try FileManager.default.createDirectory(atPath: room.directory, withIntermediateDirectories: true,
