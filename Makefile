@@ -75,14 +75,14 @@ unit-test:
 	$(SWIFT) test --skip-build --parallel --num-workers 2
 
 usb-test:
-	CUSTODY_SKIP_BUILD=1 bash tests/umockdev/run-usb-tests.sh
+	CUSTODY_SKIP_BUILD=1 bash system-tests/umockdev/run-usb-tests.sh
 
 integration-test:
-	cd tests/integration && CUSTODY_BIN=$(CURDIR)/$(DEBUG_BIN) $(PYTHON) -m pytest -q
+	cd system-tests/integration && CUSTODY_BIN=$(CURDIR)/$(DEBUG_BIN) $(PYTHON) -m pytest -q
 
-## The standing adversarial suite (tests/adversarial/README.md): each attack against the real daemon.
+## The standing adversarial suite (system-tests/adversarial/README.md): each attack against the real daemon.
 adversarial-test:
-	cd tests/adversarial && PYTHONPATH=$(CURDIR)/tests/integration CUSTODY_BIN=$(CURDIR)/$(DEBUG_BIN) $(PYTHON) -m pytest -q
+	cd system-tests/adversarial && PYTHONPATH=$(CURDIR)/system-tests/integration CUSTODY_BIN=$(CURDIR)/$(DEBUG_BIN) $(PYTHON) -m pytest -q
 
 ## make demo: the whole pipeline on generated recordings, in a scratch directory.
 demo: build

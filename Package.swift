@@ -90,14 +90,18 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         // Media type sniffing and recording-time extraction (MP4/MOV, JPEG EXIF, WAV/BWF).
         .target(name: "CustodyMetadata", exclude: ["README.md"], swiftSettings: swiftSettings),
+        // The Tagger stage: a registry view and a recording's facts in, tags and their reasons out; pure.
+        .target(name: "CustodyTagging", dependencies: ["CustodyModel"], exclude: ["README.md"], swiftSettings: swiftSettings),
         // The storage and indexing module: blobs, SQLite index, custody events.
         .target(name: "CustodyStore", dependencies: [
-            "CLinuxSystem", "CustodyCore", "CustodyModel", "CustodyLedger",
+            "CLinuxSystem", "CustodyCore", "CustodyModel", "CustodyLedger", "CustodyTagging",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: swiftSettings),
+        // CRC-32 (ISO 3309 / IEEE 802.3), the one implementation: GPT's checks and the ZIP bundles' entries.
+        .target(name: "CustodyCRC32", swiftSettings: swiftSettings),
         // FAT12/16/32 and exFAT, MBR and GPT, read in user space from a read-only block device or image.
-        .target(name: "CustodyVolumes", exclude: ["README.md"], swiftSettings: swiftSettings),
+        .target(name: "CustodyVolumes", dependencies: ["CustodyCRC32"], exclude: ["README.md"], swiftSettings: swiftSettings),
         // Jobs: read the sources drivers give, hash while copying, verify, commit.
         .target(name: "CustodyIngest", dependencies: [
             "CLinuxSystem", "CustodyCore", "CustodyModel", "CustodyStore", "CustodyMetadata", "CustodyMetrics",
@@ -141,7 +145,7 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         // custodyctl's commands, one per file.
         .target(name: "CustodyCLI", dependencies: [
-            "CustodyProtocol", "CustodyClient", "CustodyCatalog", "CustodyCore",
+            "CustodyProtocol", "CustodyClient", "CustodyCatalog", "CustodyCore", "CustodyCRC32",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: swiftSettings),
@@ -150,16 +154,17 @@ let package = Package(
 
         .testTarget(name: "CustodyCoreTests", dependencies: ["CustodyCore", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyTOMLTests", dependencies: ["CustodyTOML", "CustodyTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "CustodyMetadataTests", dependencies: ["CustodyMetadata"], swiftSettings: swiftSettings),
+        .testTarget(name: "CustodyMetadataTests", dependencies: ["CustodyMetadata", "CustodyTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "CustodyTaggingTests", dependencies: ["CustodyTagging", "CustodyModel"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyStoreTests", dependencies: [
-            "CustodyStore", "CustodyLedger", "CustodyModel", "CustodyTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+            "CustodyStore", "CustodyLedger", "CustodyModel", "CustodyTagging", "CustodyTestSupport", .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyIngestTests", dependencies: ["CustodyIngest", "CustodyStore", "CustodyMetrics", "CustodyModel", "CustodyTestSupport",
                                                               "CustodyDirectory", "CustodyMassStorage"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyServerTests", dependencies: ["CustodyServer", "CustodyClient", "CustodyProtocol", "CustodyModel", "CustodyRecording", "CustodyTestSupport",
                                                               "CustodyDirectory", .product(name: "NIOEmbedded", package: "swift-nio")], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyCLITests", dependencies: ["CustodyCLI", "CustodyProtocol", "CustodyTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "CustodyVolumesTests", dependencies: ["CustodyVolumes"], swiftSettings: swiftSettings),
+        .testTarget(name: "CustodyVolumesTests", dependencies: ["CustodyVolumes", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyExportTests", dependencies: ["CustodyExport", "CustodyModel"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyUSBTests", dependencies: ["CustodyUSB", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyLedgerTests", dependencies: ["CustodyLedger", "CustodyModel", "CustodyTestSupport"], swiftSettings: swiftSettings),
@@ -168,6 +173,8 @@ let package = Package(
             "CustodyRecording", "CustodyAudio", "CustodyStore", "CustodyIngest", "CustodyMetrics", "CustodyModel", "CustodyTestSupport", "CustodyDirectory",
         ], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyMetricsTests", dependencies: ["CustodyMetrics"], swiftSettings: swiftSettings),
+        .testTarget(name: "CustodyCRC32Tests", dependencies: ["CustodyCRC32", "CustodyTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "CustodyTestSupportTests", dependencies: ["CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CustodyLoggingTests", dependencies: ["CustodyLogging", .product(name: "Logging", package: "swift-log")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "CustodyDaemonTests", dependencies: [

@@ -3,8 +3,10 @@
 // maps every file's clusters and reads every file to the end. Any trap (overflow,
 // out-of-bounds index, force unwrap), hang or runaway allocation is a finding.
 //
-// Built by scripts/fuzz.sh together with Sources/CustodyVolumes as one module:
-//   swiftc -sanitize=fuzzer,address -parse-as-library -O Sources/CustodyVolumes/*.swift fuzz/FuzzVolumes.swift
+// Built by scripts/fuzz.sh together with Sources/CustodyVolumes (and the CRC-32 its GPT
+// reader checks with) as one module:
+//   swiftc -sanitize=fuzzer,address -parse-as-library -O Sources/CustodyVolumes/*.swift \
+//     Sources/CustodyCRC32/CRC32.swift fuzz/FuzzVolumes.swift
 
 /// Reads at most this much of any one file, so a huge (but valid) size cannot make a
 /// single input slow.

@@ -22,7 +22,7 @@ allowedPaths = ["$scratch/card"]
 socketGroup = ""
 [devices]
 # The shipped catalog, and the models of the emulated test devices.
-catalog = ["$repo/catalog", "$repo/tests/catalog"]
+catalog = ["$repo/catalog", "$repo/system-tests/catalog"]
 
 # Courtroom 3's microphones (judge, witness), emulated by an ALSA file PCM (below).
 [[courtroom]]
@@ -70,7 +70,7 @@ pcm.demo_courtroom3 {
 ALSA
 
 # custodyd runs inside a umockdev testbed: the real libusb sees emulated USB devices,
-# which the demo docks and undocks (tests/umockdev/testbed-driver.py).
+# which the demo docks and undocks (system-tests/umockdev/testbed-driver.py).
 control="$scratch/umockdev-control"
 mkdir -p "$control"
 request=0
@@ -84,8 +84,8 @@ testbed() {
 }
 
 step "Starting custodyd (state in $scratch/state), with emulated USB"
-ALSA_CONFIG_PATH="$hearing/alsa.conf" CUSTODY_UMOCKDEV_CONTROL="$control" umockdev-wrapper /usr/bin/python3 "$repo/tests/umockdev/testbed-driver.py" \
-  "$repo/tests/umockdev" - \
+ALSA_CONFIG_PATH="$hearing/alsa.conf" CUSTODY_UMOCKDEV_CONTROL="$control" umockdev-wrapper /usr/bin/python3 "$repo/system-tests/umockdev/testbed-driver.py" \
+  "$repo/system-tests/umockdev" - \
   "$bin/custodyd" --config "$scratch/custodyd.toml" --state-dir "$scratch/state" --socket "$scratch/control.sock" \
   > "$scratch/custodyd.log" 2>&1 &
 daemon=$!

@@ -104,7 +104,7 @@ for target in "${targets[@]}"; do
   extra=()
   unset ASAN_OPTIONS
   case "$target" in
-    volumes)  build_module volumes Sources/CustodyVolumes FuzzVolumes.swift; max_len=1048576 ;;
+    volumes)  build_module volumes Sources/CustodyVolumes FuzzVolumes.swift Sources/CustodyCRC32/CRC32.swift; max_len=1048576 ;;
     metadata) build_module metadata Sources/CustodyMetadata FuzzMetadata.swift; max_len=65536 ;;
     json)     build_module json Sources/CustodyModel/JSON FuzzJSON.swift Sources/CustodyProtocol/WireCoding.swift; max_len=16384 ;;
     registry) build_product registry; max_len=16384 ;;

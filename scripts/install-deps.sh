@@ -69,7 +69,7 @@ if ! "$venv/bin/python" -c "import rfc8785" 2>/dev/null; then
 fi
 
 # Schemathesis (PyPI), pinned, in the same environment: the adversarial suite holds
-# docs/api/openapi.yaml to the running daemon with it (tests/adversarial/test_fapi_schemathesis.py).
+# docs/api/openapi.yaml to the running daemon with it (system-tests/adversarial/test_fapi_schemathesis.py).
 if [ ! -x "$venv/bin/st" ] || ! "$venv/bin/st" --version 2>/dev/null | grep -q "version 4.32.5$"; then
   echo "install-deps: installing schemathesis into $venv"
   [ -x "$venv/bin/pip" ] || /usr/bin/python3 -m venv "$venv"

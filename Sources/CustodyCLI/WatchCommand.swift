@@ -2,11 +2,14 @@
 import Glibc
 #endif
 import ArgumentParser
+import CustodyClient
 import CustodyCore
 import CustodyProtocol
 import Foundation
 
 /// `custodyctl watch`: follows docks, undocks, jobs and courtroom recording as they happen, until interrupted.
+/// It reads the daemon's state-change stream (`GET /v1/changes/stream`) and looks at a
+/// list again only when the stream says it changed: nothing is asked while nothing happens.
 struct WatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch", abstract: "Follow docks, undocks, ingest jobs and courtroom recording live (Ctrl-C to stop).")
@@ -36,57 +39,82 @@ struct WatchCommand: ParsableCommand {
 
     func run() throws {
         let client = global.client()
-        var devices: [Int64: DeviceDTO] = [:]
-        var jobs: [Int64: JobDTO] = [:]
-        var recordings = RecordingWatch()
-        var first = true
         let end = seconds.map { Date().addingTimeInterval($0) }
-        while end.map({ Date() < $0 }) ?? true {
-            let nowDevices = try client.devices(all: true).devices
-            let nowJobs = try client.jobs(limit: 50).jobs
-            var changes: [Change] = []
-            let time = RFC3339.format(Date())
-            for d in nowDevices.reversed() {
-                let before = devices[d.id]
-                let announced = before == nil && (d.state != .removed || !first)
-                if announced {
-                    changes.append(Change(time: time, event: d.state == .unsupported ? "unsupported" : "dock", device: d, job: nil))
-                }
-                if let before, before.state != d.state {
-                    changes.append(Change(time: time, event: d.state == .removed ? "undock" : "device-\(d.state.rawValue)", device: d, job: nil))
-                }
-                if before != nil || announced, d.state != .removed {
-                    // Each slot's medium: inserted, read, done, taken out (and the slots a new dock has).
-                    let was = Dictionary((before?.slots ?? []).map { ($0.slot, $0) }, uniquingKeysWith: { _, last in last })
-                    for slot in d.slots where was[slot.slot]?.state != slot.state || was[slot.slot]?.jobId != slot.jobId {
-                        changes.append(Change(time: time, event: "slot-\(slot.state.rawValue)", device: d, slot: slot, job: nil))
-                    }
-                }
-                devices[d.id] = d
+        // Opened before the first look: whatever changes after it is announced on the stream,
+        // which every role may read (it says only which kinds of state changed).
+        var stream = try client.changeStream()
+        guard try ready(stream, end: end) else { return }
+        var watch = WatchLooks()
+        try look(client, &watch, StateTopic.all, first: true)
+        while true {
+            let message: EventStreamMessage
+            switch try stream.next(until: end) {
+            case .message(let m): message = m
+            case .timedOut: return
+            case .ended: throw ClientError("custodyd ended the event stream (is it stopping?)")
             }
-            for j in nowJobs.reversed() {
-                let before = jobs[j.id]
-                if (before == nil && !first) || (before != nil && (before!.state != j.state || before!.stored + before!.duplicates + before!.failed
-                                                                   != j.stored + j.duplicates + j.failed)) {
-                    changes.append(Change(time: time, event: "job-\(j.state.rawValue)", device: nil, job: j))
-                }
-                jobs[j.id] = j
+            var topics = Set<String>()
+            var cut = Self.topics(of: message, into: &topics)
+            // What has already arrived is looked at once.
+            while !cut, case .message(let more) = try stream.next(until: Date()) {
+                cut = Self.topics(of: more, into: &topics)
             }
-            if let list = try? client.recordings([("limit", "50")]) {
-                changes += recordings.changes(list, time: time, first: first)
+            if cut {
+                // The stream fell behind and ended: open it again, and look at everything.
+                stream = try client.changeStream()
+                guard try ready(stream, end: end) else { return }
+                topics = StateTopic.all
             }
-            if first && global.json {
-                // The first look is taken: a script reading the lines knows from here on nothing is missed.
-                try printChange(Change(time: time, event: "watching"))
-            } else if first {
-                let recording = recordings.rooms.values.filter { $0.state == .recording }.map(\.courtroom).sorted()
-                emit("watching \(global.socketPath); \(nowDevices.filter { $0.state != .removed }.count) devices docked"
-                     + (recording.isEmpty ? "" : "; recording in courtroom \(recording.joined(separator: ", "))"))
-            }
-            for c in changes { try printChange(c) }
-            first = false
-            usleep(250_000)
+            try look(client, &watch, topics, first: false)
         }
+    }
+
+    /// Waits for the stream's `ready`; false when `--seconds` ran out first.
+    private func ready(_ stream: EventStreamReader, end: Date?) throws -> Bool {
+        switch try stream.next(until: end) {
+        case .message(let m) where m.event == EventStreamKind.ready.rawValue: return true
+        case .message(let m): throw ClientError("custodyd's event stream began with \(m.event), not ready")
+        case .timedOut: return false
+        case .ended: throw ClientError("custodyd ended the event stream")
+        }
+    }
+
+    /// Adds the kinds of state a message says changed; true when it is a `cut`.
+    private static func topics(of message: EventStreamMessage, into topics: inout Set<String>) -> Bool {
+        switch EventStreamKind(rawValue: message.event) {
+        case .change?:
+            if let change = try? message.decode(StateChangeDTO.self) { topics.insert(change.topic) }
+            return false
+        case .cut?:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Looks at the lists of `topics` and prints what changed since the last look (the
+    /// first look prints the `watching` line).
+    private func look(_ client: CustodyClient, _ watch: inout WatchLooks, _ topics: Set<String>, first: Bool) throws {
+        var changes: [Change] = []
+        let time = RFC3339.format(Date())
+        if topics.contains(StateTopic.devices) {
+            changes += watch.deviceChanges(try client.devices(all: true).devices, time: time, first: first)
+        }
+        if topics.contains(StateTopic.jobs) {
+            changes += watch.jobChanges(try client.jobs(limit: 50).jobs, time: time, first: first)
+        }
+        if topics.contains(StateTopic.recordings), let list = try? client.recordings([("limit", "50")]) {
+            changes += watch.recordings.changes(list, time: time, first: first)
+        }
+        if first && global.json {
+            // The first look is taken: a script reading the lines knows from here on nothing is missed.
+            try printChange(Change(time: time, event: "watching"))
+        } else if first {
+            let recording = watch.recordings.rooms.values.filter { $0.state == .recording }.map(\.courtroom).sorted()
+            emit("watching \(global.socketPath); \(watch.devices.values.filter { $0.state != .removed }.count) devices docked"
+                 + (recording.isEmpty ? "" : "; recording in courtroom \(recording.joined(separator: ", "))"))
+        }
+        for c in changes { try printChange(c) }
     }
 
     /// One line for a person (its values escaped), written at once (a pipe reader sees
@@ -111,6 +139,59 @@ struct WatchCommand: ParsableCommand {
         } else if let r = c.recording {
             emit("\(c.time)  \(c.event, width: 16) courtroom \(r.courtroom): \(RecordingWatch.describe(c, r))")
         }
+    }
+}
+
+/// The kinds of state the event stream announces (`change` messages' `topic`).
+enum StateTopic {
+    static let devices = "devices"
+    static let jobs = "jobs"
+    static let recordings = "recordings"
+    static let all: Set<String> = [devices, jobs, recordings]
+}
+
+/// What `watch` remembers of docks, jobs and recording between two looks.
+struct WatchLooks {
+    var devices: [Int64: DeviceDTO] = [:]
+    var jobs: [Int64: JobDTO] = [:]
+    var recordings = RecordingWatch()
+
+    /// Docks, undocks, and each slot's medium: inserted, read, done, taken out.
+    mutating func deviceChanges(_ nowDevices: [DeviceDTO], time: String, first: Bool) -> [WatchCommand.Change] {
+        var changes: [WatchCommand.Change] = []
+        for d in nowDevices.reversed() {
+            let before = devices[d.id]
+            let announced = before == nil && (d.state != .removed || !first)
+            if announced {
+                changes.append(WatchCommand.Change(time: time, event: d.state == .unsupported ? "unsupported" : "dock", device: d, job: nil))
+            }
+            if let before, before.state != d.state {
+                changes.append(WatchCommand.Change(time: time, event: d.state == .removed ? "undock" : "device-\(d.state.rawValue)", device: d, job: nil))
+            }
+            if before != nil || announced, d.state != .removed {
+                // Each slot's medium: inserted, read, done, taken out (and the slots a new dock has).
+                let was = Dictionary((before?.slots ?? []).map { ($0.slot, $0) }, uniquingKeysWith: { _, last in last })
+                for slot in d.slots where was[slot.slot]?.state != slot.state || was[slot.slot]?.jobId != slot.jobId {
+                    changes.append(WatchCommand.Change(time: time, event: "slot-\(slot.state.rawValue)", device: d, slot: slot, job: nil))
+                }
+            }
+            devices[d.id] = d
+        }
+        return changes
+    }
+
+    /// Jobs started, progressing and ending.
+    mutating func jobChanges(_ nowJobs: [JobDTO], time: String, first: Bool) -> [WatchCommand.Change] {
+        var changes: [WatchCommand.Change] = []
+        for j in nowJobs.reversed() {
+            let before = jobs[j.id]
+            if (before == nil && !first) || (before != nil && (before!.state != j.state || before!.stored + before!.duplicates + before!.failed
+                                                               != j.stored + j.duplicates + j.failed)) {
+                changes.append(WatchCommand.Change(time: time, event: "job-\(j.state.rawValue)", device: nil, job: j))
+            }
+            jobs[j.id] = j
+        }
+        return changes
     }
 }
 

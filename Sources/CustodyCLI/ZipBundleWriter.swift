@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CustodyCRC32
 import CustodyCore
 import Foundation
 

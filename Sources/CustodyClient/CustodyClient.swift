@@ -17,6 +17,19 @@ public struct CustodyClient: Sendable {
     public func items(_ query: [(String, String)]) throws(ClientError) -> ItemListDTO { try get(API.items + Self.queryString(query)) }
     public func item(_ id: Int64) throws(ClientError) -> ItemDTO { try get(API.item(id)) }
     public func events(_ query: [(String, String)]) throws(ClientError) -> EventListDTO { try get(API.events + Self.queryString(query)) }
+    /// The live event stream: custody events after `after` (nil: from now on) unless
+    /// `events` is false, and state changes. A refusal throws with its status.
+    public func eventStream(after: Int64? = nil, events: Bool = true) throws(ClientError) -> EventStreamReader {
+        var query: [(String, String)] = []
+        if let after { query.append(("after", String(after))) }
+        if !events { query.append(("events", "false")) }
+        return try EventStreamReader(client: http, path: API.eventStream + Self.queryString(query))
+    }
+
+    /// The live state changes alone (which kinds of state changed), which every role may read.
+    public func changeStream() throws(ClientError) -> EventStreamReader {
+        try EventStreamReader(client: http, path: API.changeStream)
+    }
 
     public func devices(all: Bool = false) throws(ClientError) -> DeviceListDTO { try get(API.devices + (all ? "?all=true" : "")) }
 

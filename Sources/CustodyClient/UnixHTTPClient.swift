@@ -6,7 +6,9 @@ import Foundation
 /// A failure to reach the daemon or to read its answer.
 public struct ClientError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
-    public init(_ message: String) { self.message = message }
+    /// The HTTP status custodyd answered, where the failure is its answer.
+    public var status: Int?
+    public init(_ message: String, status: Int? = nil) { self.message = message; self.status = status }
     public var description: String { message }
 }
 
@@ -81,7 +83,7 @@ public struct UnixHTTPClient: Sendable {
         return head
     }
 
-    private func receive(_ fd: Int32, _ buffer: inout [UInt8]) throws(ClientError) -> Int {
+    func receive(_ fd: Int32, _ buffer: inout [UInt8]) throws(ClientError) -> Int {
         while true {
             let n = recv(fd, &buffer, buffer.count, 0)
             if n >= 0 { return n }
@@ -92,7 +94,7 @@ public struct UnixHTTPClient: Sendable {
     }
 
     /// Connects and sends one request; returns the connected socket.
-    private func request(method: String, path: String, body: Data?) throws(ClientError) -> Int32 {
+    func request(method: String, path: String, body: Data?, accept: String = "application/json") throws(ClientError) -> Int32 {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw ClientError("cannot create a socket: \(String(cString: strerror(errno)))") }
         var ok = false
@@ -101,7 +103,7 @@ public struct UnixHTTPClient: Sendable {
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         try connect(fd)
 
-        var text = "\(method) \(path) HTTP/1.1\r\nHost: custodyd\r\nUser-Agent: custodyctl\r\nAccept: application/json\r\nConnection: close\r\n"
+        var text = "\(method) \(path) HTTP/1.1\r\nHost: custodyd\r\nUser-Agent: custodyctl\r\nAccept: \(accept)\r\nConnection: close\r\n"
         if let body {
             text += "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n"
         }

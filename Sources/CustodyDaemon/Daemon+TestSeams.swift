@@ -10,7 +10,7 @@ extension Daemon {
     /// custodyd sets that): with `CUSTODY_TEST_BLOB_REMOVAL_GATE=DIR`, retention, once it
     /// has committed a deletion to the index, writes `DIR/waiting` and waits (at most ten
     /// minutes) for `DIR/go` before it removes the blobs. The adversarial suite ingests
-    /// the same bytes at exactly that moment (tests/adversarial/test_f12_*).
+    /// the same bytes at exactly that moment (system-tests/adversarial/test_f12_*).
     static func installTestSeams(_ store: LocalStore, environment: [String: String], logger: Logger) {
         guard let dir = environment[blobRemovalGateVariable], !dir.isEmpty else { return }
         logger.warning("test seam: retention waits for \(dir)/go before removing blobs (\(blobRemovalGateVariable))")

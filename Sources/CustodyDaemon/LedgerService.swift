@@ -19,12 +19,16 @@ struct LedgerService: Service {
             var nextVerification = verifyInterval.map { ContinuousClock.now + $0 }
             while !Task.isCancelled {
                 do {
-                    if let made = try signer.checkpointIfGrown() { logger.info("ledger checkpoint: \(made.treeSize) entries") }
+                    // Signing reads and writes the index: through the store's door.
+                    let signer = self.signer
+                    if let made = try await BlockingDoor.store.run({ try signer.checkpointIfGrown() }) {
+                        logger.info("ledger checkpoint: \(made.treeSize) entries")
+                    }
                 } catch {
                     logger.error("cannot sign a ledger checkpoint: \(error)")
                 }
                 if let due = nextVerification, ContinuousClock.now >= due, let verifyInterval {
-                    verify()
+                    await BlockingDoor.store.run { verify() }
                     nextVerification = ContinuousClock.now + verifyInterval
                 }
                 let wake = [interval, nextVerification.map { max(.zero, $0 - ContinuousClock.now) }].compactMap { $0 }.min() ?? interval

@@ -17,14 +17,13 @@ struct WatchdogService: Service {
     }
 
     /// The daemon's probe: the control server's event loops run a task, and the
-    /// index answers a query (on a thread of its own, so a stuck database stalls
-    /// only the probe, and with it the pings).
+    /// index answers a query through the store's door, as every request's store work
+    /// does (so a stuck database, or a door all of whose threads are stuck, stalls the
+    /// probe, and with it the pings).
     static func probe(server: ControlServer, store: LocalStore) -> @Sendable () async -> Bool {
         {
             guard await server.eventLoopsAnswer() else { return false }
-            return await withCheckedContinuation { continuation in
-                DispatchQueue.global().async { continuation.resume(returning: (try? store.ping()) != nil) }
-            }
+            return await BlockingDoor.store.run { (try? store.ping()) != nil }
         }
     }
 }
@@ -42,7 +41,8 @@ struct SpaceService: Service {
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask {
-                    for await change in gate.changes { record(change) }
+                    // Each change is a custody event: recorded through the store's door.
+                    for await change in gate.changes { await BlockingDoor.store.run { record(change) } }
                 }
                 while !Task.isCancelled {
                     do { try gate.refresh() } catch { logger.warning("cannot measure free space on \(gate.path): \(error)") }

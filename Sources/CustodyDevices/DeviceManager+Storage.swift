@@ -16,7 +16,7 @@ extension DeviceManager {
 
     /// A disk came, changed or went: the slot it is (if its device is docked) is probed
     /// again when its medium may have changed, and loses its job when it is gone.
-    func blockChanged(_ change: BlockEvent, input: AsyncStream<Event>.Continuation, group: inout DiscardingTaskGroup) {
+    func blockChanged(_ change: BlockEvent, input: AsyncStream<Event>.Continuation, group: inout DiscardingTaskGroup) async {
         let disk = change.disk
         let previous = table.withLock { t -> BlockDisk? in
             let before = t.disks[disk.syspath]
@@ -42,7 +42,7 @@ extension DeviceManager {
             table.withLock { $0.docks[busPath]?.slots[storage.lun]?.sizeBytes = disk.sizeBytes }
             startProbe(SlotKey(busPath: busPath, dockID: dockID, lun: storage.lun), input: input, group: &group)
         case .removed:
-            slotGone(storage, busPath: busPath)
+            await slotGone(storage, busPath: busPath)
         }
     }
 
@@ -62,17 +62,17 @@ extension DeviceManager {
     }
 
     /// A logical unit is gone (its disk removed while the device stays docked).
-    func slotGone(_ storage: StorageSlot, busPath: String) {
+    func slotGone(_ storage: StorageSlot, busPath: String) async {
         guard let slot = table.withLock({ $0.docks[busPath]?.slots.removeValue(forKey: storage.lun) }) else { return }
         if let job = slot.job {
             engine.interrupt(job, reason: "\(slot.node ?? storage.disk) went away during the job; resumed when its medium is docked again")
         }
         guard let dockID = table.withLock({ $0.docks[busPath]?.dockID }) else { return }
         // The slot's last medium and job stay on record beside its removal.
-        write(slot: DockSlotRecord(slot: storage.lun, blockDevice: slot.node ?? storage.disk, state: .removed,
-                                   medium: slot.written?.medium, jobID: slot.written?.jobID, message: "its disk went away"),
-              dockID: dockID)
-        writeDock(busPath)
+        await write(slot: DockSlotRecord(slot: storage.lun, blockDevice: slot.node ?? storage.disk, state: .removed,
+                                         medium: slot.written?.medium, jobID: slot.written?.jobID, message: "its disk went away"),
+                    dockID: dockID)
+        await writeDock(busPath)
     }
 
     // MARK: - Probing
@@ -117,16 +117,20 @@ extension DeviceManager {
             }
             do {
                 let serial = docked.description.serial
-                let interrupted: Int64? = if let medium {
-                    try docks.interruptedJob(deviceSerial: serial, medium: medium.identity)
-                } else if let serial {
-                    try docks.interruptedJob(deviceSerial: serial)
-                } else {
-                    nil
+                // The index is asked, and the job resumed, on the store's door.
+                let interrupted: Int64? = try await BlockingDoor.store.run {
+                    let found: Int64? = if let medium {
+                        try docks.interruptedJob(deviceSerial: serial, medium: medium.identity)
+                    } else if let serial {
+                        try docks.interruptedJob(deviceSerial: serial)
+                    } else {
+                        nil
+                    }
+                    // The same medium back after being pulled mid-job: that job goes on, wherever the medium is now.
+                    if let found { try driver.resumeIngest(found, docked, engine: engine) }
+                    return found
                 }
                 if let interrupted {
-                    // The same medium back after being pulled mid-job: that job goes on, wherever the medium is now.
-                    try driver.resumeIngest(interrupted, docked, engine: engine)
                     return .reading(medium, job: interrupted, resumed: true)
                 }
                 return .reading(medium, job: try await driver.startIngest(docked, engine: engine), resumed: false)
@@ -138,7 +142,7 @@ extension DeviceManager {
 
     /// A probe's outcome, applied on the event loop; a slot whose storage changed
     /// during the probe is probed again.
-    func settle(_ key: SlotKey, _ outcome: SlotOutcome, input: AsyncStream<Event>.Continuation, group: inout DiscardingTaskGroup) {
+    func settle(_ key: SlotKey, _ outcome: SlotOutcome, input: AsyncStream<Event>.Continuation, group: inout DiscardingTaskGroup) async {
         let current = table.withLock { t -> (DockTable.Dock, DockTable.Slot)? in
             guard let dock = t.docks[key.busPath], dock.dockID == key.dockID, let slot = dock.slots[key.lun],
                   slot.incarnation == key.incarnation else { return nil }
@@ -196,10 +200,10 @@ extension DeviceManager {
         slot.dirty = false
         table.withLock { $0.docks[key.busPath]?.slots[key.lun] = slot }
         if let storage = slot.storage, let node = slot.node {
-            write(slot: DockSlotRecord(slot: storage.lun, blockDevice: node, state: slot.state, medium: slot.medium?.summary,
-                                       jobID: slot.job, message: slot.message), dockID: dock.dockID)
+            await write(slot: DockSlotRecord(slot: storage.lun, blockDevice: node, state: slot.state, medium: slot.medium?.summary,
+                                             jobID: slot.job, message: slot.message), dockID: dock.dockID)
         }
-        writeDock(key.busPath)
+        await writeDock(key.busPath)
         if again {
             table.withLock { $0.docks[key.busPath]?.slots[key.lun]?.probing = false }
             startProbe(key, input: input, group: &group)
@@ -217,11 +221,12 @@ extension DeviceManager {
     // MARK: - Records
 
     /// The slot row, written when it changed.
-    func write(slot record: DockSlotRecord, dockID: Int64) {
+    func write(slot record: DockSlotRecord, dockID: Int64) async {
         let busPath = table.withLock { t in t.docks.first { $0.value.dockID == dockID }?.key }
         if let busPath, table.withLock({ $0.docks[busPath]?.slots[record.slot]?.written }) == record { return }
         do {
-            try docks.updateSlot(dock: dockID, record)
+            let docks = self.docks
+            try await BlockingDoor.store.run { try docks.updateSlot(dock: dockID, record) }
             if let busPath { table.withLock { $0.docks[busPath]?.slots[record.slot]?.written = record } }
         } catch {
             logger.error("cannot record slot \(record.slot) of dock \(dockID): \(error)")
@@ -229,12 +234,13 @@ extension DeviceManager {
     }
 
     /// The dock row as its slots make it, written when it changed.
-    func writeDock(_ busPath: String) {
+    func writeDock(_ busPath: String) async {
         guard let dock = table.withLock({ $0.docks[busPath] }) else { return }
         let summary = dock.summary()
         guard summary != dock.written else { return }
         do {
-            try docks.updateDock(dock.dockID, state: summary.state, message: summary.message, jobID: summary.job)
+            let (docks, dockID) = (self.docks, dock.dockID)
+            try await BlockingDoor.store.run { try docks.updateDock(dockID, state: summary.state, message: summary.message, jobID: summary.job) }
             table.withLock { $0.docks[busPath]?.written = summary }
         } catch {
             logger.error("cannot record the state of dock \(dock.dockID): \(error)", metadata: Self.journalFields(dock.device))

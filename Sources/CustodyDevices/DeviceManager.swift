@@ -57,9 +57,12 @@ public final class DeviceManager: Sendable {
     /// Enumerates the disks and devices already there, then follows udev, hotplug and
     /// job ends until cancelled.
     public func run() async {
-        do { try docks.closeStaleDocks(actor: .daemon) } catch { logger.error("cannot close stale docks: \(error)") }
-        // A medium's job left running by a crash is interrupted first, so that seeing that medium resumes it.
-        engine.holdUnfinishedMediumJobs()
+        let (docks, engine, logger) = (self.docks, self.engine, self.logger)
+        await BlockingDoor.store.run {
+            do { try docks.closeStaleDocks(actor: .daemon) } catch { logger.error("cannot close stale docks: \(error)") }
+            // A medium's job left running by a crash is interrupted first, so that seeing that medium resumes it.
+            engine.holdUnfinishedMediumJobs()
+        }
         // Subscribe before enumerating, so that nothing in between is missed; a disk or
         // device seen both ways is handled once (by sysfs path, by bus path).
         let usb = bus.events()
@@ -84,36 +87,37 @@ public final class DeviceManager: Sendable {
             if let block { group.addTask { for await event in block { input.yield(.block(event)) } } }
             group.addTask { for await end in ends { input.yield(.jobEnded(end)) } }
             for await event in events {
-                handle(event, input: input, group: &group)
+                await handle(event, input: input, group: &group)
                 table.withLock { $0.handled += 1 }
             }
         }
     }
 
-    func handle(_ event: Event, input: AsyncStream<Event>.Continuation, group: inout DiscardingTaskGroup) {
+    func handle(_ event: Event, input: AsyncStream<Event>.Continuation, group: inout DiscardingTaskGroup) async {
         switch event {
-        case .usb(.arrived(let device)): arrived(device, input: input, group: &group)
-        case .usb(.left(let device)): left(device)
-        case .block(let change): blockChanged(change, input: input, group: &group)
+        case .usb(.arrived(let device)): await arrived(device, input: input, group: &group)
+        case .usb(.left(let device)): await left(device)
+        case .block(let change): await blockChanged(change, input: input, group: &group)
         case .jobEnded(let end): jobEnded(end)
-        case .settled(let key, let outcome): settle(key, outcome, input: input, group: &group)
+        case .settled(let key, let outcome): await settle(key, outcome, input: input, group: &group)
         }
     }
 
     // MARK: - USB
 
-    func arrived(_ device: USBDeviceDescription, input: AsyncStream<Event>.Continuation, group: inout DiscardingTaskGroup) {
+    func arrived(_ device: USBDeviceDescription, input: AsyncStream<Event>.Continuation, group: inout DiscardingTaskGroup) async {
         // Hubs (class 09) carry no evidence: not listed, not "unsupported".
         guard device.deviceClass != 0x09, !device.interfaces.contains(where: { $0.interfaceClass == 0x09 }) else { return }
         if table.withLock({ $0.docks[device.busPath] != nil }) {
             // Its removal was missed: close that dock first.
-            left(device)
+            await left(device)
         }
         guard let entry = catalog.match(device) else {
-            let dock = try? docks.recordDock(DockRecord(
+            let docks = self.docks
+            let dock = try? await BlockingDoor.store.run { try docks.recordDock(DockRecord(
                 device: device, model: nil, kind: nil, driver: nil, catalogEntry: nil, blockDevice: nil, alsaCard: nil,
                 state: .unsupported, message: "no catalog entry matches \(device.vendorHex):\(device.productHex); left alone"),
-                actor: .daemon)
+                actor: .daemon) }
             if let dock {
                 table.withLock { $0.docks[device.busPath] = .init(dockID: dock, device: device, entry: Self.unmatched, driver: nil, reads: false) }
             }
@@ -127,11 +131,13 @@ public final class DeviceManager: Sendable {
         var dock = DockTable.Dock(dockID: 0, device: device, entry: entry, driver: driver, reads: reads)
         let alsaCard = entry.driver == .alsaCapture ? locator.alsaCard(busPath: device.busPath) : nil
         let (state, message) = initialState(dock, driverThere: driver != nil)
+        let record = DockRecord(
+            device: device, model: entry.name, kind: entry.kind, driver: entry.driver, catalogEntry: "\(entry.file):\(entry.line)",
+            blockDevice: present.first.map { locator.sysfs.devPath($0.storage.disk) }, alsaCard: alsaCard,
+            state: state, message: message)
         do {
-            dock.dockID = try docks.recordDock(DockRecord(
-                device: device, model: entry.name, kind: entry.kind, driver: entry.driver, catalogEntry: "\(entry.file):\(entry.line)",
-                blockDevice: present.first.map { locator.sysfs.devPath($0.storage.disk) }, alsaCard: alsaCard,
-                state: state, message: message), actor: .daemon)
+            let docks = self.docks
+            dock.dockID = try await BlockingDoor.store.run { try docks.recordDock(record, actor: .daemon) }
         } catch {
             logger.error("cannot record the dock of \(device.busPath): \(error)", metadata: Self.journalFields(device))
             return
@@ -165,14 +171,15 @@ public final class DeviceManager: Sendable {
         return (.waitingForMedium, dock.summary().message)
     }
 
-    func left(_ device: USBDeviceDescription) {
+    func left(_ device: USBDeviceDescription) async {
         guard let gone = table.withLock({ $0.docks.removeValue(forKey: device.busPath) }) else { return }
         for (lun, slot) in gone.slots.sorted(by: { $0.key < $1.key }) {
             guard let job = slot.job else { continue }
             let which = lun == SlotKey.wholeDevice ? "" : " (its medium in \(slot.node ?? "slot \(lun)"))"
             engine.interrupt(job, reason: "device \(device.serial ?? device.busPath) removed during the job\(which); resumed when it is docked again")
         }
-        do { try docks.recordUndock(gone.dockID, actor: .daemon) } catch {
+        let (docks, dockID) = (self.docks, gone.dockID)
+        do { try await BlockingDoor.store.run { try docks.recordUndock(dockID, actor: .daemon) } } catch {
             logger.error("cannot record the undock of \(device.busPath): \(error)", metadata: Self.journalFields(device))
         }
         logger.info("undocked \(device.vendorHex):\(device.productHex) serial \(device.serial ?? "-") from \(device.busPath)",

@@ -118,7 +118,7 @@ public final class IngestEngine: Sendable {
         var plan: JobPlan
         let context = SourceContext(resolver: resolver, protected: protectedIdentity())
         do {
-            plan = try await BlockingWork.run { () throws(IngestError) -> JobPlan in
+            plan = try await BlockingDoor.media.run { () throws(IngestError) -> JobPlan in
                 let source = try open(context)
                 let descriptor = source.descriptor
                 return JobPlan(root: descriptor.root, deviceSerial: deviceSerial, files: source.files(include: include),
@@ -133,8 +133,9 @@ public final class IngestEngine: Sendable {
         }
         plan.notes.merge(origin) { _, theirs in theirs }
         let job: JobContext
+        let (store, recorded) = (self.store, plan)
         do {
-            job = try store.createJob(plan, caller: caller)
+            job = try await BlockingDoor.store.run { try store.createJob(recorded, caller: caller) }
         } catch {
             throw IngestError(.storeFailure, "the index could not record the job: \(error)")
         }
@@ -240,8 +241,21 @@ public final class IngestEngine: Sendable {
     /// Resumes jobs a crash or shutdown left unfinished, then runs jobs as they are
     /// submitted, until ``shutdown()``.
     public func run() async {
+        await BlockingDoor.store.run { self.holdUnfinishedMediumJobs() }
+        let resume = await BlockingDoor.store.run { self.unfinishedJobs() }
+        await withDiscardingTaskGroup { group in
+            for id in resume {
+                group.addTask { await self.runJob(id, resumed: true) }
+            }
+            for await id in queue {
+                group.addTask { await self.runJob(id, resumed: false) }
+            }
+        }
+    }
+
+    /// The jobs a crash or shutdown left unfinished that ``run()`` resumes (blocking: the index).
+    private func unfinishedJobs() -> [Int64] {
         var resume: [Int64] = []
-        holdUnfinishedMediumJobs()
         do {
             resume = try store.jobIDs(in: config.resumeOnStart ? [.queued, .running, .interrupted] : [.queued])
             if !config.resumeOnStart {
@@ -259,14 +273,7 @@ public final class IngestEngine: Sendable {
         } catch {
             logger.error("cannot list unfinished jobs: \(error)")
         }
-        await withDiscardingTaskGroup { group in
-            for id in resume {
-                group.addTask { await self.runJob(id, resumed: true) }
-            }
-            for await id in queue {
-                group.addTask { await self.runJob(id, resumed: false) }
-            }
-        }
+        return resume
     }
 
     /// Marks the docked media's jobs that a previous run left queued or running as
@@ -322,25 +329,32 @@ public final class IngestEngine: Sendable {
         var logger = self.logger
         logger[metadataKey: "job_id"] = "\(id)"
         do {
-            // …and a job another runner already finished is not run again.
-            guard let state = try store.job(id, withFiles: false)?.state, Self.runnable.contains(state),
-                  let job = try store.jobContext(id) else { return }
+            guard let (job, pending) = try await BlockingDoor.store.run({ try self.start(id, resumed: resumed) }) else { return }
             if let serial = job.deviceSerial { logger[metadataKey: "device_serial"] = "\(serial)" }
-            // Interrupted while still queued (its medium taken out before it started): nothing is read.
-            if let reason = interruptions.withLock({ $0.removeValue(forKey: id) }) {
-                let pending = try store.pendingFiles(job: id).count
-                try setEnd(id, .interrupted, message: "\(reason); \(pending) files not stored")
-                return
-            }
-            try store.setJobState(id, .running, message: resumed ? "resumed" : nil, actor: .daemon)
-            let pending = try store.pendingFiles(job: id)
             logger.info("job \(id): \(pending.count) files to read from \(job.root)\(resumed ? " (resumed)" : "")")
             let stop = await copyAll(pending, job: job, cancel: cancel)
-            try finish(job, stop: stop)
+            try await BlockingDoor.store.run { try self.finish(job, stop: stop) }
         } catch {
             logger.error("job \(id) failed: \(error)")
-            try? setEnd(id, .failed, message: "\(error)")
+            let failure = "\(error)"
+            await BlockingDoor.store.run { try? self.setEnd(id, .failed, message: failure) }
         }
+    }
+
+    /// Marks a job running and returns its files to read; nil when it is not to be run
+    /// (finished by another runner, or interrupted while queued). Blocking: the index.
+    private func start(_ id: Int64, resumed: Bool) throws -> (JobContext, [PlannedFile])? {
+        // …and a job another runner already finished is not run again.
+        guard let state = try store.job(id, withFiles: false)?.state, Self.runnable.contains(state),
+              let job = try store.jobContext(id) else { return nil }
+        // Interrupted while still queued (its medium taken out before it started): nothing is read.
+        if let reason = interruptions.withLock({ $0.removeValue(forKey: id) }) {
+            let pending = try store.pendingFiles(job: id).count
+            try setEnd(id, .interrupted, message: "\(reason); \(pending) files not stored")
+            return nil
+        }
+        try store.setJobState(id, .running, message: resumed ? "resumed" : nil, actor: .daemon)
+        return (job, try store.pendingFiles(job: id))
     }
 
     /// Why a job stopped before its last file.
@@ -395,7 +409,7 @@ public final class IngestEngine: Sendable {
         let source: any EvidenceSource
         let context = SourceContext(resolver: resolver)
         do {
-            source = try await BlockingWork.run { () throws(IngestError) -> any EvidenceSource in
+            source = try await BlockingDoor.media.run { () throws(IngestError) -> any EvidenceSource in
                 let source = try driver.reopen(descriptor, context: context)
                 // Another card at the job's node is never read into this job.
                 if let expected = job.medium, let found = source.medium, found.identity != expected {
@@ -412,7 +426,7 @@ public final class IngestEngine: Sendable {
             return .storeFailure("cannot read the source: \(error)")
         }
         let store = self.store
-        let known = (try? await BlockingWork.run { try store.knownFiles(sourceID: job.sourceID) }) ?? [:]
+        let known = (try? await BlockingDoor.store.run { try store.knownFiles(sourceID: job.sourceID) }) ?? [:]
         let ingester = FileIngester(store: store, chunkBytes: config.chunkBytes, syncLargeFilesBytes: config.syncLargeFilesBytes,
                                     known: known, metrics: metrics)
         var batch = CommitBatch(limits: config)
@@ -486,7 +500,7 @@ public final class IngestEngine: Sendable {
                 return .retry(file)
             }
         }
-        let result = (try? await BlockingWork.run { ingester.ingest(file, from: source, job: job, cancel: cancel) }) ?? .cancelled
+        let result = await BlockingDoor.media.run { ingester.ingest(file, from: source, job: job, cancel: cancel) }
         space?.release(bytes: file.size)
         if case .noSpace(let why) = result {
             guard let space else { return .file(.storeFailure(why)) }
@@ -504,10 +518,9 @@ public final class IngestEngine: Sendable {
     private func commit(_ taken: CommitBatch.Taken, job: JobContext) async -> String? {
         let store = self.store
         do {
-            try await BlockingWork.run {
-                try DeviceVerification.verifyGroup(taken.unverified, sizes: taken.unverifiedSizes)
-                try store.installAndCommit(taken.staged, taken.outcomes, job: job)
-            }
+            // The device is read again on the media's threads, the commit waits for the index on the store's.
+            try await BlockingDoor.media.run { try DeviceVerification.verifyGroup(taken.unverified, sizes: taken.unverifiedSizes) }
+            try await BlockingDoor.store.run { try store.installAndCommit(taken.staged, taken.outcomes, job: job) }
             return nil
         } catch {
             if error is DeviceVerification.Mismatch { metrics?.verificationFailed() }

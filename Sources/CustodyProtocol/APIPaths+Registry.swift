@@ -12,8 +12,8 @@ extension API {
     public static let clocks = "/v1/clocks"
     public static let tags = "/v1/tags"
     public static let holds = "/v1/holds"
-    public static func hold(_ id: Int64) -> String { "/v1/holds/\(id)" }
+    public static func hold(_ id: Int64) -> String { Template.hold.filled(id) }
     public static let retention = "/v1/retention"
-    public static func retentionPlan(_ id: Int64) -> String { "/v1/retention/\(id)" }
+    public static func retentionPlan(_ id: Int64) -> String { Template.retentionPlan.filled(id) }
     public static let gaps = "/v1/gaps"
 }

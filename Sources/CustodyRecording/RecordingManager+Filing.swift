@@ -37,7 +37,7 @@ extension RecordingManager {
             return
         }
         if pending.state == .filed {
-            removeWorkingFile(path, courtroom: room.id)
+            await Offload.run { self.removeWorkingFile(path, courtroom: room.id) }
             return
         }
         var jobID = pending.jobID
@@ -46,7 +46,8 @@ extension RecordingManager {
             switch await readJob(id, files: false)?.state {
             case .interrupted?:
                 guard !isShuttingDown else { return }
-                do { try engine.resume(id, caller: .daemon) } catch { jobID = nil }
+                let engine = self.engine
+                if case .failure = await Offload.run({ Result { try engine.resume(id, caller: .daemon) } }) { jobID = nil }
             case .failed?, nil:
                 jobID = nil
             default:
@@ -55,7 +56,7 @@ extension RecordingManager {
         }
         if jobID == nil {
             guard FileManager.default.fileExists(atPath: path) else {
-                fail(path, room: room, "its working file \(path) is missing")
+                await Offload.run { self.fail(path, room: room, "its working file \(path) is missing") }
                 return
             }
             guard !isShuttingDown || filingTimeLeft else { return }
@@ -68,7 +69,8 @@ extension RecordingManager {
                 if let jobID {
                     logger.error("courtroom \(room.id): segment \(path) is being filed by job \(jobID), not recorded: \(error)")
                 } else {
-                    fail(path, room: room, "its ingest job could not start: \(error)")
+                    let why = "its ingest job could not start: \(error)"
+                    await Offload.run { self.fail(path, room: room, why) }
                     return
                 }
             }
@@ -76,7 +78,7 @@ extension RecordingManager {
         guard let jobID, let job = await finishedJob(jobID) else { return }
         guard let file = job.files?.first(where: { $0.state == .stored || $0.state == .duplicate }), let item = file.itemId else {
             let why = job.files?.first?.message ?? job.message ?? "its ingest job \(jobID) ended \(job.state.rawValue)"
-            fail(path, room: room, why)
+            await Offload.run { self.fail(path, room: room, why) }
             return
         }
         let detail: [String: JSONValue] = ["sha256": file.sha256.map { .string($0) } ?? .null, "size": .number(Double(file.size))]
@@ -97,19 +99,56 @@ extension RecordingManager {
         filingDeadline.withLock { $0 }.map { clock.now() < $0 } ?? true
     }
 
-    /// The job once it has ended; nil when shutdown leaves it to the next start.
+    /// The job once it has ended; nil when shutdown leaves it to the next start. It
+    /// waits for the store to publish a change to jobs (or, shutting down, for the filing
+    /// deadline), never looking at the job's row on a timer.
     func finishedJob(_ id: Int64) async -> Job? {
+        // Subscribed before the first look: a job that ends after it wakes this at once.
+        var changes = store.changes.subscribe()
+        defer { changes.close() }
         while true {
             guard let job = await readJob(id, files: false) else { return nil }
             switch job.state {
             case .queued, .running:
                 if isShuttingDown && !filingTimeLeft { return nil }
-                try? await Task.sleep(for: options.jobPollInterval)
+                guard await waitForJobChange(id, &changes) else { return nil }
             case .interrupted:
                 // custodyd is stopping (or the store could not take it): resumed at the next start.
                 return nil
             case .completed, .completedWithErrors, .failed:
                 return await readJob(id, files: true)
+            }
+        }
+    }
+
+    /// Waits until the store publishes a change to jobs, to job `id`, or to recording (a
+    /// shutdown beginning), or until the filing deadline passes; false when cancelled.
+    private func waitForJobChange(_ id: Int64, _ changes: inout ChangeSubscription) async -> Bool {
+        let subject = "job:\(id)"
+        let waiting = changes
+        let now = clock.now()
+        let deadline = filingDeadline.withLock { $0 }.map { max(0, $0.timeIntervalSince(now)) }
+        let timer = deadline.map { seconds in
+            Task {
+                try? await Task.sleep(for: .seconds(seconds))
+                waiting.wake()
+            }
+        }
+        defer { timer?.cancel() }
+        while true {
+            switch await changes.next() {
+            case .change(.state(.jobs)), .change(.state(.recordings)), .wake:
+                return true
+            case .change(.event(let event)) where event.subject == subject:
+                return true
+            case .change:
+                continue
+            case .fellBehind:
+                // Cut for falling behind: subscribe again and look at the job again.
+                changes = store.changes.subscribe()
+                return true
+            case .closed:
+                return false
             }
         }
     }

@@ -44,6 +44,8 @@ extension RecordingManager {
         for await event in session.capture.events {
             // In order, off the cooperative threads: each event is a durable commit.
             await Offload.run { self.handle(event, session: session, room: room) }
+            // A running session's state and alarms live in memory: live readers look again.
+            store.changes.announce(.recordings)
         }
         // The stream ends after `stopped`; should it not have come, the session still ends here.
         if session.finished.value == nil {
@@ -56,6 +58,7 @@ extension RecordingManager {
                 session.finished.fulfil(SessionEnd(reason: "fault", stop: nil))
             }
         }
+        store.changes.announce(.recordings)
     }
 
     func handle(_ event: CaptureEvent, session: ActiveSession, room: Room) {

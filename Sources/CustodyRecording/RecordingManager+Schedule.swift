@@ -57,10 +57,14 @@ extension RecordingManager {
         let margin = TimeInterval(options.recording.scheduleMarginSeconds)
         for room in rooms where room.config.automatic {
             let hearings: [ScheduledHearing]
-            do {
-                hearings = try schedule.hearings(courtroom: room.id, from: now.addingTimeInterval(-margin - 1),
-                                                 to: now.addingTimeInterval(lead + 1))
-            } catch {
+            // The schedule is the registry's index: read through the store's door, off the
+            // cooperative threads.
+            let read = await BlockingDoor.store.run {
+                Result { try schedule.hearings(courtroom: room.id, from: now.addingTimeInterval(-margin - 1), to: now.addingTimeInterval(lead + 1)) }
+            }
+            switch read {
+            case .success(let found): hearings = found
+            case .failure(let error):
                 logger.error("courtroom \(room.id): cannot read the hearing schedule: \(error)")
                 continue
             }

@@ -24,16 +24,14 @@ public final class RecordingManager: Sendable {
         public var recording: RecordingConfiguration
         /// The PCM a session records from (tests give scripted ones; the daemon, ALSA's).
         public var source: @Sendable (CaptureConfiguration) -> sending any PCMSource
-        /// How often a segment's ingest job is looked at while it runs.
-        public var jobPollInterval: Duration
         /// How long a shutdown waits for closed segments to be filed.
         public var shutdownFilingSeconds: Double
 
         public init(stateDirectory: String, courtrooms: [CourtroomConfiguration], recording: RecordingConfiguration = .init(),
                     source: @escaping @Sendable (CaptureConfiguration) -> sending any PCMSource = { ALSACapturePCM(name: $0.pcmName) },
-                    jobPollInterval: Duration = .milliseconds(50), shutdownFilingSeconds: Double = 30) {
+                    shutdownFilingSeconds: Double = 30) {
             self.stateDirectory = stateDirectory; self.courtrooms = courtrooms; self.recording = recording; self.source = source
-            self.jobPollInterval = jobPollInterval; self.shutdownFilingSeconds = shutdownFilingSeconds
+            self.shutdownFilingSeconds = shutdownFilingSeconds
         }
 
         /// `<stateDirectory>/recordings`.
@@ -104,7 +102,11 @@ public final class RecordingManager: Sendable {
                 throw RecordingError(.badRequest, "\(name) must be 1–200 characters on one line, not \"\(value.prefix(60))\"")
             }
         }
-        let (hearing, caseNumber) = try hearingTags(body, room: room, automatic: automatic)
+        // The hearing is checked against the registry's index: through the store's door.
+        let tags = await BlockingDoor.store.run {
+            Result { () throws(RecordingError) in try self.hearingTags(body, room: room, automatic: automatic) }
+        }
+        let (hearing, caseNumber) = try tags.get()
         let (pcm, interfaceSerial) = try resolvePCM(room)
         do {
             try FileManager.default.createDirectory(atPath: room.directory, withIntermediateDirectories: true,
@@ -241,6 +243,8 @@ public final class RecordingManager: Sendable {
             workInput.finish()
             return sessions
         }
+        // Filers waiting for a job's end look again, now with the filing deadline.
+        store.changes.announce(.recordings)
         if !sessions.isEmpty { logger.notice("recording: stopping \(sessions.count) sessions for shutdown") }
     }
 

@@ -33,9 +33,12 @@ public struct ControlRoutes: Sendable {
     let recordings: RecordingManager?
     /// Refused requests, recorded in the ledger a bounded number of times per uid and minute.
     public let refusals: RefusalRecorder
+    /// Where blocking handlers (and the role check, which may record a refusal) run.
+    let door: BlockingDoor
 
     public init(store: any ControlStore, ingest: IngestEngine, stateDirectory: String, signer: CheckpointSigner? = nil,
-                operations: ControlOperations? = nil, tagging: TaggingPolicy = TaggingPolicy(), recordings: RecordingManager? = nil) {
+                operations: ControlOperations? = nil, tagging: TaggingPolicy = TaggingPolicy(), recordings: RecordingManager? = nil,
+                door: BlockingDoor = .store) {
         self.store = store
         self.ingest = ingest
         self.stateDirectory = stateDirectory
@@ -44,22 +47,23 @@ public struct ControlRoutes: Sendable {
         self.tagging = tagging
         self.recordings = recordings
         self.refusals = RefusalRecorder(store: store)
+        self.door = door
         self.startedAt = .now
     }
 
     /// Answers one request. Never throws: every failure becomes a problem response.
-    /// The caller's roles are checked against the route's in `RouteTable` before any
-    /// handler runs.
+    /// The route comes from ``RouteTable`` (404 and 405 too), and the caller's roles are
+    /// checked against the route's before its handler runs. A blocking handler runs,
+    /// with the role check, on the store's door (``BlockingDoor/store``), never on the
+    /// cooperative threads: a request waiting for the disk holds none of them.
     public func handle(_ request: ControlRequest) async -> ControlResponse {
         // Text no custody record can keep (NUL, unpaired surrogates, bytes that are not
         // UTF-8) is refused before any route or role check could record it.
         if let problem = request.textProblem() { return .problem(problem) }
         let route: Route
-        let segments: [String]
         switch RouteTable.match(method: request.method, path: request.path) {
-        case .found(let r, let s):
-            route = r
-            segments = s
+        case .found(let found, _):
+            route = found
         case .methodNotAllowed(let allowed):
             // A resource of this protocol asked with the wrong method: 405 naming the
             // methods it has (RFC 9110 15.5.6).
@@ -72,9 +76,18 @@ public struct ControlRoutes: Sendable {
             let versioned = request.path.split(separator: "/").first == "v1"
             return .problem(.notFound("no such path: \(Self.echo(request.path))" + (versioned ? "" : " (this daemon speaks \(API.prefix))")))
         }
+        let call = RouteTable.call(route, request)
         do {
-            try authorize(request, route.roles)
-            return try await answer(route, segments, request)
+            switch route.handler {
+            case .blocking(let answer):
+                return try await door.run {
+                    try self.authorize(request, route.roles)
+                    return try answer(self, call)
+                }
+            case .suspending(let answer):
+                try await door.run { try self.authorize(request, route.roles) }
+                return try await answer(self, call)
+            }
         } catch let problem as ProblemDTO {
             return .problem(problem)
         } catch {
@@ -82,78 +95,57 @@ public struct ControlRoutes: Sendable {
         }
     }
 
-    /// The answer of an operation the caller may call; `segments` are the path's below `/v1`.
-    private func answer(_ route: Route, _ segments: [String], _ request: ControlRequest) async throws -> ControlResponse {
-        switch (route.method, route.template) {
-        case ("GET", "/v1/status"):
-            return try status(request)
-        case ("POST", "/v1/jobs"):
-            return try await startJob(request)
-        case ("GET", "/v1/jobs"):
-            let limit = try intParameter(request, "limit", default: 50, range: 1...1000)
-            return .json(JobListDTO(jobs: try store.jobs(limit: limit).map(JobDTO.init)))
-        case ("GET", "/v1/jobs/{id}"):
-            let id = try pathID(segments[1], "job")
-            guard let job = try store.job(id, withFiles: request.query["files"] != "false") else {
-                throw ProblemDTO.notFound("no job \(id)")
-            }
-            return .json(JobDTO(job))
-        case ("GET", "/v1/items"):
-            return .json(ItemListDTO(try store.items(try itemQuery(request))))
-        case ("GET", "/v1/items/{id}"):
-            let id = try pathID(segments[1], "item")
-            guard let item = try store.item(id) else { throw ProblemDTO.notFound("no item \(id)") }
-            return .json(ItemDTO(item))
-        case ("GET", "/v1/devices"):
-            let all = request.query["all"] == "true"
-            let limit = try intParameter(request, "limit", default: 100, range: 1...10000)
-            return .json(DeviceListDTO(devices: try store.docks(presentOnly: !all, limit: limit).map(DeviceDTO.init)))
-        case ("GET", "/v1/ledger"):
-            return try ledger()
-        case ("GET", "/v1/checkpoints"):
-            // Checkpoints exist only where the ledger has a station key.
-            _ = try requireSigner()
-            return .json(CheckpointListDTO(checkpoints: try store.checkpoints().map(CheckpointDTO.init)))
-        case ("POST", "/v1/checkpoints"):
-            return .json(CheckpointDTO(try requireSigner().checkpoint(actor: request.caller)), status: .created)
-        case ("GET", "/v1/proofs"):
-            return try proofs(request)
-        case ("POST", "/v1/verify"):
-            return try verify(request)
-        case ("POST", "/v1/exports"):
-            return try export(request)
-        case ("POST", "/v1/exports/{id}/abandon"):
-            return try abandonExport(request, id: segments[1])
-        case ("GET", "/v1/blobs/{id}"):
-            return try blob(request, sha256: segments[1])
-        case ("GET", "/v1/log-level"):
-            return logLevel()
-        case ("PUT", "/v1/log-level"):
-            return try setLogLevel(request)
-        case ("GET", "/metrics"):
-            let text = try operations.metrics.exposition()
-            return ControlResponse(contentType: MetricsRegistry.contentType, body: Data(text.utf8))
-        case ("GET", "/v1/recordings"):
-            return try listRecordings(request)
-        case ("POST", "/v1/recordings"):
-            return try await startRecording(request)
-        case ("GET", "/v1/recordings/{id}"):
-            return try courtroomRecording(request, courtroom: segments[1])
-        case ("POST", "/v1/recordings/{id}"):
-            return try await actOnRecording(request, courtroom: segments[1])
-        case ("GET", "/v1/events"):
-            var q = EventQuery()
-            if let item = request.query["item"] { q.itemID = try pathID(item, "item") }
-            q.subject = request.query["subject"]
-            q.afterSeq = try intParameter(request, "after", default: 0, range: RequestBounds.position)
-            q.limit = try intParameter(request, "limit", default: 1000, range: 1...10000)
-            return .json(EventListDTO(events: try store.events(q).map(EventDTO.init)))
-        default:
-            guard let response = try await registryRoute(route, segments, request) else {
-                throw ProblemDTO.internalError("no handler for \(route.method) \(route.template)")
-            }
-            return response
+    // MARK: Jobs, items, events, devices
+
+    /// `GET /v1/jobs`.
+    func jobs(_ call: RouteCall) throws -> ControlResponse {
+        let limit = try intParameter(call.request, "limit", default: 50, range: 1...1000)
+        return .json(JobListDTO(jobs: try store.jobs(limit: limit).map(JobDTO.init)))
+    }
+
+    /// `GET /v1/jobs/{id}` (`files=false`: without its files).
+    func job(_ call: RouteCall) throws -> ControlResponse {
+        let id = try pathID(call.id, "job")
+        guard let job = try store.job(id, withFiles: call.request.query["files"] != "false") else {
+            throw ProblemDTO.notFound("no job \(id)")
         }
+        return .json(JobDTO(job))
+    }
+
+    /// `GET /v1/items`.
+    func items(_ call: RouteCall) throws -> ControlResponse {
+        .json(ItemListDTO(try store.items(try itemQuery(call.request))))
+    }
+
+    /// `GET /v1/items/{id}`.
+    func item(_ call: RouteCall) throws -> ControlResponse {
+        let id = try pathID(call.id, "item")
+        guard let item = try store.item(id) else { throw ProblemDTO.notFound("no item \(id)") }
+        return .json(ItemDTO(item))
+    }
+
+    /// `GET /v1/events`.
+    func events(_ call: RouteCall) throws -> ControlResponse {
+        let request = call.request
+        var q = EventQuery()
+        if let item = request.query["item"] { q.itemID = try pathID(item, "item") }
+        q.subject = request.query["subject"]
+        q.afterSeq = try intParameter(request, "after", default: 0, range: RequestBounds.position)
+        q.limit = try intParameter(request, "limit", default: 1000, range: 1...10000)
+        return .json(EventListDTO(events: try store.events(q).map(EventDTO.init)))
+    }
+
+    /// `GET /v1/devices` (`all=true`: those gone too).
+    func devices(_ call: RouteCall) throws -> ControlResponse {
+        let all = call.request.query["all"] == "true"
+        let limit = try intParameter(call.request, "limit", default: 100, range: 1...10000)
+        return .json(DeviceListDTO(devices: try store.docks(presentOnly: !all, limit: limit).map(DeviceDTO.init)))
+    }
+
+    /// `GET /metrics`.
+    func metrics() throws -> ControlResponse {
+        let text = try operations.metrics.exposition()
+        return ControlResponse(contentType: MetricsRegistry.contentType, body: Data(text.utf8))
     }
 
     /// Refuses callers holding none of `roles`, and records the refusal.
@@ -167,7 +159,7 @@ public struct ControlRoutes: Sendable {
         }
     }
 
-    private func status(_ request: ControlRequest) throws -> ControlResponse {
+    func status(_ request: ControlRequest) throws -> ControlResponse {
         let totals = try store.totals()
         let uptime = ContinuousClock.now - startedAt
         let seconds = Double(uptime.components.seconds) + Double(uptime.components.attoseconds) / 1e18
@@ -177,11 +169,14 @@ public struct ControlRoutes: Sendable {
                                space: spaceStatus()))
     }
 
-    private func startJob(_ request: ControlRequest) async throws -> ControlResponse {
+    func startJob(_ request: ControlRequest) async throws -> ControlResponse {
         let body = try decodeBody(IngestRequestDTO.self, request, example: #"{"path": "/media/card"}"#)
         do {
             let job = try await ingest.submit(IngestRequest(path: body.path, device: body.device, image: body.image), caller: request.caller)
-            guard let started = try store.job(job.jobID, withFiles: false) else { throw ProblemDTO.internalError("job \(job.jobID) vanished") }
+            let store = self.store
+            guard let started = try await door.run({ try store.job(job.jobID, withFiles: false) }) else {
+                throw ProblemDTO.internalError("job \(job.jobID) vanished")
+            }
             return .json(JobDTO(started), status: .accepted)
         } catch let error as IngestError {
             let status = switch error.code {
@@ -194,18 +189,30 @@ public struct ControlRoutes: Sendable {
         }
     }
 
+    /// `GET /v1/checkpoints`.
+    func checkpoints() throws -> ControlResponse {
+        // Checkpoints exist only where the ledger has a station key.
+        _ = try requireSigner()
+        return .json(CheckpointListDTO(checkpoints: try store.checkpoints().map(CheckpointDTO.init)))
+    }
+
+    /// `POST /v1/checkpoints`.
+    func makeCheckpoint(_ call: RouteCall) throws -> ControlResponse {
+        .json(CheckpointDTO(try requireSigner().checkpoint(actor: call.request.caller)), status: .created)
+    }
+
     private func requireSigner() throws -> CheckpointSigner {
         guard let signer else { throw ProblemDTO(status: 503, code: "no-ledger-key", title: "No ledger key", detail: "this daemon has no station key") }
         return signer
     }
 
-    private func ledger() throws -> ControlResponse {
+    func ledger() throws -> ControlResponse {
         let signer = try requireSigner()
         return .json(LedgerDTO(origin: signer.key.name, verifierKey: signer.key.verifierKey, treeSize: try store.ledgerSize(),
                                latestCheckpoint: try store.latestCheckpoint()?.note))
     }
 
-    private func verify(_ request: ControlRequest) throws -> ControlResponse {
+    func verify(_ request: ControlRequest) throws -> ControlResponse {
         let signer = try requireSigner()
         let body = request.body.isEmpty ? VerifyRequestDTO(full: false) : try decodeBody(VerifyRequestDTO.self, request, example: #"{"full": true}"#)
         let report = try signer.verifyAndRecord(full: body.full, actor: request.caller)
@@ -215,14 +222,14 @@ public struct ControlRoutes: Sendable {
         }))
     }
 
-    private func export(_ request: ControlRequest) throws -> ControlResponse {
+    func export(_ request: ControlRequest) throws -> ControlResponse {
         let body = try decodeBody(ExportRequestDTO.self, request, example: #"{"case": "K-2026-114"}"#)
         let signer = try requireSigner()
         return .json(ExportPlanDTO(try ExportMaker(store: store, signer: signer).make(body, caller: request.caller)), status: .created)
     }
 
     /// A stored file's bytes, for the export that holds it and only to the user who made that export.
-    private func blob(_ request: ControlRequest, sha256: String) throws -> ControlResponse {
+    func blob(_ request: ControlRequest, sha256: String) throws -> ControlResponse {
         // Exports exist only where the ledger has a station key.
         _ = try requireSigner()
         guard sha256.count == 64, sha256.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
@@ -259,7 +266,7 @@ public struct ControlRoutes: Sendable {
 
     /// Inclusion proofs of an item's events (`item`), against the checkpoint of size
     /// `size` or the latest; or the consistency proof between checkpoints `from` and `to`.
-    private func proofs(_ request: ControlRequest) throws -> ControlResponse {
+    func proofs(_ request: ControlRequest) throws -> ControlResponse {
         // Every number is checked before anything is looked up.
         var sizes: [String: Int64] = [:]
         for name in ["size", "from", "to"] where request.query[name] != nil {

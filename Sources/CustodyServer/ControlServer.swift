@@ -219,10 +219,15 @@ public final class ControlServer: Sendable {
                         guard let h = head else { continue }
                         if discarded != nil { return }
                         let caller = roles.caller(uid: credentials.uid, gid: credentials.gid)
-                        let request = ControlRequest(method: h.method, uri: h.uri, body: body, caller: caller)
+                        let request = ControlRequest(method: h.method, uri: h.uri, body: body, caller: caller, headers: h.headers)
                         let response = await routes.handle(request)
-                        try await write(response, keepAlive: h.isKeepAlive, version: h.version, to: outbound, channel: connection.channel)
                         logger.debug("\(caller.name)(\(caller.uid)) \(h.method.rawValue) \(RefusalRecorder.capped(h.uri, 256)) → \(response.status.code)")
+                        if let stream = response.stream {
+                            // A stream ends its connection: nothing follows it.
+                            return try await writeStream(stream, response, version: h.version, channel: connection.channel,
+                                                         uid: credentials.uid)
+                        }
+                        try await write(response, keepAlive: h.isKeepAlive, version: h.version, to: outbound, channel: connection.channel)
                         if !h.isKeepAlive { return }
                         head = nil
                         body = Data()

@@ -13,12 +13,15 @@ public struct ControlRequest: Sendable {
     public var query: [String: String]
     public var body: Data
     public var caller: Caller
+    /// The request's headers (the event stream reads `Last-Event-ID`).
+    public var headers: HTTPHeaders
 
-    public init(method: HTTPMethod, uri: String, body: Data, caller: Caller) {
+    public init(method: HTTPMethod, uri: String, body: Data, caller: Caller, headers: HTTPHeaders = HTTPHeaders()) {
         self.method = method
         self.uri = uri
         self.body = body
         self.caller = caller
+        self.headers = headers
         let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         self.path = String(parts.first ?? "").removingPercentEncoding ?? String(parts.first ?? "")
         var query: [String: String] = [:]
@@ -47,6 +50,8 @@ public struct ControlResponse: Sendable {
     public var headers: [(String, String)] = []
     /// A file sent as the body instead of `body`, read in chunks as it is written.
     public var file: ResponseFile?
+    /// A live event stream sent as the body instead of `body`, until it ends.
+    public var stream: EventStreamPlan?
 
     public init(status: HTTPResponseStatus = .ok, contentType: String = API.jsonContentType, body: Data) {
         self.status = status

@@ -1,29 +1,70 @@
 import CustodyCore
+import CustodyProtocol
 import NIOHTTP1
 
 /// One operation of the control API: its method, its path template (as written in
-/// `docs/api/openapi.yaml`, `{id}` standing for one path segment) and the roles that
-/// may call it.
+/// `docs/api/openapi.yaml`, `{id}` standing for one path segment), the roles that may
+/// call it, and what answers it.
 public struct Route: Sendable, Equatable {
     public let method: String
     public let template: String
     public let roles: Set<Role>
+    let handler: RouteHandler
 
-    init(_ method: HTTPMethod, _ template: String, _ roles: Set<Role>) {
-        self.method = method.rawValue
-        self.template = template
-        self.roles = roles
+    /// A route answered by blocking work (the store): run through ``BlockingDoor/store``.
+    static func blocking(_ method: HTTPMethod, _ path: String, _ roles: Set<Role>,
+                         _ answer: @escaping @Sendable (ControlRoutes, RouteCall) throws -> ControlResponse) -> Route {
+        Route(method: method.rawValue, template: path, roles: roles, handler: .blocking(answer))
+    }
+
+    static func blocking(_ method: HTTPMethod, _ path: APIPathTemplate, _ roles: Set<Role>,
+                         _ answer: @escaping @Sendable (ControlRoutes, RouteCall) throws -> ControlResponse) -> Route {
+        blocking(method, path.text, roles, answer)
+    }
+
+    /// A route whose answer awaits other parts of the daemon (ingest, recording); it
+    /// passes its own store work through the door.
+    static func suspending(_ method: HTTPMethod, _ path: String, _ roles: Set<Role>,
+                           _ answer: @escaping @Sendable (ControlRoutes, RouteCall) async throws -> ControlResponse) -> Route {
+        Route(method: method.rawValue, template: path, roles: roles, handler: .suspending(answer))
+    }
+
+    static func suspending(_ method: HTTPMethod, _ path: APIPathTemplate, _ roles: Set<Role>,
+                           _ answer: @escaping @Sendable (ControlRoutes, RouteCall) async throws -> ControlResponse) -> Route {
+        suspending(method, path.text, roles, answer)
+    }
+
+    /// The same operation: method, template and roles (handlers are not compared).
+    public static func == (a: Route, b: Route) -> Bool {
+        a.method == b.method && a.template == b.template && a.roles == b.roles
     }
 
     /// The template's segments (`/v1/jobs/{id}` → `v1`, `jobs`, `{id}`).
     var segments: [Substring] { template.split(separator: "/") }
 }
 
-/// Every operation of the control API and who may call it: the one place a route's
-/// roles are decided. The routes authorize from this table before any handler runs,
-/// 405 answers derive their `Allow` header from it, and `docs/api/openapi.yaml`'s
-/// `x-custody-roles` says the same (`tests/integration/test_openapi.py` calls every
-/// operation as every role and holds the daemon to the document).
+/// What answers a route.
+enum RouteHandler: Sendable {
+    /// Synchronous work that may wait for the disk: the dispatch runs it, with the role
+    /// check, on ``BlockingDoor/store``'s threads.
+    case blocking(@Sendable (ControlRoutes, RouteCall) throws -> ControlResponse)
+    /// Work that awaits; it runs on the caller's task and passes its store work through the door.
+    case suspending(@Sendable (ControlRoutes, RouteCall) async throws -> ControlResponse)
+}
+
+/// A request matched to its route: the request and its path's id, if the template has one.
+struct RouteCall: Sendable {
+    let request: ControlRequest
+    /// The path's segment where the template has `{id}` (empty when it has none).
+    let id: String
+}
+
+/// The control API's one route table: every operation, who may call it and what
+/// answers it (the list is in RouteTable+Routes.swift). Dispatch, the role check (before
+/// any handler runs), 404 and 405 with its `Allow` header are all derived from it;
+/// `docs/api/openapi.yaml`'s `x-custody-roles` says the same
+/// (`system-tests/integration/test_openapi.py` calls every operation as every role and holds the
+/// daemon to the document).
 public enum RouteTable {
     static let anyRole: Set<Role> = Set(Role.allCases)
     /// Who starts ingest jobs, checks devices out and in, records clocks and courtrooms.
@@ -39,52 +80,6 @@ public enum RouteTable {
     /// Who reads the Prometheus metrics.
     static let metricsReaders: Set<Role> = [.auditor, .admin]
     static let admins: Set<Role> = [.admin]
-
-    public static let routes: [Route] = [
-        Route(.GET, "/v1/status", anyRole),
-        Route(.GET, "/v1/jobs", anyRole),
-        Route(.POST, "/v1/jobs", ingesters),
-        Route(.GET, "/v1/jobs/{id}", anyRole),
-        Route(.GET, "/v1/items", anyRole),
-        Route(.GET, "/v1/items/{id}", anyRole),
-        Route(.GET, "/v1/events", auditReaders),
-        Route(.GET, "/v1/devices", anyRole),
-        Route(.GET, "/v1/ledger", anyRole),
-        Route(.GET, "/v1/checkpoints", anyRole),
-        Route(.POST, "/v1/checkpoints", anyRole),
-        Route(.POST, "/v1/verify", auditReaders),
-        // An item's inclusion proofs carry every custody event of the item in full.
-        Route(.GET, "/v1/proofs", auditReaders),
-        Route(.POST, "/v1/exports", exporters),
-        Route(.POST, "/v1/exports/{id}/abandon", exporters),
-        Route(.GET, "/v1/blobs/{id}", exporters),
-        Route(.GET, "/v1/log-level", anyRole),
-        Route(.PUT, "/v1/log-level", admins),
-        Route(.GET, "/v1/recordings", anyRole),
-        Route(.POST, "/v1/recordings", ingesters),
-        Route(.GET, "/v1/recordings/{id}", anyRole),
-        Route(.POST, "/v1/recordings/{id}", ingesters),
-        Route(.GET, "/v1/officers", anyRole),
-        Route(.GET, "/v1/equipment", anyRole),
-        Route(.GET, "/v1/courtrooms", anyRole),
-        Route(.GET, "/v1/cases", anyRole),
-        Route(.GET, "/v1/hearings", anyRole),
-        Route(.GET, "/v1/assignments", anyRole),
-        Route(.POST, "/v1/imports", supervisors),
-        Route(.POST, "/v1/checkouts", ingesters),
-        Route(.POST, "/v1/checkins", ingesters),
-        Route(.POST, "/v1/clocks", ingesters),
-        Route(.POST, "/v1/tags", supervisors),
-        Route(.GET, "/v1/holds", anyRole),
-        Route(.POST, "/v1/holds", supervisors),
-        Route(.PATCH, "/v1/holds/{id}", supervisors),
-        Route(.GET, "/v1/retention", anyRole),
-        Route(.POST, "/v1/retention", planners),
-        Route(.GET, "/v1/retention/{id}", anyRole),
-        Route(.POST, "/v1/retention/{id}", supervisors),
-        Route(.GET, "/v1/gaps", anyRole),
-        Route(.GET, "/metrics", metricsReaders),
-    ]
 
     /// What a request's method and path lead to.
     public enum Match: Sendable, Equatable {
@@ -108,5 +103,12 @@ public enum RouteTable {
         }
         let below = segments.first == "v1" ? segments.dropFirst() : segments[...]
         return .found(route, below.map(String.init))
+    }
+
+    /// The call for a matched route: the path's segment where its template has `{id}`.
+    static func call(_ route: Route, _ request: ControlRequest) -> RouteCall {
+        let segments = request.path.split(separator: "/")
+        let index = route.segments.firstIndex(of: Substring(APIPathTemplate.placeholder))
+        return RouteCall(request: request, id: index.map { String(segments[$0]) } ?? "")
     }
 }

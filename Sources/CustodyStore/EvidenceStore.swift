@@ -51,6 +51,11 @@ public protocol EvidenceStore: Sendable {
     // MARK: Events
     /// Appends one custody event; durable when this returns.
     func record(_ event: EventInput) throws
+    /// The `seq` of the latest custody event (0 when there is none).
+    func latestEventSeq() throws -> Int64
+    /// What the store commits, as it commits it: custody events in `seq` order and
+    /// state changes, for live streams and for waiting on a job without polling.
+    var changes: ChangePublisher { get }
 
     /// Crash recovery at start: removes half-written temporary files and returns
     /// a report of what it found.

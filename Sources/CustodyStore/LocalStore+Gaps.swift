@@ -1,5 +1,6 @@
 import CustodyCore
 import CustodyModel
+import CustodyTagging
 import Foundation
 import GRDB
 
@@ -55,7 +56,7 @@ extension LocalStore {
                                    seconds: Int(window.end!.timeIntervalSince(window.start)), hearing: hearing.id))
                 continue
             }
-            for (start, end) in TaggingRules.holes(in: window, covered: recordings, minimum: Double(q.holeSeconds)) {
+            for (start, end) in Coverage.holes(in: window, covered: recordings, minimum: Double(q.holeSeconds)) {
                 let seconds = Int(end.timeIntervalSince(start).rounded())
                 gaps.append(Gap(kind: "hearing-hole", subject: "hearing:\(hearing.id)",
                                    message: "\(sitting), \(span): no recording from \(RFC3339.format(start)) to \(RFC3339.format(end)) (\(seconds) s)",

@@ -1,5 +1,6 @@
 import CustodyCore
 import CustodyModel
+import CustodyTagging
 import Foundation
 import GRDB
 

@@ -1,5 +1,6 @@
 import CustodyCore
 import CustodyModel
+import CustodyTagging
 import Foundation
 import GRDB
 
@@ -128,6 +129,15 @@ extension LocalStore {
             }
             var stored: Int64 = 0, duplicates: Int64 = 0, failed: Int64 = 0, bytes: Int64 = 0
             let clockOffset = try self.clockOffset(db, job: job)
+            // Tagged from the recording's own time, corrected by the device's clock
+            // offset, as the index holds it (to the millisecond).
+            func correctedText(_ f: StoredFileFacts) -> String {
+                RFC3339.format(Tagger.correctedTime(f.recordedAt, clockOffsetSeconds: clockOffset))
+            }
+            let times = outcomes.compactMap { o -> Date? in
+                if case .stored(let f) = o.result { LocalStore.storedTime(correctedText(f)) } else { nil }
+            }
+            let registry = try registryView(db, devices: Set(job.deviceSerial.map { [$0] } ?? []), at: times)
             for o in outcomes {
                 // The path is kept in index text columns beside the event: it may hold no NUL.
                 try EventTextError.check(o.path, field: "path", action: "item.store")
@@ -149,18 +159,18 @@ extension LocalStore {
                         continue
                     }
                     let problems = String(decoding: try encoder.encode(f.metadataProblems), as: UTF8.self)
-                    // Tagged from the recording's own time, corrected by the device's clock offset.
-                    let correctedAt = RFC3339.format(TaggingRules.correctedTime(f.recordedAt, clockOffsetSeconds: clockOffset))
-                    let tags = try autoTags(db, device: job.deviceSerial, at: correctedAt)
+                    let correctedAt = correctedText(f)
+                    let tagging = tagger.tags(of: RecordingFacts(device: job.deviceSerial, time: LocalStore.storedTime(correctedAt)), in: registry)
+                    let tags = tagging.tags
                     try run("""
                         INSERT INTO items (sha256, size, media_type, container, recorded_at, recorded_at_source, utc_offset_seconds,
                                            duration_seconds, metadata_problems, ingested_at, source_id, source_path, file_modified_at, job_id,
-                                           device_serial, officer, courtroom, hearing, case_number, clock_offset_seconds, corrected_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                           device_serial, officer, courtroom, hearing, case_number, category, clock_offset_seconds, corrected_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """, [f.sha256, f.size, f.mediaType, f.container, RFC3339.format(f.recordedAt), f.recordedAtSource,
                                          f.utcOffsetSeconds, f.durationSeconds, problems, ingestedAt, job.sourceID, o.path,
                                          f.fileModifiedAt.map(RFC3339.format), job.jobID, job.deviceSerial, tags.officer,
-                                         tags.courtroom, tags.hearing, tags.caseNumber, clockOffset, correctedAt])
+                                         tags.courtroom, tags.hearing, tags.case, tags.category, clockOffset, correctedAt])
                     let itemID = db.lastInsertedRowID
                     try markFile(o, state: "stored", itemID: itemID, sha: f.sha256, message: nil)
                     var detail: [String: JSONValue] = [
@@ -173,7 +183,7 @@ extension LocalStore {
                     if let why = RecordingTimePlausibility.problem(recorded: f.recordedAt, ingested: ingestedInstant) {
                         detail["recordedAtImplausible"] = .string(why)
                     }
-                    detail.merge(Self.tagDetail(tags, offset: clockOffset)) { mine, _ in mine }
+                    detail.merge(Self.tagDetail(tagging, offset: clockOffset)) { mine, _ in mine }
                     try event(EventInput(actor: job.requester, action: "item.store", subject: "item:\(itemID)", detail: detail))
                     stored += 1
                     bytes += f.size

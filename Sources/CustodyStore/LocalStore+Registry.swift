@@ -1,5 +1,6 @@
 import CustodyCore
 import CustodyModel
+import CustodyTagging
 import Foundation
 import GRDB
 
@@ -222,22 +223,25 @@ extension LocalStore: RegistryStore {
             try insertEvent(db, EventInput(actor: actor, action: "hearing.actual", subject: "hearing:\(hearing)",
                                            detail: ["actualStart": jsonValue(newStart), "actualEnd": jsonValue(newEnd),
                                                     "courtroom": .string(old.courtroom)]))
-            let before = Self.window(old)
-            let after = TimeSpan(LocalStore.storedTime(newStart ?? old.scheduledStart), LocalStore.storedTime(newEnd ?? old.scheduledEnd))
-            var affected = Set(try itemsInCourtroom(db, old.courtroom, in: before))
-            affected.formUnion(try itemsInCourtroom(db, old.courtroom, in: after))
-            affected.formUnion(try Int64.fetchAll(db, sql: "SELECT id FROM items WHERE hearing = ?", arguments: [hearing]))
-            _ = try retag(db, items: affected, actor: actor, reason: "hearing \(hearing) actual times")
             var updated = old
             updated.actualStart = newStart
             updated.actualEnd = newEnd
+            var affected = Set(try itemsInCourtroom(db, old.courtroom, in: Self.window(old)))
+            affected.formUnion(try itemsInCourtroom(db, old.courtroom, in: Self.window(updated)))
+            affected.formUnion(try Int64.fetchAll(db, sql: "SELECT id FROM items WHERE hearing = ?", arguments: [hearing]))
+            _ = try retag(db, items: affected, actor: actor, reason: "hearing \(hearing) actual times")
             return updated
         }
     }
 
-    /// The span a hearing is in session: its actual times where known, else as scheduled.
-    static func window(_ h: Hearing) -> TimeSpan {
-        TimeSpan(LocalStore.storedTime(h.actualStart ?? h.scheduledStart), LocalStore.storedTime(h.actualEnd ?? h.scheduledEnd))
+    /// The span a hearing is in session, as the Tagger has it.
+    static func window(_ h: Hearing) -> TimeSpan { sitting(h).window }
+
+    /// A hearing as the Tagger reads it, its times as instants.
+    static func sitting(_ h: Hearing) -> HearingSitting {
+        HearingSitting(id: h.id, caseNumber: h.case, courtroom: h.courtroom,
+                       scheduled: TimeSpan(storedTime(h.scheduledStart), storedTime(h.scheduledEnd)),
+                       actualStart: h.actualStart.map(storedTime), actualEnd: h.actualEnd.map(storedTime))
     }
 
     /// Makes the case if it is new (with its event).

@@ -1,6 +1,7 @@
 import CustodyCore
 import CustodyLedger
 import CustodyModel
+import CustodyTagging
 import Foundation
 import GRDB
 
@@ -11,12 +12,21 @@ public final class LocalStore: EvidenceStore {
     let blobStore: BlobStore
     let db: DatabasePool
     let clock: any WallClock
+    /// The Tagger stage, run inside each commit's transaction and on every re-tag.
+    let tagger: Tagger
     /// Serialises installing blobs (with their items' commit) against retention removing them.
     let blobLifecycle = BlobLifecycle()
+    /// What the store commits (custody events, state changes), as it commits it.
+    public let changes: ChangePublisher
+    /// Feeds ``changes`` from the writer connection's commits.
+    let changeObserver: StoreChangeObserver
 
-    public init(stateDirectory: String, clock: any WallClock = SystemWallClock()) throws {
+    public init(stateDirectory: String, clock: any WallClock = SystemWallClock(), tagger: Tagger = Tagger()) throws {
         self.stateDirectory = stateDirectory
+        self.tagger = tagger
         self.clock = clock
+        changes = ChangePublisher()
+        changeObserver = StoreChangeObserver(publisher: changes)
         try POSIXFile.makeDirectories(stateDirectory)
         blobStore = try BlobStore(root: stateDirectory)
         var configuration = Configuration()
@@ -33,6 +43,8 @@ public final class LocalStore: EvidenceStore {
         // back to FULL here, so that each commit is on disk when it returns.
         try db.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
         try IndexMigrations.migrator().migrate(db)
+        // After the migrations: only what the daemon itself records is published.
+        db.add(transactionObserver: changeObserver, extent: .observerLifetime)
     }
 
     var now: String { RFC3339.format(clock.now()) }
@@ -90,7 +102,13 @@ public final class LocalStore: EvidenceStore {
                              subject: e.subject, outcome: e.outcome, detail: e.detail)
         try db.cachedStatement(sql: "INSERT INTO ledger (seq, leaf) VALUES (?, ?)")
             .execute(arguments: [seq, Data(MerkleTree.leafHash(CanonicalEntry.bytes(of: event)))])
+        // Published to live subscribers once (and only if) the transaction commits.
+        changeObserver.inserted(event)
         return seq
+    }
+
+    public func latestEventSeq() throws -> Int64 {
+        try db.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM events") ?? 0 }
     }
 
     // MARK: Recovery

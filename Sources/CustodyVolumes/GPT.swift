@@ -1,3 +1,9 @@
+// The fuzzer builds this module's sources and CustodyCRC32's as one module (scripts/fuzz.sh),
+// where there is nothing to import.
+#if canImport(CustodyCRC32)
+import CustodyCRC32
+#endif
+
 /// GUID partition tables: the header (CRC32-checked) at LBA 1, its partition entry
 /// array (CRC32-checked), and the backup header at the last LBA used when the primary
 /// is bad.

@@ -17,6 +17,7 @@
 // content is whatever the reader's buffer held (the infile adds nothing), so
 // every session here is bounded by a duration in frames shorter than its infile.
 import CustodyAudio
+import CustodyTestSupport
 import Foundation
 import Glibc
 
@@ -120,25 +121,25 @@ actor ALSAFixtureMaker {
         let scratch = try TemporaryDirectory("custody-audio-fixtures-making")
         let building = ALSAFixtures(directory: scratch.path, configurationPath: "")
         let s = scratch.path
-        try await Tools.run("espeak-ng", ["-w", "\(s)/speech22k.wav",
+        try await ExternalTool.espeakNG.run(["-w", "\(s)/speech22k.wav",
             "The court is now in session. The witness will state her name and address for the record, please."])
-        try await Tools.run("sox", ["-D", "\(s)/speech22k.wav", "-r", "48000", "-b", "16", "\(s)/speech.wav"])
-        let seconds = try await Tools.run("soxi", ["-D", "\(s)/speech.wav"])
+        try await ExternalTool.sox.run(["-D", "\(s)/speech22k.wav", "-r", "48000", "-b", "16", "\(s)/speech.wav"])
+        let seconds = try await ExternalTool.soxi.run(["-D", "\(s)/speech.wav"])
         let speechSeconds = String(decoding: seconds, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        try await Tools.run("sox", ["-D", "-n", "-r", "48000", "-c", "1", "-b", "16", "\(s)/tone440.wav",
+        try await ExternalTool.sox.run(["-D", "-n", "-r", "48000", "-c", "1", "-b", "16", "\(s)/tone440.wav",
                                     "synth", speechSeconds, "sine", "440", "gain", "-12"])
-        try await Tools.run("sox", ["-D", "-M", "\(s)/speech.wav", "\(s)/tone440.wav",
+        try await ExternalTool.sox.run(["-D", "-M", "\(s)/speech.wav", "\(s)/tone440.wav",
                                     "-t", "raw", "-e", "signed-integer", "-b", "16", building.raw(ALSAFixtures.speechPCM)])
         let frequencies = (1...15).flatMap { ["sine", String(150 * $0)] }
-        try await Tools.run("sox", ["-D", "-n", "-r", "48000", "-c", "15", "-b", "24", "\(s)/tones15.wav",
+        try await ExternalTool.sox.run(["-D", "-n", "-r", "48000", "-c", "15", "-b", "24", "\(s)/tones15.wav",
                                     "synth", speechSeconds] + frequencies + ["gain", "-9"])
-        try await Tools.run("sox", ["-D", "-M", "\(s)/speech.wav", "\(s)/tones15.wav",
+        try await ExternalTool.sox.run(["-D", "-M", "\(s)/speech.wav", "\(s)/tones15.wav",
                                     "-t", "raw", "-e", "signed-integer", "-b", "24", building.raw(ALSAFixtures.multichannelPCM)])
-        try await Tools.run("sox", ["-D", "-n", "-r", "48000", "-c", "2", "-b", "32", "-e", "signed-integer", "-t", "raw",
+        try await ExternalTool.sox.run(["-D", "-n", "-r", "48000", "-c", "2", "-b", "32", "-e", "signed-integer", "-t", "raw",
                                     building.raw(ALSAFixtures.noisePCM), "synth", "2", "whitenoise", "sine", "1000", "gain", "-3"])
-        try await Tools.run("sox", ["-D", "-n", "-r", "48000", "-c", "2", "-b", "16", "-e", "signed-integer", "-t", "raw",
+        try await ExternalTool.sox.run(["-D", "-n", "-r", "48000", "-c", "2", "-b", "16", "-e", "signed-integer", "-t", "raw",
                                     building.raw(ALSAFixtures.toneAndSilencePCM), "synth", "3", "sine", "1000", "gain", "-6", "remix", "1", "0"])
-        try await Tools.run("sox", ["-D", "-n", "-r", "48000", "-c", "1", "-b", "16", "-e", "signed-integer", "-t", "raw",
+        try await ExternalTool.sox.run(["-D", "-n", "-r", "48000", "-c", "1", "-b", "16", "-e", "signed-integer", "-t", "raw",
                                     building.raw(ALSAFixtures.squarePCM), "synth", "1", "square", "1000"])
         for intermediate in ["speech22k.wav", "speech.wav", "tone440.wav", "tones15.wav"] {
             try FileManager.default.removeItem(atPath: "\(s)/\(intermediate)")
@@ -155,7 +156,7 @@ actor ALSAFixtureMaker {
             // Another test process made them first (or a half-made set is in the way).
             scratch.remove()
             guard FileManager.default.fileExists(atPath: fixtures.directory + "/.complete") else {
-                throw ToolError(description: "cannot put the ALSA fixtures at \(fixtures.directory): \(String(cString: strerror(errno)))")
+                throw FixtureError(description: "cannot put the ALSA fixtures at \(fixtures.directory): \(String(cString: strerror(errno)))")
             }
         }
     }

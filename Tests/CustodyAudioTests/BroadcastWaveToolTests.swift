@@ -1,6 +1,7 @@
 // Segments read back by mediainfo and exiftool: bext, iXML track names, channel
 // count, WAVE_FORMAT_EXTENSIBLE, RF64.
 @testable import CustodyAudio
+import CustodyTestSupport
 import Foundation
 import Testing
 
@@ -24,22 +25,22 @@ struct BroadcastWaveToolTests {
         #expect(abs(segment.firstSampleTime.timeIntervalSince(start.firstSampleTime)) < 1.0 / 48000)
         try checkTimeFields(bext, firstSample: start.firstSampleTime, rate: 48000)
 
-        let exif = try await Tools.exiftool(segment.path)
+        let exif = try await ExternalTool.exiftoolObject(segment.path)
         #expect(exif["Description"] as? String == bext.description)
         #expect(exif["Originator"] as? String == bext.originator)
         #expect(exif["OriginatorReference"] as? String == bext.originatorReference)
         let date = bext.originationDate.replacingOccurrences(of: "-", with: ":")
         #expect(exif["DateTimeOriginal"] as? String == "\(date) \(bext.originationTime)")
-        #expect(Tools.number(exif["TimeReference"]) == Double(bext.timeReference))
+        #expect(ExternalTool.number(exif["TimeReference"]) == Double(bext.timeReference))
         #expect(exif["CodingHistory"] as? String == bext.codingHistory)
-        #expect(Tools.number(exif["BWFVersion"]) == 1)
-        #expect(Tools.number(exif["NumChannels"]) == 2)
-        #expect(Tools.number(exif["BitsPerSample"]) == 16)
+        #expect(ExternalTool.number(exif["BWFVersion"]) == 1)
+        #expect(ExternalTool.number(exif["NumChannels"]) == 2)
+        #expect(ExternalTool.number(exif["BitsPerSample"]) == 16)
         #expect(exif["BwfxmlProject"] as? String == "CR-2026-1234")
         #expect(exif["BwfxmlScene"] as? String == "H-2026-0316-01")
-        #expect(try await Tools.exiftoolValues("BwfxmlTrackListTrackName", segment.path) == ["Judge", "Witness"])
+        #expect(try await ExternalTool.exiftoolValues("BwfxmlTrackListTrackName", segment.path) == ["Judge", "Witness"])
 
-        let info = try await Tools.mediainfo(segment.path)
+        let info = try await ExternalTool.mediainfoTracks(segment.path)
         let general = try #require(info["General"])
         let audio = try #require(info["Audio"])
         #expect(general["Description"] as? String == bext.description)
@@ -50,7 +51,7 @@ struct BroadcastWaveToolTests {
         #expect(audio["Channels"] as? String == "2")
         #expect(audio["SamplingCount"] as? String == "48000")
         #expect(audio["Delay_Source"] as? String == "Container (bext)")
-        let delay = try #require(Tools.number(audio["Delay"]))
+        let delay = try #require(ExternalTool.number(audio["Delay"]))
         #expect(abs(delay - Double(bext.timeReference) / 48000) < 0.001)
     }
 
@@ -81,12 +82,12 @@ struct BroadcastWaveToolTests {
         #expect(Array(fmt.suffix(16)) == [0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10, 0x00,
                                           0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71])
 
-        let exif = try await Tools.exiftool(segment.path)
-        #expect(Tools.number(exif["NumChannels"]) == 16)
-        #expect(Tools.number(exif["BitsPerSample"]) == 24)
+        let exif = try await ExternalTool.exiftoolObject(segment.path)
+        #expect(ExternalTool.number(exif["NumChannels"]) == 16)
+        #expect(ExternalTool.number(exif["BitsPerSample"]) == 24)
         #expect(exif["OriginatorReference"] as? String == segment.broadcastExtension.originatorReference)
-        #expect(try await Tools.exiftoolValues("BwfxmlTrackListTrackName", segment.path) == names)
-        let info = try await Tools.mediainfo(segment.path)
+        #expect(try await ExternalTool.exiftoolValues("BwfxmlTrackListTrackName", segment.path) == names)
+        let info = try await ExternalTool.mediainfoTracks(segment.path)
         #expect(info["Audio"]?["Channels"] as? String == "16")
         #expect(info["Audio"]?["BitDepth"] as? String == "24")
         #expect(info["Audio"]?["SamplingCount"] as? String == "24000")
@@ -118,11 +119,11 @@ struct BroadcastWaveToolTests {
         #expect(WAVFile.u32(wav.bytes, dataChunk.offset + 4) == 0xFFFF_FFFF)
         #expect(wav.data.elementsEqual(try fileBytes(fixtures.raw(ALSAFixtures.speechPCM)).prefix(72000 * 4)))
 
-        let info = try await Tools.mediainfo(segment.path)
+        let info = try await ExternalTool.mediainfoTracks(segment.path)
         #expect(info["General"]?["Format_Profile"] as? String == "RF64")
         #expect(info["Audio"]?["SamplingCount"] as? String == "72000")
-        #expect(Tools.number(info["Audio"]?["Duration"]) == 1.5)
-        #expect(Tools.number(info["General"]?["FileSize"]) == Double(wav.bytes.count))
+        #expect(ExternalTool.number(info["Audio"]?["Duration"]) == 1.5)
+        #expect(ExternalTool.number(info["General"]?["FileSize"]) == Double(wav.bytes.count))
         #expect((info["General"]?["Description"] as? String)?.contains("court-3") == true)
     }
 

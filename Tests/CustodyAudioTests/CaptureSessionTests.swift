@@ -54,7 +54,7 @@ struct CaptureSessionTests {
         var payload: [UInt8] = []
         for segment in segments { payload += try WAVFile(path: segment.path).data }
         #expect(payload == pattern(frames: 4000), "gaps are reported, never filled in")
-        #expect(try await Tools.soxiFrames(segments[1].path) == 1500)
+        #expect(try await ExternalTool.soxiFrames(segments[1].path) == 1500)
     }
 
     @Test("a PCM that delivers nothing raises the no-data alarm; frames arriving clear it")
@@ -99,7 +99,7 @@ struct CaptureSessionTests {
         #expect(fault.message.contains("ENODEV"))
         let segment = try #require(events.segments.first)
         #expect(segment.frameCount == 3000)
-        #expect(try await Tools.soxiFrames(segment.path) == 3000)
+        #expect(try await ExternalTool.soxiFrames(segment.path) == 3000)
         #expect(events.stop?.reason == .fault)
         guard case .stopped = events.last else {
             Issue.record("the last event is not `stopped`")

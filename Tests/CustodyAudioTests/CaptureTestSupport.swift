@@ -81,7 +81,7 @@ struct WAVFile {
 
     init(bytes: [UInt8]) throws {
         self.bytes = bytes
-        guard bytes.count >= 12 else { throw ToolError(description: "not a WAV file: \(bytes.count) bytes") }
+        guard bytes.count >= 12 else { throw FixtureError(description: "not a WAV file: \(bytes.count) bytes") }
         form = String(decoding: bytes[0..<4], as: UTF8.self)
         var riffSize = UInt64(Self.u32(bytes, 4))
         var dataSize64: UInt64?

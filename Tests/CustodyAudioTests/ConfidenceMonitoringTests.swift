@@ -1,6 +1,7 @@
 // Levels, clipping and silence, measured on sox-made signals through the real
 // alsa-lib and cross-checked against `sox stats`.
 @testable import CustodyAudio
+import CustodyTestSupport
 import Foundation
 import Testing
 
@@ -141,17 +142,17 @@ struct ConfidenceMonitoringTests {
 
     /// Peak and RMS of channel 1 in dBFS, as `sox stats` reports them.
     private func soxStats(_ raw: String, format: PCMStreamFormat, frames: Int) async throws -> (peak: Double, rms: Double) {
-        let output = try await Tools.runForStandardError("sox", [
+        let output = try await ExternalTool.sox.outcome([
             "-t", "raw", "-r", String(format.rate), "-e", "signed-integer", "-b", String(format.sampleFormat.validBits),
             "-c", String(format.channels), raw, "-n", "trim", "0", "\(frames)s", "stats",
-        ])
+        ]).checked().errors
         func value(_ label: String) throws -> Double {
             for line in output.split(separator: "\n") where line.hasPrefix(label) {
                 let fields = line.dropFirst(label.count).split(separator: " ")
                 // Columns: overall, then one per channel.
                 if fields.count >= 2, let number = Double(fields[1]) { return number }
             }
-            throw ToolError(description: "sox stats printed no \"\(label)\" for channel 1:\n\(output)")
+            throw ToolError(.output, "sox stats printed no \"\(label)\" for channel 1:\n\(output)")
         }
         return (try value("Pk lev dB"), try value("RMS lev dB"))
     }

@@ -59,7 +59,7 @@ struct SegmentBoundaryTests {
         #expect(wav.bytes.count == (wav.chunk("data")!.offset + 8 + bytes.count + 1))
         #expect(wav.bytes.last == 0)
         #expect(UInt64(wav.bytes.count) == wav.riffSize + 8)
-        #expect(try await Tools.soxiFrames(segment.path) == 4801)
+        #expect(try await ExternalTool.soxiFrames(segment.path) == 4801)
         #expect(try SegmentRepair.repair(path: segment.path).outcome == .consistent)
     }
 }

@@ -1,5 +1,6 @@
 // Segments cut off by a crash: stale header sizes, a partial trailing frame.
 @testable import CustodyAudio
+import CustodyTestSupport
 import Foundation
 import Glibc
 import Testing
@@ -47,7 +48,7 @@ struct SegmentRepairTests {
         try handle.seekToEnd()
         try handle.write(contentsOf: Data([0x11, 0x22]))
         try handle.close()
-        #expect(try await Tools.soxiFrames(crashed) == 24_000, "before the repair, readers see the last checkpoint")
+        #expect(try await ExternalTool.soxiFrames(crashed) == 24_000, "before the repair, readers see the last checkpoint")
 
         let report = try SegmentRepair.repair(path: crashed)
         #expect(report.outcome == .repaired)
@@ -62,8 +63,8 @@ struct SegmentRepairTests {
         let wav = try WAVFile(path: crashed)
         #expect(Array(wav.data) == audio)
         #expect(UInt64(wav.bytes.count) == wav.riffSize + 8)
-        #expect(try await Tools.soxiFrames(crashed) == 35_000)
-        let info = try await Tools.mediainfo(crashed)
+        #expect(try await ExternalTool.soxiFrames(crashed) == 35_000)
+        let info = try await ExternalTool.mediainfoTracks(crashed)
         #expect(info["Audio"]?["SamplingCount"] as? String == "35000")
         #expect(try SegmentRepair.repair(path: crashed).outcome == .consistent, "a second repair finds nothing to do")
     }
@@ -87,7 +88,7 @@ struct SegmentRepairTests {
         #expect(report.frames == expectedFrames)
         #expect(report.discardedPartialFrameBytes == 3)
         #expect(report.statedDataBytes == 48_000 * 4)
-        #expect(try await Tools.soxiFrames(cut) == expectedFrames)
+        #expect(try await ExternalTool.soxiFrames(cut) == expectedFrames)
         #expect(try WAVFile(path: cut).data.elementsEqual(try WAVFile(bytes: whole).data.prefix(Int(expectedFrames) * 4)))
     }
 
@@ -116,7 +117,7 @@ struct SegmentRepairTests {
         #expect(wav.form == "RF64")
         #expect(wav.chunks.first?.id == "ds64")
         #expect(Array(wav.data) == audio)
-        let info = try await Tools.mediainfo(path)
+        let info = try await ExternalTool.mediainfoTracks(path)
         #expect(info["General"]?["Format_Profile"] as? String == "RF64")
         #expect(info["Audio"]?["SamplingCount"] as? String == "40000")
     }

@@ -50,8 +50,8 @@ struct BundlePermissionTests {
         try Self.add(&writer, "README.txt", "read me")
         try writer.finish()
         #expect(Self.mode(destination) == 0o600)
-        let (status, output) = try ZipBundleWriterTests.run(["/usr/bin/python3", "-c",
+        let python = try ZipBundleWriterTests.run(.python3, ["-c",
             "import sys, zipfile; print(oct(zipfile.ZipFile(sys.argv[1]).infolist()[0].external_attr >> 16))", destination])
-        #expect(status == 0 && output.trimmingCharacters(in: .whitespacesAndNewlines) == "0o100600", "\(output)")
+        #expect(python.status == 0 && python.output.trimmingCharacters(in: .whitespacesAndNewlines) == "0o100600", "\(python.output)\(python.errors)")
     }
 }

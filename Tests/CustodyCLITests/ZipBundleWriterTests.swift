@@ -14,17 +14,9 @@ struct ZipBundleWriterTests {
         ("manifest.json", Array("{\"format\": \"custody-export/1\"}\n".utf8)),
     ]
 
-    static func run(_ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: arguments[0])
-        process.arguments = Array(arguments.dropFirst())
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    /// Runs an independent reader of the bundle: what it did, whatever its exit status.
+    static func run(_ tool: ExternalTool, _ arguments: [String]) throws -> ToolOutcome {
+        try tool.outcomeBlocking(arguments)
     }
 
     static let check = """
@@ -53,8 +45,9 @@ struct ZipBundleWriterTests {
             }
         }
         try writer.finish()
-        let (status, output) = try Self.run(["/usr/bin/python3", "-c", Self.check, destination])
-        #expect(status == 0, "\(output)")
+        let python = try Self.run(.python3, ["-c", Self.check, destination])
+        let output = python.output
+        #expect(python.status == 0, "\(output)\(python.errors)")
         let listed = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: [Any]]
         for (name, bytes) in Self.files {
             let entry = try #require(listed?[name], "\(name) in \(output)")
@@ -63,8 +56,8 @@ struct ZipBundleWriterTests {
             #expect(entry[2] as? Int == 0, "stored")
             #expect(entry[3] as? Int == 0o100600)
         }
-        let (unzipStatus, unzipOutput) = try Self.run(["/usr/bin/unzip", "-t", destination])
-        #expect(unzipStatus == 0 && unzipOutput.contains("No errors detected"), "\(unzipOutput)")
+        let unzip = try Self.run(.unzip, ["-t", destination])
+        #expect(unzip.status == 0 && unzip.output.contains("No errors detected"), "\(unzip.output)\(unzip.errors)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["bundle.zip"], "no staging file left")
     }
 
@@ -78,15 +71,6 @@ struct ZipBundleWriterTests {
         writer.discard()
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
-
-    @Test("CRC-32 of known strings")
-    func crc() {
-        for (text, expected) in [("", UInt32(0)), ("123456789", 0xCBF4_3926), ("The quick brown fox jumps over the lazy dog", 0x414F_A339)] {
-            var c = CRC32()
-            Array(text.utf8).withUnsafeBytes { c.update($0) }
-            #expect(c.value == expected, "\(text)")
-        }
-    }
 }
 
 func sha256Hex(_ bytes: [UInt8]) -> String {
@@ -94,6 +78,6 @@ func sha256Hex(_ bytes: [UInt8]) -> String {
     let file = NSTemporaryDirectory() + "sha-\(UUID().uuidString)"
     _ = FileManager.default.createFile(atPath: file, contents: Data(bytes))
     defer { try? FileManager.default.removeItem(atPath: file) }
-    let (_, output) = (try? ZipBundleWriterTests.run(["/usr/bin/sha256sum", file])) ?? (1, "")
+    let output = (try? ExternalTool.sha256sum.runBlocking([file])).map { String(decoding: $0, as: UTF8.self) } ?? ""
     return String(output.prefix(64))
 }

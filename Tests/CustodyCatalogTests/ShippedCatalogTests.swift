@@ -7,7 +7,7 @@ import Testing
 struct ShippedCatalogTests {
     static let catalogDirectory = repositoryRoot.appendingPathComponent("catalog").path
     /// The models the integration tests emulate: test data, not shipped (their vendor ids are real vendors').
-    static let testCatalogDirectory = repositoryRoot.appendingPathComponent("tests/catalog").path
+    static let testCatalogDirectory = repositoryRoot.appendingPathComponent("system-tests/catalog").path
     static let rulesFile = repositoryRoot.appendingPathComponent("udev/70-custody.rules").path
 
     static func shipped() throws -> DeviceCatalog {
@@ -41,7 +41,7 @@ struct ShippedCatalogTests {
         #expect(entry.kind == kind)
         #expect(entry.driver == driver)
         #expect(entry.match == .product(vendor: device.vendorID, product: device.productID))
-        #expect(entry.file.hasSuffix("/tests/catalog/custody-test-devices.toml"))
+        #expect(entry.file.hasSuffix("/system-tests/catalog/custody-test-devices.toml"))
     }
 
     @Test("uncatalogued devices fall back by class or interface name; a keyboard matches nothing", arguments: [

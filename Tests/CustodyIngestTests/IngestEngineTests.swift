@@ -54,6 +54,8 @@ final class FullDiskStore: EvidenceStore {
     func events(_ query: EventQuery) throws -> [CustodyEvent] { try inner.events(query) }
     func totals() throws -> StoreTotals { try inner.totals() }
     func record(_ event: EventInput) throws { try inner.record(event) }
+    func latestEventSeq() throws -> Int64 { try inner.latestEventSeq() }
+    var changes: ChangePublisher { inner.changes }
     func recover() throws -> RecoveryReport { try inner.recover() }
 }
 

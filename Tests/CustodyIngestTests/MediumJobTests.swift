@@ -11,24 +11,16 @@ import Testing
 
 /// A FAT12 card made by mkfs.fat and mcopy (dosfstools, mtools): three clips under DCIM.
 func fatCard(_ path: String, label: String, volumeID: String) throws {
-    func run(_ tool: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [tool] + arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(["MTOOLS_SKIP_CHECK": "1"]) { _, new in new }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CocoaError(.executableLoad, userInfo: ["tool": tool]) }
+    func run(_ tool: ExternalTool, _ arguments: [String]) throws {
+        try tool.runBlocking(arguments, environment: ["MTOOLS_SKIP_CHECK": "1"])
     }
-    try run("truncate", ["-s", "2M", path])
-    try run("mkfs.fat", ["-F", "12", "-n", label, "-i", volumeID, path])
-    try run("mmd", ["-i", path, "::DCIM"])
+    try run(.truncate, ["-s", "2M", path])
+    try run(.mkfsFAT, ["-F", "12", "-n", label, "-i", volumeID, path])
+    try run(.mmd, ["-i", path, "::DCIM"])
     for i in 0..<3 {
         let clip = path + ".clip\(i)"
         try Data(repeating: UInt8(i + 1), count: 10_000 + i).write(to: URL(fileURLWithPath: clip))
-        try run("mcopy", ["-i", path, clip, "::DCIM/CLIP\(i).MP4"])
+        try run(.mcopy, ["-i", path, clip, "::DCIM/CLIP\(i).MP4"])
     }
 }
 

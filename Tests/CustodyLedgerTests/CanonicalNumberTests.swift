@@ -1,5 +1,6 @@
 import CustodyLedger
 import CustodyModel
+import CustodyTestSupport
 import Foundation
 import Testing
 
@@ -65,17 +66,15 @@ struct CanonicalNumberTests {
 
     /// The repository's Python environment (scripts/install-deps.sh makes it, with the
     /// `rfc8785` package: an independent RFC 8785 implementation).
-    static var python: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static var python: ExternalTool {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent(".build-venv/bin/python").path
+        return ExternalTool(path, package: "python3-venv, with rfc8785 from PyPI in .build-venv")
     }
 
     @Test("agrees with the independent rfc8785 package on 20,000 random doubles")
     func agreesWithIndependentImplementation() async throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.python) else {
-            Issue.record("\(Self.python) is missing: run scripts/install-deps.sh (make test does)")
-            return
-        }
+        _ = try Self.python.path()
         // On a thread of its own (it waits on a process and computes a while); judged here.
         let differing = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[String], any Error>) in
             Thread { continuation.resume(with: Result { try Self.crossCheck() }) }.start()
@@ -100,19 +99,9 @@ struct CanonicalNumberTests {
                 value = struct.unpack(">d", int(line, 16).to_bytes(8, "big"))[0]
                 sys.stdout.write(rfc8785.dumps(value).decode() + "\\n")
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", script]
-        let stdin = Pipe(), stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        try process.run()
-        // Written from another thread while this one reads: neither pipe can fill up.
-        let writer = Thread { stdin.fileHandleForWriting.write(Data(input.utf8)); try? stdin.fileHandleForWriting.close() }
-        writer.start()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return ["the rfc8785 package is missing or failed: run scripts/install-deps.sh"] }
+        let outcome = try python.outcomeBlocking(["-c", script], input: Data(input.utf8))
+        guard outcome.status == 0 else { return ["the rfc8785 package is missing or failed: run scripts/install-deps.sh (\(outcome.errors))"] }
+        let output = outcome.standardOutput
         let theirs = String(decoding: output, as: UTF8.self).split(separator: "\n").map(String.init)
         guard theirs.count == doubles.count else { return ["rfc8785 answered \(theirs.count) lines for \(doubles.count) numbers"] }
         return zip(doubles, theirs).compactMap { d, expected in

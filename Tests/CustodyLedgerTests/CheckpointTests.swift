@@ -23,17 +23,8 @@ struct CheckpointTests {
             "detail": .object(e.detail),
         ])
         let json = String(decoding: try JSONEncoder().encode(object), as: UTF8.self)
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        python.arguments = ["-c", "import json,sys; e=json.load(sys.stdin); sys.stdout.write(json.dumps(e, sort_keys=True, separators=(',',':'), ensure_ascii=False))"]
-        let input = Pipe(), output = Pipe()
-        python.standardInput = input
-        python.standardOutput = output
-        try python.run()
-        input.fileHandleForWriting.write(Data(json.utf8))
-        try input.fileHandleForWriting.close()
-        let theirs = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        python.waitUntilExit()
+        let script = "import json,sys; e=json.load(sys.stdin); sys.stdout.write(json.dumps(e, sort_keys=True, separators=(',',':'), ensure_ascii=False))"
+        let theirs = String(decoding: try ExternalTool.python3.runBlocking(["-c", script], input: Data(json.utf8)), as: UTF8.self)
         #expect(ours == theirs)
         #expect(ours.hasPrefix(#"{"action":"item.store","actor":{"name":"ana","uid":1001},"detail":{"#))
     }

@@ -1,6 +1,7 @@
 // JPEG EXIF: exiftool-written times cross-checked against exiftool's own reading,
 // and handmade TIFF structures for every malformed case.
 import CustodyMetadata
+import CustodyTestSupport
 import Foundation
 import Testing
 
@@ -14,7 +15,7 @@ struct JPEGExifTests {
         let offset = try #require(exif["OffsetTimeOriginal"] as? String)
         let fields = local.split(whereSeparator: { $0 == ":" || $0 == " " })
         let iso = "\(fields[0])-\(fields[1])-\(fields[2])T\(fields[3]):\(fields[4]):\(fields[5])\(offset)"
-        let subSeconds = ToolTime.number(exif["SubSecTimeOriginal"]).map { "0.\(Int($0))" }.flatMap(Double.init) ?? 0
+        let subSeconds = ExternalTool.number(exif["SubSecTimeOriginal"]).map { "0.\(Int($0))" }.flatMap(Double.init) ?? 0
         return try ToolTime.iso8601(iso).addingTimeInterval(subSeconds)
     }
 
@@ -27,7 +28,7 @@ struct JPEGExifTests {
         let photo = try await MediaFactory.photo(in: dir, name: "IMG_0001.JPG", byteOrder: byteOrder,
                                            dateTimeOriginal: "2026:03:14 10:26:53", offsetTimeOriginal: "+01:00",
                                            subSecTimeOriginal: "25", modifyDate: "2026:04:01 12:00:00")
-        let exif = try await Tools.exiftool(photo)
+        let exif = try await ExternalTool.exiftoolObject(photo.path, slots: .media)
         #expect(exif["ExifByteOrder"] as? String == byteOrder)
         #expect(exif["ModifyDate"] as? String == "2026:04:01 12:00:00")
 
@@ -49,7 +50,7 @@ struct JPEGExifTests {
         let dir = try TempDir()
         let photo = try await MediaFactory.photo(in: dir, name: "west.jpg", byteOrder: "MM",
                                            dateTimeOriginal: "2026:03:14 06:47:05", offsetTimeOriginal: "-05:00")
-        let exif = try await Tools.exiftool(photo)
+        let exif = try await ExternalTool.exiftoolObject(photo.path, slots: .media)
         let meta = try readMetadata(of: photo)
         #expect(meta.utcOffsetSeconds == -18000)
         #expect(meta.recordedAt == (try Self.exiftoolInstant(exif)))
@@ -62,7 +63,7 @@ struct JPEGExifTests {
         let dir = try TempDir()
         let photo = try await MediaFactory.photo(in: dir, name: "local.jpg", dateTimeOriginal: "2026:03:14 10:26:53",
                                            offsetTimeOriginal: nil)
-        let exif = try await Tools.exiftool(photo)
+        let exif = try await ExternalTool.exiftoolObject(photo.path, slots: .media)
         #expect(exif["OffsetTimeOriginal"] == nil)
         let meta = try readMetadata(of: photo)
         #expect(meta.recordedAt == (try ToolTime.utc(try #require(exif["DateTimeOriginal"] as? String))))
@@ -76,7 +77,7 @@ struct JPEGExifTests {
         let dir = try TempDir()
         let photo = try await MediaFactory.photo(in: dir, name: "edited.jpg", dateTimeOriginal: nil, offsetTimeOriginal: nil,
                                            modifyDate: "2026:04:01 12:00:00")
-        let exif = try await Tools.exiftool(photo)
+        let exif = try await ExternalTool.exiftoolObject(photo.path, slots: .media)
         #expect(exif["DateTimeOriginal"] == nil)
         #expect(exif["ModifyDate"] as? String == "2026:04:01 12:00:00")
         let meta = try readMetadata(of: photo)
@@ -90,8 +91,8 @@ struct JPEGExifTests {
     func noExif() async throws {
         let dir = try TempDir()
         let photo = dir.file("plain.jpg")
-        try await Tools.ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=64x48", "-frames:v", "1", "-f", "image2", "-c:v", "mjpeg", photo.path])
-        #expect(try await Tools.exiftool(photo)["DateTimeOriginal"] == nil)
+        try await MediaFactory.ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=64x48", "-frames:v", "1", "-f", "image2", "-c:v", "mjpeg", photo.path])
+        #expect(try await ExternalTool.exiftoolObject(photo.path, slots: .media)["DateTimeOriginal"] == nil)
         let meta = try readMetadata(of: photo)
         #expect(meta.mediaType == "image/jpeg")
         #expect(meta.recordedAt == nil)

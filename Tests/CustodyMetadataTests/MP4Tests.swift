@@ -1,6 +1,7 @@
 // MP4 and QuickTime: real ffmpeg output cross-checked against exiftool and mediainfo,
 // and handmade boxes for every malformed structure.
 import CustodyMetadata
+import CustodyTestSupport
 import Foundation
 import Testing
 
@@ -15,8 +16,8 @@ struct MP4Tests {
         let dir = try TempDir()
         let clip = try await MediaFactory.clip(in: dir, name: "clip.mp4", creationTime: Self.recorded, seconds: 3)
         let meta = try readMetadata(of: clip)
-        let exif = try await Tools.exiftool(clip)
-        let info = try await Tools.mediainfo(clip)
+        let exif = try await ExternalTool.exiftoolObject(clip.path, slots: .media)
+        let info = try await ExternalTool.mediainfoTracks(clip.path, slots: .media)
 
         #expect(meta.mediaType == "video/mp4")
         #expect(meta.container == "mp4")
@@ -32,8 +33,8 @@ struct MP4Tests {
         #expect(meta.recordedAt == (try ToolTime.iso8601(Self.recorded)))
 
         let duration = try #require(meta.durationSeconds)
-        let exiftoolDuration = try #require(ToolTime.number(exif["Duration"]))
-        let mediainfoDuration = try #require(ToolTime.number(info["General"]?["Duration"]))
+        let exiftoolDuration = try #require(ExternalTool.number(exif["Duration"]))
+        let mediainfoDuration = try #require(ExternalTool.number(info["General"]?["Duration"]))
         #expect(abs(duration - exiftoolDuration) < 0.001)
         #expect(abs(duration - mediainfoDuration) < 0.05)
         #expect(abs(duration - 3) < 0.1)
@@ -46,7 +47,7 @@ struct MP4Tests {
         let clip = try await MediaFactory.clip(in: dir, name: "looks-like.mp4", creationTime: "2026-03-14T10:30:12Z",
                                          extra: ["-f", "mov"])
         let meta = try readMetadata(of: clip)
-        let exif = try await Tools.exiftool(clip)
+        let exif = try await ExternalTool.exiftoolObject(clip.path, slots: .media)
 
         #expect(exif["MajorBrand"] as? String == "qt  ")
         #expect(exif["MIMEType"] as? String == "video/quicktime")
@@ -55,7 +56,7 @@ struct MP4Tests {
         #expect(meta.recordedAtSource == "mp4.mvhd")
         #expect(meta.recordedAt == (try ToolTime.utc(try #require(exif["CreateDate"] as? String))))
         #expect(meta.recordedAt == (try ToolTime.iso8601("2026-03-14T10:30:12Z")))
-        let exiftoolDuration = try #require(ToolTime.number(exif["Duration"]))
+        let exiftoolDuration = try #require(ExternalTool.number(exif["Duration"]))
         #expect(abs((meta.durationSeconds ?? -1) - exiftoolDuration) < 0.001)
         #expect(meta.problems == [])
     }
@@ -65,7 +66,7 @@ struct MP4Tests {
         let dir = try TempDir()
         let clip = try await MediaFactory.clip(in: dir, name: "clip.mp4", creationTime: nil)
         let meta = try readMetadata(of: clip)
-        let exif = try await Tools.exiftool(clip)
+        let exif = try await ExternalTool.exiftoolObject(clip.path, slots: .media)
 
         #expect(exif["CreateDate"] as? String == "0000:00:00 00:00:00")
         #expect(meta.container == "mp4")
@@ -84,8 +85,8 @@ struct MP4Tests {
         try Data(whole.prefix(whole.count / 2)).write(to: half)
 
         let meta = try readMetadata(of: half)
-        let exif = try await Tools.exiftool(half)
-        let info = try await Tools.mediainfo(half)
+        let exif = try await ExternalTool.exiftoolObject(half.path, slots: .media)
+        let info = try await ExternalTool.mediainfoTracks(half.path, slots: .media)
 
         // The independent tools agree the file is truncated and carries no creation date.
         #expect(exif["CreateDate"] == nil)
@@ -97,8 +98,8 @@ struct MP4Tests {
         #expect(meta.recordedAt == nil)
         #expect(meta.recordedAtSource == nil)
         #expect(meta.durationSeconds == nil)
-        let mdatOffset = try #require(ToolTime.number(exif["MediaDataOffset"])).rounded() - 8
-        #expect(meta.problems.contains("mp4: box 'mdat' at offset \(Int(mdatOffset)) claims \(Int(try #require(ToolTime.number(exif["MediaDataSize"]))) + 8) bytes but only \(whole.count / 2 - Int(mdatOffset)) remain"))
+        let mdatOffset = try #require(ExternalTool.number(exif["MediaDataOffset"])).rounded() - 8
+        #expect(meta.problems.contains("mp4: box 'mdat' at offset \(Int(mdatOffset)) claims \(Int(try #require(ExternalTool.number(exif["MediaDataSize"]))) + 8) bytes but only \(whole.count / 2 - Int(mdatOffset)) remain"))
         #expect(meta.problems.contains { $0.hasPrefix("mp4: no 'moov' box found") })
     }
 

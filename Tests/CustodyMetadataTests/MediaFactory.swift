@@ -1,7 +1,13 @@
 // Real media made at test time by ffmpeg, sox and exiftool.
+import CustodyTestSupport
 import Foundation
 
 enum MediaFactory {
+    /// ffmpeg, quiet, never waiting for input, overwriting its output.
+    static func ffmpeg(_ arguments: [String]) async throws {
+        try await ExternalTool.ffmpeg.run(["-hide_banner", "-loglevel", "error", "-nostdin", "-y"] + arguments, slots: .media)
+    }
+
     /// A small H.264 + AAC clip. `creationTime` nil leaves mvhd creation_time unset.
     static func clip(in dir: TempDir, name: String, creationTime: String?, seconds: Int = 2,
                      extra: [String] = []) async throws -> URL {
@@ -13,7 +19,7 @@ enum MediaFactory {
             "-c:a", "aac", "-b:a", "24k", "-shortest",
         ]
         if let creationTime { arguments += ["-metadata", "creation_time=\(creationTime)"] }
-        try await Tools.ffmpeg(arguments + extra + [url.path])
+        try await ffmpeg(arguments + extra + [url.path])
         return url
     }
 
@@ -22,13 +28,13 @@ enum MediaFactory {
                       offsetTimeOriginal: String?, subSecTimeOriginal: String? = nil,
                       modifyDate: String? = nil) async throws -> URL {
         let url = dir.file(name)
-        try await Tools.ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=160x120", "-frames:v", "1", "-f", "image2", "-c:v", "mjpeg", url.path])
+        try await ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=160x120", "-frames:v", "1", "-f", "image2", "-c:v", "mjpeg", url.path])
         var arguments = ["-q", "-overwrite_original", "-ExifByteOrder=\(byteOrder)", "-Make=Custody"]
         if let dateTimeOriginal { arguments.append("-DateTimeOriginal=\(dateTimeOriginal)") }
         if let offsetTimeOriginal { arguments.append("-OffsetTimeOriginal=\(offsetTimeOriginal)") }
         if let subSecTimeOriginal { arguments.append("-SubSecTimeOriginal=\(subSecTimeOriginal)") }
         if let modifyDate { arguments.append("-ModifyDate=\(modifyDate)") }
-        try await Tools.run("exiftool", arguments + [url.path])
+        try await ExternalTool.exiftool.run(arguments + [url.path], slots: .media)
         return url
     }
 
@@ -36,7 +42,7 @@ enum MediaFactory {
     static func broadcastWave(in dir: TempDir, name: String, date: String, time: String, seconds: Double = 1.5,
                               extra: [String] = []) async throws -> URL {
         let url = dir.file(name)
-        try await Tools.ffmpeg([
+        try await ffmpeg([
             "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=\(seconds)",
             "-c:a", "pcm_s16le", "-write_bext", "1",
             "-metadata", "origination_date=\(date)", "-metadata", "origination_time=\(time)",
@@ -49,8 +55,8 @@ enum MediaFactory {
     static func soxWave(in dir: TempDir, name: String, rate: Int = 16000, channels: Int = 1, bits: Int = 16,
                         seconds: Double = 1.5) async throws -> URL {
         let url = dir.file(name)
-        try await Tools.run("sox", ["-n", "-r", "\(rate)", "-c", "\(channels)", "-b", "\(bits)", url.path,
-                              "synth", "\(seconds)", "sine", "300"])
+        try await ExternalTool.sox.run(["-n", "-r", "\(rate)", "-c", "\(channels)", "-b", "\(bits)", url.path,
+                                        "synth", "\(seconds)", "sine", "300"], slots: .media)
         return url
     }
 }

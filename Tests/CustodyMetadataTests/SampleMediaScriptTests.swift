@@ -1,5 +1,6 @@
 // scripts/make-sample-media.sh: the evidence set it makes, read back by this module.
 import CustodyMetadata
+import CustodyTestSupport
 import Foundation
 import Testing
 
@@ -13,14 +14,14 @@ struct SampleMediaScriptTests {
             if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
             directory = directory.deletingLastPathComponent()
         }
-        throw ToolError(description: "scripts/make-sample-media.sh not found above \(#filePath)")
+        throw ToolError(.missing, "scripts/make-sample-media.sh not found above \(#filePath)")
     }
 
     @Test("every file the script makes reads back with the recording time it announces, not its mtime")
     func sampleSet() async throws {
-        for tool in ["ffmpeg", "exiftool", "sox", "espeak-ng"] { _ = try Tools.locate(tool) }
+        for tool in [ExternalTool.ffmpeg, .exiftool, .sox, .espeakNG] { _ = try tool.path() }
         let dir = try TempDir()
-        let output = String(decoding: try await Tools.run("bash", [try Self.script().path, dir.url.path]), as: UTF8.self)
+        let output = String(decoding: try await ExternalTool.bash.run([try Self.script().path, dir.url.path], slots: .media), as: UTF8.self)
         let lines = output.split(separator: "\n").map(String.init)
         #expect(lines.count == 11)
 
@@ -59,7 +60,7 @@ struct SampleMediaScriptTests {
 
         // Cross-check one photo against exiftool's own composite time.
         let photo = dir.url.appendingPathComponent("DCIM/101PHOTO/IMG_0003.JPG")
-        let exif = try await Tools.exiftool(photo)
+        let exif = try await ExternalTool.exiftoolObject(photo.path, slots: .media)
         #expect(exif["OffsetTimeOriginal"] as? String == "-05:00")
         #expect(try readMetadata(of: photo).utcOffsetSeconds == -5 * 3600)
     }

@@ -1,6 +1,7 @@
 // WAV and Broadcast Wave: ffmpeg/sox output cross-checked against exiftool and
 // mediainfo, and handmade chunks for every malformed case.
 import CustodyMetadata
+import CustodyTestSupport
 import Foundation
 import Testing
 
@@ -12,8 +13,8 @@ struct WAVTests {
     func broadcastWave() async throws {
         let dir = try TempDir()
         let wav = try await MediaFactory.broadcastWave(in: dir, name: "HEARING.WAV", date: "2026-03-16", time: "09:00:00", seconds: 1.5)
-        let exif = try await Tools.exiftool(wav)
-        let info = try await Tools.mediainfo(wav)
+        let exif = try await ExternalTool.exiftoolObject(wav.path, slots: .media)
+        let info = try await ExternalTool.mediainfoTracks(wav.path, slots: .media)
         let meta = try readMetadata(of: wav)
 
         #expect(meta.mediaType == "audio/wav")
@@ -26,9 +27,9 @@ struct WAVTests {
         #expect(meta.recordedAt == (try ToolTime.utc(try #require(info["General"]?["Encoded_Date"] as? String))))
         #expect(meta.recordedAt == (try ToolTime.iso8601("2026-03-16T09:00:00Z")))
 
-        let mediainfoDuration = try #require(ToolTime.number(info["Audio"]?["Duration"]))
-        let samples = try #require(ToolTime.number(info["Audio"]?["SamplingCount"]))
-        let rate = try #require(ToolTime.number(info["Audio"]?["SamplingRate"]))
+        let mediainfoDuration = try #require(ExternalTool.number(info["Audio"]?["Duration"]))
+        let samples = try #require(ExternalTool.number(info["Audio"]?["SamplingCount"]))
+        let rate = try #require(ExternalTool.number(info["Audio"]?["SamplingRate"]))
         #expect(abs((meta.durationSeconds ?? -1) - mediainfoDuration) < 0.001)
         #expect(meta.durationSeconds == samples / rate)
     }
@@ -38,14 +39,14 @@ struct WAVTests {
         let dir = try TempDir()
         let wav = try await MediaFactory.broadcastWave(in: dir, name: "long.wav", date: "2026:03:16", time: "13-30-00",
                                                  seconds: 1, extra: ["-rf64", "always"])
-        let info = try await Tools.mediainfo(wav)
+        let info = try await ExternalTool.mediainfoTracks(wav.path, slots: .media)
         #expect(info["General"]?["Format_Profile"] as? String == "RF64")
         let meta = try readMetadata(of: wav)
         #expect(meta.container == "bwf")
         #expect(meta.problems == [])
         #expect(meta.recordedAt == (try ToolTime.iso8601("2026-03-16T13:30:00Z")))
-        #expect(meta.recordedAt == (try ToolTime.utc(try #require(try await Tools.exiftool(wav)["DateTimeOriginal"] as? String))))
-        #expect(abs((meta.durationSeconds ?? -1) - (ToolTime.number(info["Audio"]?["Duration"]) ?? 0)) < 0.001)
+        #expect(meta.recordedAt == (try ToolTime.utc(try #require(try await ExternalTool.exiftoolObject(wav.path, slots: .media)["DateTimeOriginal"] as? String))))
+        #expect(abs((meta.durationSeconds ?? -1) - (ExternalTool.number(info["Audio"]?["Duration"]) ?? 0)) < 0.001)
     }
 
     @Test("sox plain WAV (PCM and WAVE_FORMAT_EXTENSIBLE): no recording time, duration agrees with mediainfo",
@@ -53,14 +54,14 @@ struct WAVTests {
     func soxWave(rate: Int, channels: Int, bits: Int) async throws {
         let dir = try TempDir()
         let wav = try await MediaFactory.soxWave(in: dir, name: "note.wav", rate: rate, channels: channels, bits: bits, seconds: 1.25)
-        let info = try await Tools.mediainfo(wav)
+        let info = try await ExternalTool.mediainfoTracks(wav.path, slots: .media)
         let meta = try readMetadata(of: wav)
         #expect(meta.mediaType == "audio/wav")
         #expect(meta.container == "wav")
         #expect(meta.recordedAt == nil)
         #expect(meta.recordedAtSource == nil)
         #expect(meta.problems == [])
-        #expect(abs((meta.durationSeconds ?? -1) - (ToolTime.number(info["Audio"]?["Duration"]) ?? 0)) < 0.001)
+        #expect(abs((meta.durationSeconds ?? -1) - (ExternalTool.number(info["Audio"]?["Duration"]) ?? 0)) < 0.001)
         #expect(abs((meta.durationSeconds ?? -1) - 1.25) < 0.001)
         if channels > 2 {
             // sox writes WAVE_FORMAT_EXTENSIBLE for more than two channels.

@@ -51,7 +51,7 @@ final class RecordingHarness: Sendable {
                 let steps = book.scripts.withLock { $0[name] ?? [] }
                 return ScriptedPCMSource(name: name, steps: steps, startTime: book.startTime.withLock { $0 },
                                          framesPerRead: 256, openError: book.openErrors.withLock { $0[name] }, waitsOnTimeout: true)
-            }, jobPollInterval: .milliseconds(10)),
+            }),
             store: store, engine: engine, docks: store, schedule: schedule, clock: clock, logger: logger)
         if start { self.start() }
     }

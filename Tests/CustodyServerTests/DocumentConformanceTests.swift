@@ -1,5 +1,5 @@
 // Requests Schemathesis generated from docs/api/openapi.yaml that the server answered
-// against the document (tests/adversarial/test_fapi_schemathesis.py runs the whole
+// against the document (system-tests/adversarial/test_fapi_schemathesis.py runs the whole
 // generation); each is kept here with the answer the document gives.
 import CustodyCore
 import CustodyLedger

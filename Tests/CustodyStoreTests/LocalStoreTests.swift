@@ -1,6 +1,7 @@
 import CustodyCore
 import CustodyLedger
 import CustodyModel
+import CustodyTagging
 import CustodyTestSupport
 import Crypto
 import Foundation
@@ -15,9 +16,9 @@ struct StoreFixture {
     let store: LocalStore
     let operatorCaller = Caller(uid: 1001, gid: 1001, name: "ana", roles: [.operator_])
 
-    init() throws {
+    init(tagger: Tagger = Tagger()) throws {
         dir = try TemporaryDirectory("custody-store")
-        store = try LocalStore(stateDirectory: dir.path + "/state", clock: clock)
+        store = try LocalStore(stateDirectory: dir.path + "/state", clock: clock, tagger: tagger)
     }
 
     /// Writes bytes into a staged blob and returns it with their hash.

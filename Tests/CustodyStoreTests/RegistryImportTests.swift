@@ -1,5 +1,6 @@
 import CustodyCore
 import CustodyModel
+import CustodyTagging
 import Foundation
 import Testing
 @testable import CustodyStore
@@ -145,52 +146,19 @@ struct RegistryImportTests {
     }
 }
 
-@Suite("Tagging rules")
-struct TaggingRulesTests {
+@Suite("Recording coverage")
+struct CoverageTests {
     static let t0 = Date(timeIntervalSince1970: 1_773_500_000)
-
-    @Test("spans are half-open: the start belongs, the end does not")
-    func boundaries() {
-        let span = TimeSpan(Self.t0, Self.t0 + 3600)
-        #expect(span.contains(Self.t0) && span.contains(Self.t0 + 3599.999))
-        #expect(!span.contains(Self.t0 + 3600) && !span.contains(Self.t0 - 0.001))
-        #expect(TimeSpan(Self.t0, nil).contains(Self.t0 + 1e9))
-    }
-
-    @Test("overlaps: touching spans do not overlap; open spans overlap everything after them")
-    func overlaps() {
-        let a = TimeSpan(Self.t0, Self.t0 + 100)
-        #expect(!a.overlaps(TimeSpan(Self.t0 + 100, Self.t0 + 200)))
-        #expect(a.overlaps(TimeSpan(Self.t0 + 99, Self.t0 + 200)))
-        #expect(a.overlaps(TimeSpan(Self.t0 - 50, nil)) && TimeSpan(Self.t0 - 50, nil).overlaps(a))
-        #expect(!TimeSpan(Self.t0 + 100, nil).overlaps(a))
-        #expect(TimeSpan(Self.t0, nil).overlaps(TimeSpan(Self.t0 + 1e6, nil)))
-    }
-
-    @Test("the holder at a time: the one whose span contains it")
-    func holder() {
-        let shifts = [("B-1", TimeSpan(Self.t0, Self.t0 + 28_800)), ("B-2", TimeSpan(Self.t0 + 28_800, nil))]
-        #expect(TaggingRules.at(Self.t0 + 28_799, in: shifts) == "B-1")
-        #expect(TaggingRules.at(Self.t0 + 28_800, in: shifts) == "B-2")
-        #expect(TaggingRules.at(Self.t0 - 1, in: shifts) == nil)
-    }
-
-    @Test("a device clock ahead by 150 s recorded 150 s later than it says")
-    func clockOffset() {
-        #expect(TaggingRules.correctedTime(Self.t0, clockOffsetSeconds: 150) == Self.t0 - 150)
-        #expect(TaggingRules.correctedTime(Self.t0, clockOffsetSeconds: -30) == Self.t0 + 30)
-        #expect(TaggingRules.correctedTime(Self.t0, clockOffsetSeconds: nil) == Self.t0)
-    }
 
     @Test("holes: stretches of a window no recording covers, longer than the minimum")
     func holes() {
         let w = TimeSpan(Self.t0, Self.t0 + 3600)
         func at(_ s: Double, _ e: Double) -> (Date, Date) { (Self.t0 + s, Self.t0 + e) }
         func seconds(_ holes: [(Date, Date)]) -> [[Double]] { holes.map { [$0.0.timeIntervalSince(Self.t0), $0.1.timeIntervalSince(Self.t0)] } }
-        #expect(seconds(TaggingRules.holes(in: w, covered: [], minimum: 60)) == [[0, 3600]])
-        #expect(seconds(TaggingRules.holes(in: w, covered: [at(0, 1200), at(1230, 2400), at(2300, 3000), at(-100, 10)], minimum: 60))
+        #expect(seconds(Coverage.holes(in: w, covered: [], minimum: 60)) == [[0, 3600]])
+        #expect(seconds(Coverage.holes(in: w, covered: [at(0, 1200), at(1230, 2400), at(2300, 3000), at(-100, 10)], minimum: 60))
                 == [[3000, 3600]], "30 s is not a hole; overlapping segments join")
-        #expect(seconds(TaggingRules.holes(in: w, covered: [at(600, 1200), at(1200, 3700)], minimum: 60)) == [[0, 600]])
-        #expect(TaggingRules.holes(in: w, covered: [at(-10, 4000)], minimum: 0).isEmpty)
+        #expect(seconds(Coverage.holes(in: w, covered: [at(600, 1200), at(1200, 3700)], minimum: 60)) == [[0, 600]])
+        #expect(Coverage.holes(in: w, covered: [at(-10, 4000)], minimum: 0).isEmpty)
     }
 }

@@ -1,5 +1,6 @@
 import CustodyCore
 import CustodyModel
+import CustodyTagging
 import CustodyTestSupport
 import Crypto
 import Foundation
@@ -17,7 +18,7 @@ struct RegistryFixture {
     var clock: FakeWallClock { f.clock }
     let supervisor = Caller(uid: 1002, gid: 1002, name: "vesna", roles: [.supervisor])
 
-    init() throws { f = try StoreFixture() }
+    init(tagger: Tagger = Tagger()) throws { f = try StoreFixture(tagger: tagger) }
     func remove() { f.dir.remove() }
 
     @discardableResult
@@ -218,6 +219,22 @@ struct RegistryStoreTests {
         r.clock.advance(by: 25 * 3600)
         let stale = try r.record("BWC-1", [("next.mp4", "2026-03-14T14:01:00Z", 5)])
         #expect(try r.item(stale[0]).clockOffsetSeconds == nil && r.item(stale[0]).tags.officer == "B-2")
+    }
+
+    @Test("the store tags with the Tagger it is given: a check two hours old applies under a day's validity, not under an hour's")
+    func storeRunsItsTagger() throws {
+        for (tagger, offset, officer) in [(Tagger(), 150 as Int?, "B-1"), (Tagger(clockCheckValidity: 3600), nil, "B-2")] {
+            let r = try RegistryFixture(tagger: tagger)
+            defer { r.remove() }
+            try r.load("officers", "badge,name,unit\nB-1,Ana,North\nB-2,Bo,North\n")
+            try r.load("assignments", "device_serial,badge,from,to\nBWC-1,B-1,2026-03-14T06:00:00Z,2026-03-14T14:00:00Z\nBWC-1,B-2,2026-03-14T14:00:00Z,\n")
+            _ = try r.store.recordClockCheck(device: "BWC-1", offsetSeconds: 150, dockID: nil, actor: r.f.operatorCaller)
+            r.clock.advance(by: 2 * 3600)
+            // The camera says 14:01:00: 13:58:30 (B-1's shift) if its 150 s offset applies, else B-2's.
+            let id = try r.record("BWC-1", [("clip.mp4", "2026-03-14T14:01:00Z", 5)])[0]
+            #expect(try r.item(id).clockOffsetSeconds == offset && r.item(id).tags.officer == officer)
+            #expect(try r.events("item:\(id)").first?.detail["officer"] == .string(officer))
+        }
     }
 
     @Test("recordings stored before the registry knew are tagged when it learns; a person's tag is never overridden")

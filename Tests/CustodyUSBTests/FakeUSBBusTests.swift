@@ -3,7 +3,7 @@ import CustodyTestSupport
 import CustodyUSB
 import Testing
 
-/// Devices as the emulated ones in tests/umockdev describe them.
+/// Devices as the emulated ones in system-tests/umockdev describe them.
 enum SampleDevices {
     static let bodycam = USBDeviceDescription(
         busNumber: 1, portNumbers: [2, 3], address: 5, vendorID: 0x2E8A, productID: 0x0C10,

@@ -3,10 +3,10 @@ import CustodyUSB
 import Foundation
 import Testing
 
-/// The real libusb over the four emulated devices of tests/umockdev, all loaded at
-/// once (each on its own bus). Run by tests/umockdev/run-usb-tests.sh:
+/// The real libusb over the four emulated devices of system-tests/umockdev, all loaded at
+/// once (each on its own bus). Run by system-tests/umockdev/run-usb-tests.sh:
 /// `umockdev-run -d bodycam-mass-storage.umockdev -d ptp-still-camera.umockdev -d mtp-device.umockdev -d usb-audio-interface.umockdev -- <tests>`.
-@Suite("Umockdev enumeration", .enabled(if: Umockdev.isActive, "needs emulated devices: run tests/umockdev/run-usb-tests.sh"))
+@Suite("Umockdev enumeration", .enabled(if: Umockdev.isActive, "needs emulated devices: run system-tests/umockdev/run-usb-tests.sh"))
 struct UmockdevEnumerationTests {
     @Test("enumeration finds each emulated device: ids, serial, strings, interface classes and names, busPath",
           arguments: EmulatedDevice.all)

@@ -3,10 +3,10 @@ import CustodyUSB
 import Testing
 
 /// Devices plugged and unplugged while the real libusb watches: the runner's driver
-/// (tests/umockdev/run-usb-tests.sh, Python + UMockdev.Testbed) starts with only the
+/// (system-tests/umockdev/run-usb-tests.sh, Python + UMockdev.Testbed) starts with only the
 /// body camera loaded and adds or removes the others when a test asks.
 @Suite("Umockdev hotplug", .serialized,
-       .enabled(if: Umockdev.hotplugDriverActive, "needs the hotplug driver of tests/umockdev/run-usb-tests.sh"))
+       .enabled(if: Umockdev.hotplugDriverActive, "needs the hotplug driver of system-tests/umockdev/run-usb-tests.sh"))
 struct UmockdevHotplugTests {
     @Test("libusb hotplug: arrival within 1 s of the uevent, departure with the cached description, then open fails")
     func hotplugArrivalAndDeparture() async throws {

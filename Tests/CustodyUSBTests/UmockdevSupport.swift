@@ -9,7 +9,7 @@ import Glibc
 #endif
 
 /// The environment of the tests that need emulated devices. They run only under
-/// tests/umockdev/run-usb-tests.sh (umockdev sets `UMOCKDEV_DIR`); elsewhere they
+/// system-tests/umockdev/run-usb-tests.sh (umockdev sets `UMOCKDEV_DIR`); elsewhere they
 /// show as skipped.
 enum Umockdev {
     static let environment = ProcessInfo.processInfo.environment
@@ -21,7 +21,7 @@ enum Umockdev {
     static var hotplugDriverActive: Bool { isActive && controlDirectory != nil }
 }
 
-/// One emulated device of tests/umockdev, as the tests expect to see it.
+/// One emulated device of system-tests/umockdev, as the tests expect to see it.
 struct EmulatedDevice: Sendable, CustomTestStringConvertible {
     var file: String
     var description: USBDeviceDescription
@@ -94,8 +94,8 @@ final class EventCollector: Sendable {
     }
 }
 
-/// Asks the runner's hotplug driver (tests/umockdev/run-usb-tests.sh) to change the
-/// testbed: `add <name>` loads tests/umockdev/<name>.umockdev (umockdev emits the
+/// Asks the runner's hotplug driver (system-tests/umockdev/run-usb-tests.sh) to change the
+/// testbed: `add <name>` loads system-tests/umockdev/<name>.umockdev (umockdev emits the
 /// "add" uevents), `remove <name>` sends "remove" uevents and deletes the devices.
 enum HotplugDriver {
     struct Reply: Sendable {

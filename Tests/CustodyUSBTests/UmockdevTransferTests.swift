@@ -3,10 +3,10 @@ import CustodyUSB
 import Testing
 
 /// Real bulk and interrupt transfers through libusb's asynchronous API and the event
-/// thread, answered by umockdev's usbfs ioctl replay of tests/umockdev/ptp-still-camera.ioctl
+/// thread, answered by umockdev's usbfs ioctl replay of system-tests/umockdev/ptp-still-camera.ioctl
 /// (a PTP OpenSession / ObjectAdded event / CloseSession exchange). The runner loads it
 /// with `-i /dev/bus/usb/002/004=ptp-still-camera.ioctl` next to the four descriptions.
-@Suite("Umockdev transfers", .serialized, .enabled(if: Umockdev.isActive, "needs emulated devices: run tests/umockdev/run-usb-tests.sh"))
+@Suite("Umockdev transfers", .serialized, .enabled(if: Umockdev.isActive, "needs emulated devices: run system-tests/umockdev/run-usb-tests.sh"))
 struct UmockdevTransferTests {
     /// PTP containers: length, type (1 command, 3 response, 4 event), code, transaction id, parameters.
     static func container(type: UInt16, code: UInt16, transaction: UInt32, parameters: [UInt32] = []) -> [UInt8] {

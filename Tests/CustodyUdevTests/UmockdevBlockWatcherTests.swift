@@ -4,12 +4,12 @@ import Synchronization
 import Testing
 
 /// The real libudev monitor and enumeration against umockdev's emulated sysfs and
-/// netlink, driven by the runner's testbed driver (tests/umockdev/run-usb-tests.sh,
+/// netlink, driven by the runner's testbed driver (system-tests/umockdev/run-usb-tests.sh,
 /// phase 3): disks added in the kernel's order, media inserted and taken out.
 @Suite("Umockdev block watcher", .serialized,
        .enabled(if: ProcessInfo.processInfo.environment["UMOCKDEV_DIR"] != nil
                     && ProcessInfo.processInfo.environment["CUSTODY_UMOCKDEV_CONTROL"] != nil,
-                "needs the testbed driver of tests/umockdev/run-usb-tests.sh"))
+                "needs the testbed driver of system-tests/umockdev/run-usb-tests.sh"))
 struct UmockdevBlockWatcherTests {
     static let reader = "/sys/devices/pci0000:00/0000:00:1f.0/usb5/5-1/5-1:1.0/host7/target7:0:0"
 

@@ -27,7 +27,7 @@ struct MarkerWatchingReader: VolumeFileReader {
     }
 }
 
-@Suite("exFAT file over 4 GiB")
+@Suite("exFAT file over 4 GiB", .needsBigTestImage)
 struct BigFileTests {
     @Test("a 4200 MiB file lists with its size and streams byte for byte as icat gives it")
     func bigFile() throws {

@@ -1,12 +1,13 @@
 // Block devices: image files, loop devices (sector size from the kernel), windows
 // onto partitions, and the errors that name what and where.
+import CustodyTestSupport
 import CustodyVolumes
 import Foundation
 import Testing
 
 @Suite("Block devices")
 struct BlockDeviceTests {
-    @Test("an image file: size from fstat, 512-byte sectors, exact reads")
+    @Test("an image file: size from fstat, 512-byte sectors, exact reads", .needsTestImages)
     func imageFile() throws {
         let path = try TestImages.path("fat12.img")
         let device = try FileBlockDevice(path: path)
@@ -18,7 +19,7 @@ struct BlockDeviceTests {
         #expect(sector[510] == 0x55 && sector[511] == 0xAA)
     }
 
-    @Test("errors name the path and the byte offset")
+    @Test("errors name the path and the byte offset", .needsTestImages)
     func errors() throws {
         expectVolumeError(.deviceOpen, mentioning: ["/nonexistent/custody.img"]) { try FileBlockDevice(path: "/nonexistent/custody.img") }
         expectVolumeError(.deviceOpen, mentioning: ["neither"]) { try FileBlockDevice(path: "/tmp") }
@@ -49,12 +50,13 @@ struct BlockDeviceTests {
         }
     }
 
-    @Test("a loop device: size by lseek, sector size by BLKSSZGET", arguments: [512, 4096])
+    @Test("a loop device: size by lseek, sector size by BLKSSZGET", .needsTestImages, .needsLoopDevices, arguments: [512, 4096])
     func loopDevice(_ sectorSize: Int) throws {
         let image = try TestImages.path("exfat.img")
-        let loop = String(decoding: try Tools.run("losetup", ["--find", "--show", "--read-only", "--sector-size", String(sectorSize), image]),
+        let loop = String(decoding: try ExternalTool.losetup.runBlocking(["--find", "--show", "--read-only", "--sector-size", String(sectorSize), image],
+                                                                          timeout: 300),
                           as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        defer { _ = try? Tools.run("losetup", ["--detach", loop]) }
+        defer { _ = try? ExternalTool.losetup.runBlocking(["--detach", loop], timeout: 300) }
         let device = try FileBlockDevice(path: loop)
         #expect(device.isBlockDevice)
         #expect(device.sectorSize == sectorSize)

@@ -5,7 +5,7 @@ import CustodyVolumes
 import Foundation
 import Testing
 
-@Suite("Cross-check with The Sleuth Kit")
+@Suite("Cross-check with The Sleuth Kit", .needsTestImages)
 struct CrossCheckTests {
     @Test("listing equals fls", arguments: VolumeCase.all)
     func listingEqualsFls(_ volumeCase: VolumeCase) throws {

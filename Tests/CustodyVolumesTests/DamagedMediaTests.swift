@@ -12,7 +12,7 @@ import CustodyVolumes
 import Foundation
 import Testing
 
-@Suite("Damaged media: every item whose bytes differ from the card's says so")
+@Suite("Damaged media: every item whose bytes differ from the card's says so", .needsTestImages)
 struct DamagedMediaTests {
     static let images = ["fat12.img", "fat16.img", "fat32.img"]
     static let seeds = Array(UInt64(1)...UInt64(6))

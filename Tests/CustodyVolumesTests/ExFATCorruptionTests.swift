@@ -4,7 +4,7 @@ import CustodyVolumes
 import Foundation
 import Testing
 
-@Suite("exFAT corruption")
+@Suite("exFAT corruption", .needsTestImages)
 struct ExFATCorruptionTests {
     private func open(_ image: PatchedImage) throws -> (any EvidenceVolume, VolumeListing) {
         let volume = try TestImages.volume(on: image.device)

@@ -5,7 +5,7 @@ import CustodyVolumes
 import Foundation
 import Testing
 
-@Suite("FAT corruption")
+@Suite("FAT corruption", .needsTestImages)
 struct FATCorruptionTests {
     static let images = ["fat12.img", "fat16.img", "fat32.img"]
     static let victim = "Доказ_001.mp4"

@@ -78,7 +78,7 @@ struct FuzzRegressionTests {
         #expect(listing.deletedEntries > 40_000)
     }
 
-    @Test("the seed images survive the fuzz target's work")
+    @Test("the seed images survive the fuzz target's work", .needsTestImages)
     func realImages() throws {
         for image in ["fat12.img", "exfat.img", "mbr.img", "gpt.img"] {
             let result = exerciseLikeTheFuzzer(try TestImages.bytes(image))

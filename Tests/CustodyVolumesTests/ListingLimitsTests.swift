@@ -1,6 +1,7 @@
 // A listing keeps to its bounds whatever the card says: a crafted card nesting
 // directories thousands deep with 255-character names (scripts/make-deep-image.py,
 // checked by fsck.fat and The Sleuth Kit), and the real images under small bounds.
+import CustodyTestSupport
 import CustodyVolumes
 import Foundation
 import Testing
@@ -11,7 +12,7 @@ struct ListingLimitsTests {
     static func deepCard(depth: Int, nameLength: Int = 255) throws -> String {
         let path = TestImages.scratch.appendingPathComponent("deep-\(depth)-\(UUID().uuidString).img").path
         let script = TestImages.packageRoot.appendingPathComponent("scripts/make-deep-image.py").path
-        _ = try Tools.run("/usr/bin/python3", [script, path, "--depth", "\(depth)", "--name-length", "\(nameLength)"])
+        _ = try ExternalTool.python3.runBlocking([script, path, "--depth", "\(depth)", "--name-length", "\(nameLength)"], timeout: 300)
         return path
     }
 
@@ -64,7 +65,7 @@ struct ListingLimitsTests {
         #expect(problem.path == listing.directories.last && problem.message.contains("nor anything under it"), "\(problem)")
     }
 
-    @Test("a directory with more entries than the bound lists the first ones (directory-too-many-entries)", arguments: ["fat32.img", "exfat.img"])
+    @Test("a directory with more entries than the bound lists the first ones (directory-too-many-entries)", .needsTestImages, arguments: ["fat32.img", "exfat.img"])
     func tooManyEntries(_ image: String) throws {
         let volume = try TestImages.volume(image)
         let all = volume.list()
@@ -77,7 +78,7 @@ struct ListingLimitsTests {
         #expect(listed == 3)
     }
 
-    @Test("a listing over its memory bound stops and says so (listing-too-large)", arguments: ["fat16.img", "exfat.img"])
+    @Test("a listing over its memory bound stops and says so (listing-too-large)", .needsTestImages, arguments: ["fat16.img", "exfat.img"])
     func listingTooLarge(_ image: String) throws {
         let volume = try TestImages.volume(image)
         let all = volume.list()
@@ -86,7 +87,7 @@ struct ListingLimitsTests {
         #expect(listing.files.count < all.files.count)
     }
 
-    @Test("the everyday images are listed whole under the standard bounds", arguments: ["fat12.img", "fat16.img", "fat32.img", "exfat.img"])
+    @Test("the everyday images are listed whole under the standard bounds", .needsTestImages, arguments: ["fat12.img", "fat16.img", "fat32.img", "exfat.img"])
     func everydayWithinBounds(_ image: String) throws {
         let listing = try TestImages.volume(image).list()
         let bounds: Set<VolumeError.Code> = [.directoryTooDeep, .pathTooLong, .directoryTooManyEntries, .listingTooLarge]

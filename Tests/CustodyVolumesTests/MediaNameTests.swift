@@ -32,7 +32,7 @@ struct MediaNameTests {
         }
     }
 
-    @Test("a long name with a lone surrogate, '/', '\\' and ESC: kept, escaped reversibly, and the file is read", arguments: fatImages)
+    @Test("a long name with a lone surrogate, '/', '\\' and ESC: kept, escaped reversibly, and the file is read", .needsTestImages, arguments: fatImages)
     func fatLongName(_ image: String) throws {
         var patched = try PatchedImage(image)
         // In the long name "A rather long …": 'A' → U+D800 (lone), 'h' → '/', 'g' → '\', 'v' → ESC.
@@ -52,7 +52,7 @@ struct MediaNameTests {
         #expect(try readAll(volume, file).count == 3000)
     }
 
-    @Test("an exFAT name holding NUL and a lone surrogate: kept, escaped, and the file is read")
+    @Test("an exFAT name holding NUL and a lone surrogate: kept, escaped, and the file is read", .needsTestImages)
     func exfatName() throws {
         var patched = try PatchedImage("exfat.img")
         let layout = ExFATLayout(patched)

@@ -6,7 +6,7 @@ import Testing
 
 @Suite("Partition tables")
 struct PartitionTests {
-    @Test("MBR: primaries, logicals in an extended partition, an unknown partition reported")
+    @Test("MBR: primaries, logicals in an extended partition, an unknown partition reported", .needsTestImages)
     func mbr() throws {
         let device = try FileBlockDevice(path: try TestImages.path("mbr.img"))
         let layout = try PartitionTable.read(device)
@@ -31,7 +31,7 @@ struct PartitionTests {
         #expect(unknown.message.contains("partition 3"))
     }
 
-    @Test("GPT: names, types, disk GUID")
+    @Test("GPT: names, types, disk GUID", .needsTestImages)
     func gpt() throws {
         let device = try FileBlockDevice(path: try TestImages.path("gpt.img"))
         let layout = try PartitionTable.read(device)
@@ -47,7 +47,7 @@ struct PartitionTests {
         #expect(opened.volumes.map(\.info.fileSystem) == [.fat32, .exfat])
     }
 
-    @Test("GPT with a damaged primary header or entry array: the backup is used, and said to be", arguments: [512 + 60, 1024 + 40])
+    @Test("GPT with a damaged primary header or entry array: the backup is used, and said to be", .needsTestImages, arguments: [512 + 60, 1024 + 40])
     func gptBackup(_ offset: Int) throws {
         var patched = try PatchedImage("gpt.img")
         patched.bytes[offset] ^= 0x5A
@@ -64,7 +64,7 @@ struct PartitionTests {
         }
     }
 
-    @Test("a GPT entry spanning all of LBA space is skipped, not trusted (and does not trap)")
+    @Test("a GPT entry spanning all of LBA space is skipped, not trusted (and does not trap)", .needsTestImages)
     func gptHugeEntry() throws {
         var patched = try PatchedImage("gpt.img")
         // Entry 1 at LBA 2: LBAs 0 … 2^64 - 1; then fix the array and header CRC32s.
@@ -88,7 +88,7 @@ struct PartitionTests {
         return ~crc
     }
 
-    @Test("GPT with both headers damaged gives gpt-header-invalid")
+    @Test("GPT with both headers damaged gives gpt-header-invalid", .needsTestImages)
     func gptBothBad() throws {
         var patched = try PatchedImage("gpt.img")
         patched.bytes[512 + 60] ^= 0x5A
@@ -96,7 +96,7 @@ struct PartitionTests {
         expectVolumeError(.gptHeaderInvalid, mentioning: ["primary", "backup"]) { try VolumeOpener.open(patched.device) }
     }
 
-    @Test("a superfloppy has its boot sector at byte 0", arguments: ["fat12.img", "fat16.img", "fat32.img", "exfat.img"])
+    @Test("a superfloppy has its boot sector at byte 0", .needsTestImages, arguments: ["fat12.img", "fat16.img", "fat32.img", "exfat.img"])
     func superfloppy(_ image: String) throws {
         let device = try FileBlockDevice(path: try TestImages.path(image))
         #expect(try PartitionTable.read(device).scheme == .superfloppy)
@@ -106,7 +106,7 @@ struct PartitionTests {
         #expect(opened.problems.isEmpty)
     }
 
-    @Test("an extended boot record chain that loops is cut with mbr-extended-loop")
+    @Test("an extended boot record chain that loops is cut with mbr-extended-loop", .needsTestImages)
     func ebrLoop() throws {
         var patched = try PatchedImage("mbr.img")
         let first = 34816 * 512
@@ -120,7 +120,7 @@ struct PartitionTests {
         #expect(layout.partitions.map(\.index) == [1, 3, 5, 6])
     }
 
-    @Test("a partition beyond the end of a truncated image is reported")
+    @Test("a partition beyond the end of a truncated image is reported", .needsTestImages)
     func truncatedDisk() throws {
         var patched = try PatchedImage("mbr.img")
         patched.bytes.removeSubrange((50 * 1024 * 1024)...)

@@ -1,9 +1,33 @@
 // The real file-system images the tests read: made once per test process by
 // scripts/make-test-images.sh (mkfs.fat + mtools, mkfs.exfat + exfat-fuse, sfdisk),
 // or taken from $CUSTODY_TEST_IMAGES when that names a directory.
+import CustodyTestSupport
 import CustodyVolumes
 import Foundation
 import Testing
+
+/// The tests that read the images run where the images can be had: as root, which
+/// makes them (the exFAT ones through a loop device and FUSE), or where
+/// $CUSTODY_TEST_IMAGES names a directory they were made in. Elsewhere they are
+/// skipped with a message saying why; as root nothing is skipped.
+extension Trait where Self == ConditionTrait {
+    /// For tests of the everyday images (fat12 … gpt).
+    static var needsTestImages: Self {
+        .enabled(if: TestImages.available(marker: "gpt.img"),
+                 "needs root: scripts/make-test-images.sh makes the exFAT images through a loop device and FUSE (or set CUSTODY_TEST_IMAGES to a directory of made images)")
+    }
+
+    /// For the test of the image holding a file over 4 GiB.
+    static var needsBigTestImage: Self {
+        .enabled(if: TestImages.available(marker: "exfat-big.img"),
+                 "needs root: scripts/make-test-images.sh --big writes the 4 GiB file through a loop device and FUSE (or set CUSTODY_TEST_IMAGES to a directory of made images)")
+    }
+
+    /// For tests of loop devices (losetup).
+    static var needsLoopDevices: Self {
+        .enabled(if: geteuid() == 0, "needs root: attaching a loop device (losetup)")
+    }
+}
 
 /// Setting up the images failed: the tests that need them fail with this message.
 struct TestSetupError: Error, CustomStringConvertible {
@@ -19,6 +43,16 @@ enum TestImages {
     static let everyday: Result<URL, TestSetupError> = prepare(mode: nil, marker: "gpt.img", folder: "everyday")
     /// exfat-big.img: a file over 4 GiB.
     static let big: Result<URL, TestSetupError> = prepare(mode: "--big", marker: "exfat-big.img", folder: "big")
+
+    /// Whether the images can be had here: ready in $CUSTODY_TEST_IMAGES (with `marker`
+    /// among them), or made by the script, which needs root.
+    static func available(marker: String) -> Bool {
+        if let configured = ProcessInfo.processInfo.environment["CUSTODY_TEST_IMAGES"], !configured.isEmpty,
+           FileManager.default.fileExists(atPath: configured + "/" + marker) {
+            return true
+        }
+        return geteuid() == 0
+    }
 
     /// The path of an everyday image.
     static func path(_ name: String) throws -> String {
@@ -53,7 +87,7 @@ enum TestImages {
         }
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            _ = try Tools.run("/bin/bash", [script.path] + (mode.map { [$0] } ?? []) + [directory.path])
+            _ = try ExternalTool.bash.runBlocking([script.path] + (mode.map { [$0] } ?? []) + [directory.path], timeout: 300)
         } catch {
             return .failure(TestSetupError(description: "cannot make the test images with \(script.path): \(error)"))
         }

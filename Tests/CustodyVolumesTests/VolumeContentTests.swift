@@ -8,7 +8,7 @@ import Testing
 struct VolumeContentTests {
     static let deepPath = (1...12).map { "level" + ($0 < 10 ? "0\($0)" : "\($0)") }.joined(separator: "/") + "/deep.bin"
 
-    @Test("names, depth, empty and fragmented files", arguments: VolumeCase.all)
+    @Test("names, depth, empty and fragmented files", .needsTestImages, arguments: VolumeCase.all)
     func knownFiles(_ volumeCase: VolumeCase) throws {
         let volume = try TestImages.volume(volumeCase.image, partition: volumeCase.partition)
         let listing = volume.list()
@@ -44,7 +44,7 @@ struct VolumeContentTests {
         #expect(listing.deletedEntries >= 1)
     }
 
-    @Test("FAT: short names, attributes, labels, serials and DOS time stamps")
+    @Test("FAT: short names, attributes, labels, serials and DOS time stamps", .needsTestImages)
     func fatDetails() throws {
         let expectations: [(String, Int?, FileSystemType, String, String)] = [
             ("fat12.img", nil, .fat12, "EVIDENCE12", "12AB-34CD"),
@@ -83,7 +83,7 @@ struct VolumeContentTests {
         }
     }
 
-    @Test("exFAT: contiguous files, label, UTC-offset time stamps")
+    @Test("exFAT: contiguous files, label, UTC-offset time stamps", .needsTestImages)
     func exfatDetails() throws {
         for (image, partition, label) in [("exfat.img", nil, "ДОКАЗ"), ("mbr.img", 6, "MBREXFAT"), ("gpt.img", 2, "GPTEXFAT")] as [(String, Int?, String)] {
             let volume = try TestImages.volume(image, partition: partition)
@@ -104,7 +104,7 @@ struct VolumeContentTests {
         }
     }
 
-    @Test("any buffer size gives the same bytes", arguments: ["fat12.img", "exfat.img"])
+    @Test("any buffer size gives the same bytes", .needsTestImages, arguments: ["fat12.img", "exfat.img"])
     func bufferSizes(_ image: String) throws {
         let volume = try TestImages.volume(image)
         let files = volume.list().files.filter { $0.size < 200_000 }
@@ -128,7 +128,7 @@ struct VolumeContentTests {
         }
     }
 
-    @Test("the reader does one read per contiguous run, up to the buffer size")
+    @Test("the reader does one read per contiguous run, up to the buffer size", .needsTestImages)
     func coalescedReads() throws {
         let volume = try TestImages.volume("fat32.img")
         let file = try #require(volume.list().files.first { $0.path == "Доказ_001.mp4" })

@@ -23,11 +23,7 @@ public struct MassStorageDriver: EvidenceDriver {
         guard let node = device.blockDevice else {
             return .deferred("its storage has not appeared yet")
         }
-        do {
-            return try await BlockingWork.run { Self.probe(node: node) }
-        } catch {
-            return .unsupported("cannot probe \(node): \(error)")
-        }
+        return await BlockingDoor.media.run { Self.probe(node: node) }
     }
 
     /// Opens the node read-only and reads its partition table and boot sectors: no
@@ -64,7 +60,7 @@ public struct MassStorageDriver: EvidenceDriver {
     /// its medium, so that it is resumed wherever that medium is docked again.
     static func submit(node: String, deviceSerial: String?, include: @escaping @Sendable (String) -> Bool,
                        origin: [String: JSONValue], engine: IngestEngine) async throws -> JobContext {
-        let source = try await BlockingWork.run { () throws(IngestError) -> VolumeSource in
+        let source = try await BlockingDoor.media.run { () throws(IngestError) -> VolumeSource in
             try VolumeSource(devicePath: node, access: .dockedNode)
         }
         return try await engine.submit(source, deviceSerial: deviceSerial, caller: .daemon, include: include, origin: origin)
