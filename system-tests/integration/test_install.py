@@ -349,10 +349,10 @@ def test_postinst_makes_role_group_members_clients_on_upgrade_only(installed, tm
 
 # ---------------------------------------------------------------------------
 # The udev rules and the postinst's trigger, as udev evaluates them on emulated
-# devices: the body camera's USB mass storage (tests/umockdev/), a PTP still
+# devices: the body camera's USB mass storage (system-tests/umockdev/), a PTP still
 # camera, and a SATA disk no catalog entry matches.
 
-UMOCKDEV = REPO / "tests/umockdev"
+UMOCKDEV = REPO / "system-tests/umockdev"
 BODYCAM_USB = "/sys/devices/pci0000:00/0000:00:14.0/usb1/1-2/1-2.3"
 BODYCAM_DISK = BODYCAM_USB + "/1-2.3:1.0/host6/target6:0:0/6:0:0:0/block/sdb"
 SATA_DISK = "/sys/devices/pci0000:00/0000:00:17.0/ata1/host0/target0:0:0/0:0:0:0/block/sda"
