@@ -307,13 +307,23 @@ def courtroom_toml(ident, pcm, channels=2, rate=48000, fmt="S16_LE", names=None,
     return text
 
 
-def wav_payload(data: bytes) -> bytes:
-    """The `data` chunk of a WAV/BWF/RF64 file."""
+def wav_data_chunk(data: bytes):
+    """Where a WAV/BWF/RF64 file's `data` chunk begins and the size its header states, as
+    (offset of its first byte, stated size); None when the file has no data chunk yet."""
     offset = 12
     while offset + 8 <= len(data):
         ident = data[offset:offset + 4]
         size = int.from_bytes(data[offset + 4:offset + 8], "little")
         if ident == b"data":
-            return data[offset + 8:offset + 8 + size]
+            return offset + 8, size
         offset += 8 + size + (size & 1)
-    raise AssertionError("no data chunk")
+    return None
+
+
+def wav_payload(data: bytes) -> bytes:
+    """The `data` chunk of a WAV/BWF/RF64 file."""
+    chunk = wav_data_chunk(data)
+    if chunk is None:
+        raise AssertionError("no data chunk")
+    start, size = chunk
+    return data[start:start + size]

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from conftest import CUSTODYCTL, CUSTODYD, REPO, ALSAFixtures, courtroom_toml, wav_payload
+from conftest import CUSTODYCTL, CUSTODYD, REPO, ALSAFixtures, courtroom_toml, wav_data_chunk, wav_payload
 
 
 def blob(d, sha):
@@ -185,13 +185,8 @@ def wav_frames_on_disk(path, frame_bytes=4):
     """Whole frames in a working WAV file's data chunk as it is on disk (its header's sizes
     are written only when the segment closes); None before its data chunk is written."""
     data = path.read_bytes()
-    pos = 12
-    while pos + 8 <= len(data):
-        ident, size = data[pos:pos + 4], int.from_bytes(data[pos + 4:pos + 8], "little")
-        if ident == b"data":
-            return (len(data) - pos - 8) // frame_bytes
-        pos += 8 + size + (size & 1)
-    return None
+    chunk = wav_data_chunk(data)
+    return None if chunk is None else (len(data) - chunk[0]) // frame_bytes
 
 
 def wav_header_states_its_size(path):
@@ -200,13 +195,8 @@ def wav_header_states_its_size(path):
     data = path.read_bytes()
     if len(data) < 12 or int.from_bytes(data[4:8], "little") != len(data) - 8:
         return False
-    pos = 12
-    while pos + 8 <= len(data):
-        ident, size = data[pos:pos + 4], int.from_bytes(data[pos + 4:pos + 8], "little")
-        if ident == b"data":
-            return size == len(data) - pos - 8
-        pos += 8 + size + (size & 1)
-    return False
+    chunk = wav_data_chunk(data)
+    return chunk is not None and chunk[1] == len(data) - chunk[0]
 
 
 def all_threads_stopped(pid):
