@@ -27,6 +27,16 @@ date=$(git log -1 --format=%cs 2>/dev/null || date -u +%F)
 mkdir -p "$out/man" "$out/completions"
 "$tool" "$bin/custodyd" --section 8 --date "$date" --authors "The Custody developers" --output-directory "$out/man"
 "$tool" "$bin/custodyctl" --section 1 --date "$date" --authors "The Custody developers" --output-directory "$out/man"
+# What the argument parsers do not know: signals, environment, files, real exit statuses
+# (docs/man/*.md), and custodyd.toml(5), made from docs/configuration.md.
+python=${PYTHON:-/usr/bin/python3}
+"$python" scripts/md-to-mdoc.py sections docs/man/custodyd.8.md "$out/man/custodyd.8"
+"$python" scripts/md-to-mdoc.py sections docs/man/custodyctl.1.md "$out/man/custodyctl.1"
+mdate=$(LC_ALL=C date -u -d "$date" '+%B %-d, %Y')
+"$python" scripts/md-to-mdoc.py page docs/configuration.md --source docs/configuration.md \
+  --name custodyd.toml --section 5 --date "$mdate" \
+  --description "configuration file of custodyd, Custody's evidence-intake daemon" \
+  --synopsis /etc/custody/custodyd.toml --see-also "custodyd(8)" --see-also "custodyctl(1)" > "$out/man/custodyd.toml.5"
 
 for t in custodyd custodyctl; do
   # Sourced by bash-completion, not run: no #! line.
@@ -34,7 +44,7 @@ for t in custodyd custodyctl; do
   "$bin/$t" --generate-completion-script zsh > "$out/completions/_$t"
   "$bin/$t" --generate-completion-script fish > "$out/completions/$t.fish"
 done
-for f in "$out/man/custodyd.8" "$out/man/custodyctl.1" "$out"/completions/*; do
+for f in "$out/man/custodyd.8" "$out/man/custodyctl.1" "$out/man/custodyd.toml.5" "$out"/completions/*; do
   [ -s "$f" ] || { echo "generate-docs: $f is empty" >&2; exit 1; }
 done
 echo "generate-docs: man pages and completions in $out"

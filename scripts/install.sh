@@ -42,6 +42,7 @@ manifest() {
   echo "0644 $docdir/openapi.yaml $repo/docs/api/openapi.yaml"
   echo "0644 $mandir/man8/custodyd.8 $generated/man/custodyd.8"
   echo "0644 $mandir/man1/custodyctl.1 $generated/man/custodyctl.1"
+  echo "0644 $mandir/man5/custodyd.toml.5 $generated/man/custodyd.toml.5"
   for tool in custodyd custodyctl; do
     echo "0644 $datadir/bash-completion/completions/$tool $generated/completions/$tool.bash"
     echo "0644 $datadir/zsh/vendor-completions/_$tool $generated/completions/_$tool"

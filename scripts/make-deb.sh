@@ -28,7 +28,7 @@ for b in "$root/usr/bin/custodyd" "$root/usr/bin/custodyctl"; do
   # A runtime search path into a build tree means nothing on the target machine.
   if patchelf --print-rpath "$b" | grep -q .; then patchelf --remove-rpath "$b"; fi
 done
-gzip -9n "$root/usr/share/man/man8/custodyd.8" "$root/usr/share/man/man1/custodyctl.1"
+gzip -9n "$root/usr/share/man/man8/custodyd.8" "$root/usr/share/man/man1/custodyctl.1" "$root/usr/share/man/man5/custodyd.toml.5"
 
 doc="$root/usr/share/doc/custody"
 install -m 0644 "$repo/packaging/debian/copyright" "$doc/copyright"

@@ -36,6 +36,7 @@ EXPECTED = {
     "usr/share/doc/custody/openapi.yaml": 0o644,
     "usr/share/man/man8/custodyd.8": 0o644,
     "usr/share/man/man1/custodyctl.1": 0o644,
+    "usr/share/man/man5/custodyd.toml.5": 0o644,
     **{f"usr/share/custody/catalog/{name}": 0o644 for name in CATALOG},
     **{f"usr/share/bash-completion/completions/{t}": 0o644 for t in ("custodyd", "custodyctl")},
     **{f"usr/share/zsh/vendor-completions/_{t}": 0o644 for t in ("custodyd", "custodyctl")},
@@ -102,6 +103,55 @@ def test_man_pages_are_made_from_the_argument_parsers(installed):
     for command in ("status", "ingest", "log-level", "metrics", "verify"):
         assert f"Em {command}" in ctl or f".It Em {command}" in ctl or command in ctl, f"custodyctl(1) lacks {command}"
     assert "--config" in (installed / "usr/share/man/man8/custodyd.8").read_text().replace("Fl -config", "--config")
+
+
+def render_man(page):
+    """The page as man shows it, and groff's warnings about it (none are allowed)."""
+    rendered = subprocess.run(["man", "--warnings", "-l", str(page)], capture_output=True, text=True, timeout=60,
+                              env=dict(os.environ, MANWIDTH="100", MAN_KEEP_FORMATTING="0"))
+    assert rendered.returncode == 0 and rendered.stderr == "", f"{page}: {rendered.stderr}"
+    return re.sub(r".\x08", "", rendered.stdout)
+
+
+def section(text, title):
+    """The body of one section of a rendered page (up to the next heading at the margin)."""
+    match = re.search(rf"^{re.escape(title)}\n(.*?)(?=^[A-Z][A-Z .]+\n)", text, re.S | re.M)
+    assert match, f"no {title} section in:\n{text}"
+    return match.group(1)
+
+
+def test_man_pages_state_signals_environment_files_and_exit_statuses(installed):
+    """The sections swift-argument-parser cannot know (docs/man/*.md) replace its generic
+    EXIT STATUS, and say what custodyd really does."""
+    daemon = render_man(installed / "usr/share/man/man8/custodyd.8")
+    signals = section(daemon, "SIGNALS")
+    assert "SIGTERM" in signals and "SIGKILL" in signals
+    environment = section(daemon, "ENVIRONMENT")
+    for variable in ("LISTEN_FDS", "NOTIFY_SOCKET", "WATCHDOG_USEC", "JOURNAL_STREAM"):
+        assert variable in environment
+    files = section(daemon, "FILES")
+    for path in ("/etc/custody/custodyd.toml", "/etc/custody/catalog.d", "/var/lib/custody", "/run/custody/control.sock"):
+        assert path in files
+    status = section(daemon, "EXIT STATUS")
+    assert re.search(r"^\s+78\s", status, re.M) and "configuration" in status
+    assert "exits 0 on success" not in daemon, "the generic exit status is replaced"
+    ctl = render_man(installed / "usr/share/man/man1/custodyctl.1")
+    assert "CUSTODY_SOCKET" in section(ctl, "ENVIRONMENT")
+    assert re.search(r"^\s+64\s", section(ctl, "EXIT STATUS"), re.M)
+
+
+def test_custodyd_toml_5_is_made_from_the_configuration_document(installed):
+    """Every key docs/configuration.md documents is in custodyd.toml(5), so the page
+    and the document cannot disagree."""
+    page = render_man(installed / "usr/share/man/man5/custodyd.toml.5")
+    assert page.startswith("CUSTODYD.TOML(5)") and "/etc/custody/custodyd.toml" in section(page, "SYNOPSIS")
+    document = (REPO / "docs/configuration.md").read_text()
+    keys = re.findall(r"^\| `([A-Za-z][A-Za-z0-9]*)` \|", document, re.M)
+    assert len(keys) > 30, keys
+    flat = re.sub(r"\s+", " ", re.sub(r"\u2010\n\s*", "", page))  # words man hyphenated at a line's end, whole
+    missing = [k for k in keys if k not in flat]
+    assert not missing, f"custodyd.toml(5) lacks {missing}"
+    assert "[control]" in page
 
 
 def test_completions_are_for_each_shell(installed):
