@@ -27,6 +27,9 @@ packages=(
   # the package test: a minimal Debian 12 root (debootstrap) that installs the .deb,
   # and udevadm (udev), whose `udevadm test` evaluates the generated rules
   debootstrap udev
+  # the service tests: which calls custodyd makes while binding its socket (strace),
+  # and the backlog the kernel holds for it (ss)
+  strace iproute2
   # the capture benchmark: CPU time of custody-capture-bench against arecord
   time
   # retention tests: a daemon run with its wall clock set back (libfaketime) ingests

@@ -63,27 +63,28 @@ public final class ControlServer: Sendable {
 
     /// Binds (or adopts) the socket, then serves until cancelled.
     public func run(onListening: @Sendable () -> Void = {}) async throws {
-        let bootstrap = ServerBootstrap(group: eventLoopGroup)
-            // Room for a burst of clients connecting at once; connections over the caps are answered 503, not left queued.
-            .serverChannelOption(.backlog, value: Int32(clamping: min(4096, max(64, options.limits.maxConnections))))
+        // Room for a burst of clients connecting at once; connections over the caps are answered 503, not left queued.
+        let backlog = Int32(clamping: min(4096, max(64, options.limits.maxConnections)))
+        let bootstrap = ServerBootstrap(group: eventLoopGroup).serverChannelOption(.backlog, value: backlog)
         let initializer: @Sendable (any Channel) -> EventLoopFuture<Accepted> = { channel in
             Self.peerCredentials(channel).flatMapThrowing { credentials in try self.accept(channel, credentials) }
         }
         let server: NIOAsyncChannel<Accepted, Never>
+        let listening: Int32
         if let fd = options.inheritedDescriptor {
+            listening = fd
             server = try await bootstrap.bind(fd, childChannelInitializer: initializer)
             logger.info("control socket adopted from systemd (fd \(fd))")
         } else {
             try prepareSocketDirectory()
-            // Created with no permission for others: the socket never exists world-accessible, even briefly.
-            let previous = umask(0o177)
-            defer { umask(previous) }
-            server = try await bootstrap.bind(unixDomainSocketPath: options.socketPath, cleanupExistingSocketFile: true,
-                                              childChannelInitializer: initializer)
-            umask(previous)
+            listening = try ControlSocketNode.bind(path: options.socketPath)
+            server = try await bootstrap.bind(listening, childChannelInitializer: initializer)
             try applySocketPermissions()
             logger.info("control socket listening on \(options.socketPath)")
         }
+        // NIO listens on a socket it adopts with its own default backlog (128), whatever the
+        // option says: the configured backlog is set again, for systemd's socket and for ours.
+        try systemCall("listen", options.socketPath) { listen(listening, backlog) }
         onListening()
         // However serving ends (a graceful stop cancels it), the refusals still counted are written.
         defer { routes.refusals.flush(all: true) }

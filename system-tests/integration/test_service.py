@@ -115,6 +115,50 @@ def test_creates_its_socket_when_started_by_hand(daemon):
     assert "control socket listening on" in daemon.log_path.read_text()
 
 
+def listen_backlog(path):
+    """The backlog of the Unix socket listening at path, as the kernel holds it (ss's Send-Q)."""
+    out = subprocess.run(["ss", "-xlnH"], capture_output=True, text=True, check=True, timeout=30).stdout
+    for line in out.splitlines():
+        fields = line.split()
+        if len(fields) > 4 and fields[4] == str(path):
+            return int(fields[3])
+    raise AssertionError(f"no socket listening at {path}:\n{out}")
+
+
+def test_binds_its_socket_without_touching_the_process_umask(daemon_factory, tmp_path):
+    """The socket custodyd makes is private from the moment it exists (its mode is set on
+    the socket before bind), and the process-wide umask, which every other thread's new
+    files and directories depend on, is never changed to get there. The backlog is the
+    configured one."""
+    trace = tmp_path / "umask.trace"
+    d = daemon_factory('[control]\nsocketGroup = ""\nmaxConnections = 100\n', start=False)
+    d.start(wrapper=["strace", "-f", "-qq", "-e", "trace=umask,fchmod,bind", "-o", str(trace)])
+    st = os.stat(d.socket)
+    assert stat.S_ISSOCK(st.st_mode) and stat.S_IMODE(st.st_mode) == 0o660
+    assert listen_backlog(d.socket) == 100
+    assert d.stop() == 0
+    calls = trace.read_text()
+    assert "umask(" not in calls, calls
+    assert re.search(r"fchmod\((\d+), 0600\)\s+= 0.*\n(?:.*\n)*?.*bind\(\1, \{sa_family=AF_UNIX, sun_path=\"" + re.escape(str(d.socket)), calls), calls
+
+
+def test_an_adopted_socket_gets_the_configured_backlog(tmp_path):
+    """NIO listens again on a socket it adopts, with a default backlog of its own; custodyd
+    sets the configured one (at least 64, maxConnections up to 4096) on systemd's socket too."""
+    d = Daemon(tmp_path / "d", config='[control]\nsocketGroup = ""\nmaxConnections = 300\n')
+    activated = tmp_path / "activated.sock"
+    sock = listening_socket(activated)
+    try:
+        start_activated(d, sock)
+        sock.close()
+        wait_for(lambda: _try(get_status, activated), what="custodyd on the passed socket")
+        assert listen_backlog(activated) == 300
+        assert d.stop() == 0
+    finally:
+        if d.proc is not None:
+            d.kill()
+
+
 def _try(f, *args):
     try:
         return f(*args)
